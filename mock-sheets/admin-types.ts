@@ -1,0 +1,57 @@
+/** Wire types of the admin API under /__sheetsim/ that the replayer and scripts depend on. */
+
+export type SheetsMethod =
+  | 'spreadsheets.get'
+  | 'spreadsheets.create'
+  | 'spreadsheets.batchUpdate'
+  | 'values.get'
+  | 'values.batchGet'
+  | 'values.update'
+  | 'values.batchUpdate'
+  | 'values.append'
+  | 'values.clear'
+  | 'values.batchClear';
+
+/** One entry of the call log (`GET /__sheetsim/calls`). */
+export interface CallRecord {
+  /** Increasing integer, 1-based; pages and event attribution use it as a cursor. */
+  id: number;
+  /** Mock clock time (epoch ms) when the call arrived. */
+  clockMs: number;
+  method: SheetsMethod;
+  /** 'read' or 'write' for quota purposes. */
+  kind: 'read' | 'write';
+  spreadsheetId: string;
+  /** A1 ranges the call named (resolved form, e.g. `Metadata!A1:K22`). */
+  ranges: string[];
+  /** Rows and cells read or written. */
+  rows: number;
+  cells: number;
+  quotaUser: string;
+  status: number;
+  /** Injected latency in ms (slept under the wall clock, only accounted under the virtual clock). */
+  latencyMs: number;
+  /** Short error reason when status >= 400, e.g. `RATE_LIMIT_EXCEEDED`, `fault:503`. */
+  error?: string;
+}
+
+export interface CallsPage {
+  calls: CallRecord[];
+  /** Cursor for the next page (`?after=<next>`), or null when this page reached the end. */
+  next: number | null;
+}
+
+export interface HealthResponse {
+  ok: true;
+  spreadsheetId: string;
+  clock: ClockState;
+  calls: number;
+}
+
+export interface ClockState {
+  mode: 'wall' | 'virtual';
+  /** Current mock time, epoch ms. */
+  nowMs: number;
+  /** Wall clock speed-up (quota minute = 60 s / speed). */
+  speed: number;
+}

@@ -1,0 +1,59 @@
+/**
+ * The realism policy of the mock: clock, quotas, faults and latency, behind one interface so the routes
+ * stay free of it. CONTRACT between the server (routes) and the realism modules.
+ */
+import type { SheetsMethod } from './admin-types.ts';
+
+/** The mock's notion of time. */
+export interface Clock {
+  readonly mode: 'wall' | 'virtual';
+  /** Wall speed-up: the quota minute lasts 60 s / speed of wall time. 1 under the virtual clock. */
+  readonly speed: number;
+  /** Current mock time, epoch ms (wall: start + elapsed × speed; virtual: what was last set). */
+  now(): number;
+  /** Wait `ms` of real time under the wall clock (latency is never scaled); resolve at once under the virtual clock. */
+  sleep(ms: number): Promise<void>;
+  /** Set the virtual time (epoch ms); throws under the wall clock. Never goes backwards. */
+  set(nowMs: number): void;
+}
+
+/** What the routes tell the policy about a call before running it. */
+export interface CallInfo {
+  method: SheetsMethod;
+  kind: 'read' | 'write';
+  quotaUser: string;
+}
+
+/** A Google error the policy decided on (429 quota, injected 500/503). */
+export interface PolicyError {
+  status: number;
+  /** Google canonical status, e.g. RESOURCE_EXHAUSTED. */
+  googleStatus: string;
+  message: string;
+  /** `details` entries of Google's error body (e.g. google.rpc.ErrorInfo). */
+  details: unknown[];
+  /** Short reason for the call log, e.g. `RATE_LIMIT_EXCEEDED`, `fault:503`. */
+  reason: string;
+}
+
+export type Admission =
+  | { action: 'proceed' }
+  | { action: 'reject'; error: PolicyError }
+  /** Destroy the socket without answering (an injected dropped connection). */
+  | { action: 'drop' };
+
+export interface Policy {
+  readonly clock: Clock;
+  /** Decide, before running a call, whether it proceeds (quota, faults, outage windows). Counts it against the quota when it proceeds. */
+  admit(call: CallInfo): Admission;
+  /** Injected latency (ms) for a call that touched `cells` cells (read or written), including any `slow` fault. */
+  latency(method: SheetsMethod, cells: number): number;
+  /** The current configuration, as `GET /__sheetsim/config` shows it. */
+  config(): unknown;
+  /** Change latency/quota/faults at run time (`POST /__sheetsim/config`); throws an Error naming the bad field. */
+  configure(patch: unknown): void;
+  /** Quota use per minute for `/__sheetsim/stats`. */
+  quotaUsage(): unknown;
+  /** Forget quota windows and re-seed random sources (on reset). */
+  reset(seed: number): void;
+}
