@@ -33,6 +33,12 @@ export interface CallRecord {
   latencyMs: number;
   /** Short error reason when status >= 400, e.g. `RATE_LIMIT_EXCEEDED`, `fault:503`. */
   error?: string;
+  /**
+   * Trace id of the W3C `traceparent` header the call carried, if any. The replayer sends one per event and a
+   * backend that propagates it (the reference backend does, as OpenTelemetry-instrumented services do) lets
+   * realtime runs attribute every Sheets call to its event exactly.
+   */
+  traceId?: string;
 }
 
 export interface CallsPage {

@@ -37,7 +37,8 @@ export interface PolicyError {
 }
 
 export type Admission =
-  | { action: 'proceed' }
+  /** `extraLatencyMs`: an injected slow response, added to the latency model's figure. */
+  | { action: 'proceed'; extraLatencyMs: number }
   | { action: 'reject'; error: PolicyError }
   /** Destroy the socket without answering (an injected dropped connection). */
   | { action: 'drop' };
@@ -46,7 +47,7 @@ export interface Policy {
   readonly clock: Clock;
   /** Decide, before running a call, whether it proceeds (quota, faults, outage windows). Counts it against the quota when it proceeds. */
   admit(call: CallInfo): Admission;
-  /** Injected latency (ms) for a call that touched `cells` cells (read or written), including any `slow` fault. */
+  /** Modelled latency (ms) for a call that touched `cells` cells (read or written); slow faults come from admit. */
   latency(method: SheetsMethod, cells: number): number;
   /** The current configuration, as `GET /__sheetsim/config` shows it. */
   config(): unknown;
