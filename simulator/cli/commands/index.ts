@@ -1,4 +1,6 @@
 import type { Command } from '../command.ts';
+import { generateCommand } from './generate.ts';
+import { inspectCommand } from './inspect.ts';
 
 /** Every `sheetsim` sub-command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [];
+export const commands: Command[] = [generateCommand, inspectCommand];

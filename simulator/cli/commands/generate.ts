@@ -1,0 +1,81 @@
+import { resolve } from 'node:path';
+import { type Command, InputError, UsageError, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
+import { generateTrace } from '../../workload/generate.ts';
+import { choiceMixLine, formatDurationMs, redrawLine, requestMixLine } from '../../workload/mix-text.ts';
+import { PROFILES, type TraceOptions, defaultTraceOptions } from '../../workload/profiles.ts';
+import { MAX_PAYROLL, MAX_SPOOLS } from '../../workload/world.ts';
+
+const d = defaultTraceOptions;
+
+/** `sheetsim generate`: write a seeded, byte-reproducible trace and print its sha256 and mix. */
+export const generateCommand: Command = {
+  name: 'generate',
+  summary: 'Write a seeded trace of shop-floor traffic (byte-identical for the same seed and options).',
+  usage: '[options]',
+  description: `
+The trace is JSON Lines (docs/trace-format.md): a header with the seed and options, one line per HTTP request
+with its time, worker, scenario and expected answer, and a footer with the event count and sha256. The world
+the trace runs against (spools, unions, workers) is generated from the same seed and options, so the mock
+Sheets server can be filled with exactly the data the trace expects.
+
+Profiles: zeues (default) = stateful worker sessions that INICIAR a free spool and FINALIZAR it with unions
+that are still available, choices weighted 3:2:1:1:1:1 as the original Locust suite, think time 5-15 s, a
+share of deliberately wrong requests (--conflicts). locust = the original locustfile as written (random tags
+OT-001..OT-100, worker ids 1-100, its exact bodies, which the API mostly rejects or cancels).
+
+Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event count and the mix.`,
+  options: {
+    seed: { type: 'string', valueName: 'N', description: 'Seed of the world and the workload.', defaultText: String(d.seed) },
+    profile: { type: 'string', valueName: 'NAME', description: `Workload profile: ${PROFILES.join(' | ')}.`, defaultText: d.profile },
+    workers: { type: 'string', valueName: 'N', description: 'Concurrent virtual workers.', defaultText: String(d.workers) },
+    duration: { type: 'string', valueName: 'TIME', description: 'Simulated duration: 90s, 5m, 1h.', defaultText: formatDurationMs(d.durationMs) },
+    spools: { type: 'string', valueName: 'N', description: 'Spools in the world (OT-001...).', defaultText: String(d.spools) },
+    payroll: { type: 'string', valueName: 'N', description: 'Workers on payroll (Trabajadores rows; 10% inactive).', defaultText: String(d.payroll) },
+    conflicts: { type: 'string', valueName: 'P', description: 'Share of deliberately wrong choices, 0..1 (zeues only).', defaultText: String(d.conflicts) },
+    'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: "Day the trace starts; the world's dates derive from it.", defaultText: d.startDate },
+    out: { type: 'string', short: 'o', valueName: 'FILE', description: 'Output file (its folder is created).', defaultText: 'traces/<profile>-seed<seed>.jsonl' },
+  },
+  examples: [
+    'sheetsim generate --seed 42',
+    'sheetsim generate --seed 7 --workers 50 --duration 10m --out traces/peak.jsonl',
+    'sheetsim generate --profile locust --out traces/locust.jsonl',
+    'sheetsim generate --conflicts 0 --spools 500 --duration 30m',
+  ],
+  async run(ctx) {
+    if (ctx.positionals.length > 0) throw new UsageError(`unexpected argument '${ctx.positionals[0]}' (generate takes only options)`);
+    const options: TraceOptions = {
+      ...d,
+      seed: intOpt(ctx, 'seed', d.seed, 0),
+      profile: enumOpt(ctx, 'profile', PROFILES, d.profile),
+      workers: intOpt(ctx, 'workers', d.workers, 1, 1_000_000),
+      durationMs: durationOpt(ctx, 'duration', d.durationMs),
+      spools: intOpt(ctx, 'spools', d.spools, 1, MAX_SPOOLS),
+      payroll: intOpt(ctx, 'payroll', d.payroll, 1, MAX_PAYROLL),
+      conflicts: numberOpt(ctx, 'conflicts', d.conflicts, 0, 1),
+      startDate: stringOpt(ctx, 'start-date', d.startDate),
+    };
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(options.startDate)) throw new UsageError(`--start-date expects YYYY-MM-DD, got '${options.startDate}'`);
+    const out = stringOpt(ctx, 'out') ?? `traces/${options.profile}-seed${options.seed}.jsonl`;
+    let result;
+    try {
+      result = await generateTrace(options, resolve(ctx.cwd, out), ctx.signal);
+    } catch (err) {
+      const msg = (err as Error).message;
+      if (/must be|is not a real/.test(msg)) throw new UsageError(msg);
+      if ((err as NodeJS.ErrnoException).code) throw new InputError(`cannot write ${out}: ${msg}`);
+      throw err;
+    }
+    const { stats } = result;
+    ctx.stdout.write([
+      `trace: ${out}`,
+      `sha256: ${result.sha256}`,
+      `events: ${result.events} (profile ${options.profile}, seed ${options.seed}, ${options.workers} workers, ${formatDurationMs(options.durationMs)})`,
+      `requests: ${requestMixLine(result.scenarios)}`,
+      `choices: ${choiceMixLine(stats.realised)}`,
+      `re-draws: ${redrawLine(stats)}`,
+      `conflicts: ${Object.keys(stats.conflicts).length === 0 ? 'none' : Object.entries(stats.conflicts).map(([s, n]) => `${s} x${n}`).join(', ')}`,
+      '',
+    ].join('\n'));
+    return 0;
+  },
+};

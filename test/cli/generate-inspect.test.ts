@@ -1,0 +1,72 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = join(import.meta.dirname, '../../bin/sheetsim.js');
+let dir: string;
+const run = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8' });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sheetsim-cli-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('sheetsim generate / inspect', () => {
+  it('two processes produce identical bytes and print the same sha256; another seed differs', async () => {
+    const a = run('generate', '--seed', '42', '--duration', '2m', '--out', 'a.jsonl');
+    const b = run('generate', '--seed', '42', '--duration', '2m', '--out', 'sub/b.jsonl');
+    const c = run('generate', '--seed', '43', '--duration', '2m', '--out', 'c.jsonl');
+    for (const r of [a, b, c]) expect(r.status, r.stderr).toBe(0);
+    const sha = (out: string) => /^sha256: ([0-9a-f]{64})$/m.exec(out)![1];
+    expect(sha(a.stdout)).toBe(sha(b.stdout));
+    expect(sha(c.stdout)).not.toBe(sha(a.stdout));
+    expect(await readFile(join(dir, 'a.jsonl'))).toEqual(await readFile(join(dir, 'sub/b.jsonl')));
+    expect(a.stdout).toMatch(/^events: \d+ /m);
+    expect(a.stdout).toMatch(/^choices: finalizar_arm_10 /m);
+  });
+
+  it('inspect shows duration, workers, events per scenario and requests per minute; --json is machine-readable', () => {
+    const text = run('inspect', 'a.jsonl');
+    expect(text.status, text.stderr).toBe(0);
+    for (const s of ['profile    zeues, seed 42', 'duration', 'workers', 'events', 'Requests by scenario', 'finalizar_sold_5', 'Requests per simulated minute', 'regenerate identical', '(valid']) {
+      expect(text.stdout).toContain(s);
+    }
+    const json = run('inspect', '--json', 'a.jsonl');
+    const s = JSON.parse(json.stdout);
+    expect(s.header.seed).toBe(42);
+    expect(s.perMinute).toHaveLength(2);
+    expect(s.generator.reproduces).toBe(true);
+    expect(Object.keys(s.choices)).toEqual(['finalizar_arm_10', 'finalizar_sold_5', 'finalizar_arm_50', 'iniciar', 'disponibles_arm', 'metricas']);
+  });
+
+  it('a bad file gives a one-line error with its line number and exit code 2', async () => {
+    const lines = (await readFile(join(dir, 'a.jsonl'), 'utf8')).split('\n');
+    lines[4] = lines[4]!.replace(/"t":\d+/, '"t":-3');
+    await writeFile(join(dir, 'bad.jsonl'), lines.join('\n'));
+    const r = run('inspect', 'bad.jsonl');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("sheetsim inspect: bad.jsonl:5: field 't' must be a non-negative integer, got -3\n");
+    const good = (await readFile(join(dir, 'a.jsonl'), 'utf8')).split('\n');
+    await writeFile(join(dir, 'trunc.jsonl'), good.slice(0, 10).join('\n') + '\n');
+    const t = run('inspect', 'trunc.jsonl');
+    expect(t.status).toBe(2);
+    expect(t.stderr).toBe('sheetsim inspect: trunc.jsonl: truncated after line 10 (no footer)\n');
+  });
+
+  it('bad flags exit 2 naming the flag; --help teaches options, defaults and examples', () => {
+    const r = run('generate', '--workers', 'many');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--workers expects a whole number, got 'many'/);
+    const p = run('generate', '--profile', 'k6');
+    expect(p.status).toBe(2);
+    expect(p.stderr).toMatch(/--profile must be one of zeues, locust/);
+    const h = run('generate', '--help');
+    expect(h.status).toBe(0);
+    for (const s of ['--seed N', '(default: 42)', '(default: 5m)', '(default: 0.05)', '(default: 2026-03-02)', 'Examples:']) expect(h.stdout).toContain(s);
+    expect(run('inspect', '--help').stdout).toContain('--json');
+  });
+});
