@@ -1,0 +1,176 @@
+/**
+ * The mock Google Sheets API v4 as a Fastify app factory. The factory never listens: the CLI (or a test) does.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { SheetsMethod } from './admin-types.ts';
+import { quotaUserOf } from './auth.ts';
+import { CallLog } from './call-log.ts';
+import { errorBody, GoogleError, MAX_PAYLOAD_BYTES, notFound } from './errors.ts';
+import { sendError, type SheetsContext } from './pipeline.ts';
+import type { Policy } from './policy.ts';
+import { createPolicy, type FaultConfig, type LatencyConfig, type QuotaConfig } from './realism.ts';
+import { registerAdminRoutes } from './routes/admin.ts';
+import { registerSpreadsheetRoutes } from './routes/spreadsheets.ts';
+import { registerTokenRoutes } from './routes/token.ts';
+import { registerValuesRoutes } from './routes/values.ts';
+import { newSpreadsheetId } from './sheet-ops.ts';
+import { SheetsStore } from './store.ts';
+import type { WorkbookSpec } from './workbook.ts';
+
+export interface MockSheetsOptions {
+  /** Loaded when the store holds no spreadsheet yet. */
+  workbook?: WorkbookSpec;
+  /** Used by POST /__sheetsim/reset {"seed": n}. */
+  loadWorkbook?: (seed: number) => WorkbookSpec;
+  /** Default 42; seeds the policy's random sources and generated ids. */
+  seed?: number;
+  /** SQLite file path; default ':memory:'; WAL; an existing file keeps its workbook. */
+  db?: string;
+  /** Default 'required'. */
+  auth?: 'required' | 'none';
+  /** Default 'off'. */
+  latency?: 'off' | 'realistic' | LatencyConfig;
+  /** Default 'off'. */
+  quota?: 'off' | 'on' | QuotaConfig;
+  /** Default none. */
+  faults?: FaultConfig;
+  clock?: 'wall' | 'virtual';
+  speed?: number;
+  startMs?: number;
+  /** Overrides latency/quota/faults/clock (tests). */
+  policy?: Policy;
+  /** Also emit the legacy `errors: [{message, domain, reason}]` array in error bodies. */
+  legacyErrors?: boolean;
+  /** When set, /__sheetsim/* requires the header `x-sheetsim-admin-token`. */
+  adminToken?: string;
+  logger?: boolean;
+}
+
+/** What `app.sheetsim` exposes to the CLI, the replayer and tests. */
+export interface MockSheetsHandle {
+  /** The first spreadsheet's id (the world's). */
+  readonly spreadsheetId: string;
+  readonly policy: Policy;
+  readonly store: SheetsStore;
+  readonly calls: CallLog;
+  /** Same as POST /__sheetsim/reset. */
+  reset(seed?: number): void;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sheetsim: MockSheetsHandle;
+  }
+}
+
+/** The workbook of a mock started without one: a single empty `Sheet1`. */
+export function defaultWorkbook(seed: number): WorkbookSpec {
+  return { spreadsheetId: newSpreadsheetId(seed, 0), title: 'sheetsim', sheets: [{ title: 'Sheet1', rows: [] }] };
+}
+
+/** The Sheets method a request was routed to (for errors raised before the route handler runs). */
+function methodOfRequest(req: FastifyRequest): SheetsMethod | undefined {
+  const route = req.routeOptions.url ?? '';
+  const path = req.url.split('?', 1)[0]!;
+  if (route === '/v4/spreadsheets') return 'spreadsheets.create';
+  if (route === '/v4/spreadsheets/:idVerb') return 'spreadsheets.batchUpdate';
+  if (route.endsWith('values::batchUpdate')) return 'values.batchUpdate';
+  if (route.endsWith('values::batchClear')) return 'values.batchClear';
+  if (route.endsWith('/values/:range')) return req.method === 'PUT' ? 'values.update' : 'values.get';
+  if (route.endsWith('/values/:rangeVerb')) return path.endsWith(':clear') ? 'values.clear' : 'values.append';
+  return undefined;
+}
+
+/** Build the mock Sheets server (not listening). */
+export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<FastifyInstance> {
+  const seed = options.seed ?? 42;
+  const initial = options.workbook ?? defaultWorkbook(seed);
+  const store = new SheetsStore(options.db ?? ':memory:');
+  const calls = new CallLog(store.db);
+  if (store.spreadsheetCount() === 0) store.loadWorkbook(initial);
+  const policy =
+    options.policy ??
+    createPolicy({
+      seed,
+      latency: options.latency ?? 'off',
+      quota: options.quota ?? 'off',
+      ...(options.faults !== undefined ? { faults: options.faults } : {}),
+      clock: options.clock ?? 'wall',
+      ...(options.speed !== undefined ? { speed: options.speed } : {}),
+      ...(options.startMs !== undefined ? { startMs: options.startMs } : {}),
+    });
+  const legacyErrors = options.legacyErrors ?? false;
+  const ctx: SheetsContext = { store, calls, policy, auth: options.auth ?? 'required', legacyErrors, seed };
+
+  const reset = (resetSeed?: number): void => {
+    const spec = resetSeed !== undefined && options.loadWorkbook ? options.loadWorkbook(resetSeed) : initial;
+    store.transaction(() => {
+      store.clearAll();
+      store.loadWorkbook(spec);
+      calls.clear();
+    });
+    ctx.seed = resetSeed ?? seed;
+    policy.reset(resetSeed ?? seed);
+  };
+
+  // No automatic HEAD routes: a HEAD would otherwise run (and log) a Sheets call.
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_PAYLOAD_BYTES, exposeHeadRoutes: false });
+  const handle: MockSheetsHandle = {
+    get spreadsheetId() {
+      return store.firstSpreadsheetId() ?? '';
+    },
+    policy,
+    store,
+    calls,
+    reset,
+  };
+  app.decorate('sheetsim', handle);
+  app.addHook('onClose', async () => store.close());
+
+  app.setNotFoundHandler((req, reply) => {
+    if (req.url.startsWith('/v4/')) return sendError(reply, notFound(), legacyErrors);
+    return reply.code(404).send({ error: { code: 404, message: `no route ${req.method} ${req.url.split('?', 1)[0]}` } });
+  });
+
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const method = methodOfRequest(req);
+    if (method === undefined) return reply.send(err);
+    const google =
+      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? new GoogleError(400, `Request payload size exceeds the limit: ${MAX_PAYLOAD_BYTES} bytes.`, 'payloadTooLarge')
+        : (err.statusCode ?? 500) < 500
+          ? new GoogleError(400, err.message, 'badRequest')
+          : new GoogleError(500, 'Internal error encountered.', `internal:${err.message}`);
+    calls.append({
+      clockMs: policy.clock.now(),
+      method,
+      kind: method === 'values.get' ? 'read' : 'write',
+      spreadsheetId: (req.params as { spreadsheetId?: string } | undefined)?.spreadsheetId ?? '',
+      ranges: [],
+      rows: 0,
+      cells: 0,
+      quotaUser: quotaUserOf(req.headers, req.query as Record<string, unknown>) ?? 'anonymous',
+      status: google.code,
+      latencyMs: 0,
+      error: google.reason,
+    });
+    return reply.code(google.code).type('application/json; charset=UTF-8').send(errorBody(google, legacyErrors));
+  });
+
+  registerTokenRoutes(app);
+  registerAdminRoutes(app, {
+    ...ctx,
+    spreadsheetId: () => handle.spreadsheetId,
+    reset,
+    ...(options.adminToken !== undefined ? { adminToken: options.adminToken } : {}),
+  });
+  await app.register(async (scope) => {
+    // Bodies reach the pipeline as text: bad JSON is then a logged Google 400, whatever the content type says.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    registerSpreadsheetRoutes(scope, ctx);
+    registerValuesRoutes(scope, ctx);
+  });
+
+  return app;
+}

@@ -1,0 +1,487 @@
+/**
+ * The mock's state in SQLite (better-sqlite3): spreadsheets, sheets, column formats and sparse cells (only cells
+ * with a value or an own format are stored). WAL with synchronous=NORMAL: a committed transaction survives
+ * `kill -9` of the process. Every query is prepared once; a range is read with one indexed query.
+ */
+import { createHash } from 'node:crypto';
+import Database from 'better-sqlite3';
+import type { Occupancy, Rect } from './append.ts';
+import { SheetOccupancy } from './occupancy.ts';
+import { parseInput, type StoredCell } from './values.ts';
+import type { NumberFormatSpec, WorkbookSpec } from './workbook.ts';
+
+export interface SpreadsheetRow {
+  id: string;
+  title: string;
+  locale: string;
+  timeZone: string;
+}
+
+export interface SheetRow {
+  /** Internal key of the sheet (cells reference it); not Google's sheetId. */
+  sid: number;
+  spreadsheetId: string;
+  sheetId: number;
+  title: string;
+  index: number;
+  rowCount: number;
+  columnCount: number;
+  hidden: boolean;
+}
+
+/** A stored cell and where it is (0-based). */
+export interface CellAt {
+  row: number;
+  col: number;
+  cell: StoredCell;
+}
+
+/** Properties of a new sheet. */
+export interface NewSheet {
+  sheetId: number;
+  title: string;
+  rowCount: number;
+  columnCount: number;
+  hidden?: boolean;
+}
+
+/** The whole store as plain JSON (`GET /__sheetsim/state?export=true`); the digest is computed over it. */
+export interface WorkbookExport {
+  spreadsheets: {
+    spreadsheetId: string;
+    title: string;
+    locale: string;
+    timeZone: string;
+    sheets: {
+      sheetId: number;
+      title: string;
+      index: number;
+      rowCount: number;
+      columnCount: number;
+      hidden: boolean;
+      columnFormats: Record<string, NumberFormatSpec>;
+      cells: { row: number; col: number; value: StoredCell['value']; formula?: string; format?: NumberFormatSpec }[];
+    }[];
+  }[];
+}
+
+export const DEFAULT_LOCALE = 'es_CL';
+export const DEFAULT_TIME_ZONE = 'America/Santiago';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS spreadsheets (
+  id TEXT PRIMARY KEY, ord INTEGER NOT NULL, title TEXT NOT NULL, locale TEXT NOT NULL, time_zone TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sheets (
+  sid INTEGER PRIMARY KEY, spreadsheet_id TEXT NOT NULL, sheet_id INTEGER NOT NULL, title TEXT NOT NULL,
+  idx INTEGER NOT NULL, row_count INTEGER NOT NULL, column_count INTEGER NOT NULL, hidden INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (spreadsheet_id, sheet_id));
+CREATE TABLE IF NOT EXISTS column_formats (
+  sid INTEGER NOT NULL, c INTEGER NOT NULL, format TEXT NOT NULL, PRIMARY KEY (sid, c)) WITHOUT ROWID;
+-- kind: 'n' number, 's' string, 'b' boolean (value 0/1), NULL no value (a formula-only or format-only cell)
+CREATE TABLE IF NOT EXISTS cells (
+  sid INTEGER NOT NULL, r INTEGER NOT NULL, c INTEGER NOT NULL, kind TEXT, value, formula TEXT, format TEXT,
+  PRIMARY KEY (sid, r, c)) WITHOUT ROWID;
+`;
+
+interface CellDbRow {
+  r: number;
+  c: number;
+  kind: string | null;
+  value: number | string | null;
+  formula: string | null;
+  format: string | null;
+}
+
+interface SheetDbRow {
+  sid: number;
+  spreadsheet_id: string;
+  sheet_id: number;
+  title: string;
+  idx: number;
+  row_count: number;
+  column_count: number;
+  hidden: number;
+}
+
+/** Canonical JSON of a number format (stable key order, so equal formats compare and digest equal). */
+export function formatKey(format: NumberFormatSpec): string {
+  return format.pattern === undefined ? JSON.stringify({ type: format.type }) : JSON.stringify({ type: format.type, pattern: format.pattern });
+}
+
+/** Google-like sheetId for a sheet other than the first: stable for a spreadsheet and title. */
+export function sheetIdFor(spreadsheetId: string, title: string): number {
+  const hash = createHash('sha256').update(`${spreadsheetId}\u0000${title}`).digest();
+  return (hash.readUInt32BE(0) % 2_000_000_000) + 1;
+}
+
+function toSheet(row: SheetDbRow): SheetRow {
+  return {
+    sid: row.sid,
+    spreadsheetId: row.spreadsheet_id,
+    sheetId: row.sheet_id,
+    title: row.title,
+    index: row.idx,
+    rowCount: row.row_count,
+    columnCount: row.column_count,
+    hidden: row.hidden === 1,
+  };
+}
+
+function hasValue(cell: StoredCell): boolean {
+  return cell.value !== null || cell.formula !== undefined;
+}
+
+/** The SQLite store of one mock server. */
+export class SheetsStore {
+  readonly db: Database.Database;
+  private readonly formats = new Map<string, NumberFormatSpec>();
+  private readonly columnFormatCache = new Map<number, Map<number, NumberFormatSpec>>();
+  private readonly occupancyCache = new Map<number, SheetOccupancy>();
+  /** Spreadsheet and sheet metadata, read on every call; dropped whenever a sheet or spreadsheet changes. */
+  private readonly spreadsheetCache = new Map<string, SpreadsheetRow | null>();
+  private readonly sheetsCache = new Map<string, SheetRow[]>();
+  private readonly runInTransaction: (fn: () => unknown) => unknown;
+  private readonly stmt;
+
+  constructor(path = ':memory:') {
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA);
+    const db = this.db;
+    this.stmt = {
+      spreadsheet: db.prepare<[string], { id: string; title: string; locale: string; time_zone: string }>(
+        'SELECT id, title, locale, time_zone FROM spreadsheets WHERE id = ?',
+      ),
+      firstSpreadsheet: db.prepare<[], { id: string }>('SELECT id FROM spreadsheets ORDER BY ord LIMIT 1'),
+      spreadsheetIds: db.prepare<[], { id: string }>('SELECT id FROM spreadsheets ORDER BY id'),
+      spreadsheetCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM spreadsheets'),
+      insertSpreadsheet: db.prepare(
+        'INSERT INTO spreadsheets (id, ord, title, locale, time_zone) VALUES (?, (SELECT coalesce(max(ord), 0) + 1 FROM spreadsheets), ?, ?, ?)',
+      ),
+      deleteSpreadsheet: db.prepare('DELETE FROM spreadsheets WHERE id = ?'),
+      sheets: db.prepare<[string], SheetDbRow>('SELECT * FROM sheets WHERE spreadsheet_id = ? ORDER BY idx'),
+      insertSheet: db.prepare(
+        'INSERT INTO sheets (spreadsheet_id, sheet_id, title, idx, row_count, column_count, hidden) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      gridOf: db.prepare<[number], { row_count: number; column_count: number }>('SELECT row_count, column_count FROM sheets WHERE sid = ?'),
+      updateSheet: db.prepare('UPDATE sheets SET title = ?, idx = ?, row_count = ?, column_count = ?, hidden = ? WHERE sid = ?'),
+      deleteSheet: db.prepare('DELETE FROM sheets WHERE sid = ?'),
+      deleteSheetCells: db.prepare('DELETE FROM cells WHERE sid = ?'),
+      deleteSheetFormats: db.prepare('DELETE FROM column_formats WHERE sid = ?'),
+      columnFormats: db.prepare<[number], { c: number; format: string }>('SELECT c, format FROM column_formats WHERE sid = ?'),
+      setColumnFormat: db.prepare('INSERT OR REPLACE INTO column_formats (sid, c, format) VALUES (?, ?, ?)'),
+      readCells: db.prepare<[number, number, number, number, number], CellDbRow>(
+        'SELECT r, c, kind, value, formula, format FROM cells WHERE sid = ? AND r >= ? AND r < ? AND c >= ? AND c < ? ORDER BY r, c',
+      ),
+      allCells: db.prepare<[number], CellDbRow>('SELECT r, c, kind, value, formula, format FROM cells WHERE sid = ? ORDER BY r, c'),
+      occupied: db.prepare<[number], { r: number; c: number }>(
+        'SELECT r, c FROM cells WHERE sid = ? AND (kind IS NOT NULL OR formula IS NOT NULL)',
+      ),
+      upsertCell: db.prepare('INSERT OR REPLACE INTO cells (sid, r, c, kind, value, formula, format) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      deleteCell: db.prepare('DELETE FROM cells WHERE sid = ? AND r = ? AND c = ?'),
+      clearFormatless: db.prepare('DELETE FROM cells WHERE sid = ? AND r >= ? AND r < ? AND c >= ? AND c < ? AND format IS NULL'),
+      clearFormatted: db.prepare(
+        'UPDATE cells SET kind = NULL, value = NULL, formula = NULL WHERE sid = ? AND r >= ? AND r < ? AND c >= ? AND c < ?',
+      ),
+      // Two steps so the primary key never collides mid-update: park shifted rows at negative indexes, then flip.
+      shiftRowsOut: db.prepare('UPDATE cells SET r = -1 - (r + ?) WHERE sid = ? AND r >= ?'),
+      shiftRowsBack: db.prepare('UPDATE cells SET r = -1 - r WHERE sid = ? AND r < 0'),
+      cropCells: db.prepare('DELETE FROM cells WHERE sid = ? AND (r >= ? OR c >= ?)'),
+      cropFormats: db.prepare('DELETE FROM column_formats WHERE sid = ? AND c >= ?'),
+    };
+    const tx = this.db.transaction((fn: () => unknown) => fn());
+    this.runInTransaction = (fn) => tx(fn);
+  }
+
+  /** Run `fn` in one SQLite transaction: everything it writes commits together or not at all. */
+  transaction<T>(fn: () => T): T {
+    try {
+      return this.runInTransaction(fn) as T;
+    } catch (err) {
+      // The rollback undid the rows; the in-memory mirrors may hold half of the batch.
+      this.dropCaches();
+      throw err;
+    }
+  }
+
+  /** Close the database (the file stays). */
+  close(): void {
+    this.db.close();
+  }
+
+  spreadsheet(id: string): SpreadsheetRow | undefined {
+    let cached = this.spreadsheetCache.get(id);
+    if (cached === undefined) {
+      const row = this.stmt.spreadsheet.get(id);
+      cached = row ? { id: row.id, title: row.title, locale: row.locale, timeZone: row.time_zone } : null;
+      this.spreadsheetCache.set(id, cached);
+    }
+    return cached ?? undefined;
+  }
+
+  /** The id of the first spreadsheet created (the world's), or null when the store is empty. */
+  firstSpreadsheetId(): string | null {
+    return this.stmt.firstSpreadsheet.get()?.id ?? null;
+  }
+
+  spreadsheetCount(): number {
+    return this.stmt.spreadsheetCount.get()?.n ?? 0;
+  }
+
+  /** The sheets of a spreadsheet in tab order (shared: copy before changing one). */
+  sheets(spreadsheetId: string): readonly SheetRow[] {
+    let sheets = this.sheetsCache.get(spreadsheetId);
+    if (sheets === undefined) {
+      sheets = this.stmt.sheets.all(spreadsheetId).map(toSheet);
+      this.sheetsCache.set(spreadsheetId, sheets);
+    }
+    return sheets;
+  }
+
+  /** Insert a spreadsheet and its sheets (in tab order). */
+  createSpreadsheet(row: SpreadsheetRow, sheets: NewSheet[]): readonly SheetRow[] {
+    this.dropMetadata();
+    this.stmt.insertSpreadsheet.run(row.id, row.title, row.locale, row.timeZone);
+    sheets.forEach((sheet, index) => {
+      this.stmt.insertSheet.run(row.id, sheet.sheetId, sheet.title, index, sheet.rowCount, sheet.columnCount, sheet.hidden ? 1 : 0);
+    });
+    return this.sheets(row.id);
+  }
+
+  /** Remove a spreadsheet with its sheets and cells. */
+  deleteSpreadsheet(id: string): void {
+    for (const sheet of this.sheets(id)) this.deleteSheet(sheet.sid);
+    this.stmt.deleteSpreadsheet.run(id);
+    this.dropMetadata();
+  }
+
+  /** Insert a sheet at `index`, moving later tabs right. */
+  addSheet(spreadsheetId: string, sheet: NewSheet, index: number): SheetRow {
+    const existing = this.sheets(spreadsheetId);
+    const at = Math.max(0, Math.min(index, existing.length));
+    for (const other of existing) if (other.index >= at) this.updateSheet({ ...other, index: other.index + 1 });
+    this.dropMetadata();
+    const info = this.stmt.insertSheet.run(spreadsheetId, sheet.sheetId, sheet.title, at, sheet.rowCount, sheet.columnCount, sheet.hidden ? 1 : 0);
+    return { sid: Number(info.lastInsertRowid), spreadsheetId, index: at, hidden: sheet.hidden ?? false, ...sheet };
+  }
+
+  /** Write a sheet's properties; a smaller grid drops the cells (and column formats) outside it. */
+  updateSheet(sheet: SheetRow): void {
+    const before = this.stmt.gridOf.get(sheet.sid);
+    this.dropMetadata();
+    this.stmt.updateSheet.run(sheet.title, sheet.index, sheet.rowCount, sheet.columnCount, sheet.hidden ? 1 : 0, sheet.sid);
+    // Only a smaller grid needs the (whole-sheet) crop; appends grow grids on every call.
+    if (before && (sheet.rowCount < before.row_count || sheet.columnCount < before.column_count)) {
+      this.stmt.cropCells.run(sheet.sid, sheet.rowCount, sheet.columnCount);
+      this.stmt.cropFormats.run(sheet.sid, sheet.columnCount);
+      this.occupancyCache.delete(sheet.sid);
+      this.columnFormatCache.delete(sheet.sid);
+    }
+  }
+
+  /** Remove a sheet and its cells (tab indexes of the others are the caller's business). */
+  deleteSheet(sid: number): void {
+    this.stmt.deleteSheetCells.run(sid);
+    this.stmt.deleteSheetFormats.run(sid);
+    this.stmt.deleteSheet.run(sid);
+    this.dropMetadata();
+    this.occupancyCache.delete(sid);
+    this.columnFormatCache.delete(sid);
+  }
+
+  /** Number formats by 0-based column. */
+  columnFormats(sid: number): Map<number, NumberFormatSpec> {
+    let map = this.columnFormatCache.get(sid);
+    if (map === undefined) {
+      map = new Map();
+      for (const row of this.stmt.columnFormats.all(sid)) map.set(row.c, this.parseFormat(row.format));
+      this.columnFormatCache.set(sid, map);
+    }
+    return map;
+  }
+
+  setColumnFormat(sid: number, col: number, format: NumberFormatSpec): void {
+    this.stmt.setColumnFormat.run(sid, col, formatKey(format));
+    this.columnFormatCache.delete(sid);
+  }
+
+  /** Stored cells inside a rectangle (with a value or an own format), in row then column order. */
+  readCells(sid: number, rect: Rect): CellAt[] {
+    const rows = this.stmt.readCells.all(sid, rect.startRow, rect.endRow, rect.startCol, rect.endCol);
+    return rows.map((row) => ({ row: row.r, col: row.c, cell: this.toCell(row) }));
+  }
+
+  /** Store a cell (null, or a cell with neither value, formula nor format, removes it). */
+  writeCell(sid: number, row: number, col: number, cell: StoredCell | null): void {
+    const occupancy = this.occupancyCache.get(sid);
+    if (cell === null || (!hasValue(cell) && cell.format === undefined)) {
+      this.stmt.deleteCell.run(sid, row, col);
+      occupancy?.remove(row, col);
+      return;
+    }
+    const value = cell.value;
+    const kind = value === null ? null : typeof value === 'number' ? 'n' : typeof value === 'boolean' ? 'b' : 's';
+    const stored = typeof value === 'boolean' ? (value ? 1 : 0) : value;
+    this.stmt.upsertCell.run(sid, row, col, kind, stored, cell.formula ?? null, cell.format ? formatKey(cell.format) : null);
+    if (occupancy !== undefined) {
+      if (hasValue(cell)) occupancy.add(row, col);
+      else occupancy.remove(row, col);
+    }
+  }
+
+  /** Clear values and formulas in a rectangle; cells keep their own formats (values.clear). */
+  clearValues(sid: number, rect: Rect): void {
+    this.stmt.clearFormatless.run(sid, rect.startRow, rect.endRow, rect.startCol, rect.endCol);
+    this.stmt.clearFormatted.run(sid, rect.startRow, rect.endRow, rect.startCol, rect.endCol);
+    this.occupancyCache.get(sid)?.removeRect(rect.startRow, rect.endRow, rect.startCol, rect.endCol);
+  }
+
+  /** Insert `count` empty rows before `atRow`, moving the rows below down (the caller grows rowCount). */
+  insertRows(sid: number, atRow: number, count: number): void {
+    this.stmt.shiftRowsOut.run(count, sid, atRow);
+    this.stmt.shiftRowsBack.run(sid);
+    this.occupancyCache.get(sid)?.shiftRows(atRow, count);
+  }
+
+  /** Which cells of a sheet hold a value (kept in memory after the first use, updated by every write). */
+  occupancy(sid: number): Occupancy {
+    let occupancy = this.occupancyCache.get(sid);
+    if (occupancy === undefined) {
+      occupancy = new SheetOccupancy();
+      for (const { r, c } of this.stmt.occupied.all(sid)) occupancy.add(r, c);
+      this.occupancyCache.set(sid, occupancy);
+    }
+    return occupancy;
+  }
+
+  /** Replace (or add) the spreadsheet of `spec`, loading its rows with USER_ENTERED semantics. */
+  loadWorkbook(spec: WorkbookSpec): void {
+    this.transaction(() => {
+      if (this.spreadsheet(spec.spreadsheetId)) this.deleteSpreadsheet(spec.spreadsheetId);
+      const sheets = this.createSpreadsheet(
+        { id: spec.spreadsheetId, title: spec.title, locale: spec.locale ?? DEFAULT_LOCALE, timeZone: spec.timeZone ?? DEFAULT_TIME_ZONE },
+        spec.sheets.map((sheet, index) => ({
+          sheetId: index === 0 ? 0 : sheetIdFor(spec.spreadsheetId, sheet.title),
+          title: sheet.title,
+          rowCount: sheet.rowCount ?? Math.max(1000, sheet.rows.length),
+          columnCount: sheet.columnCount ?? Math.max(26, ...sheet.rows.map((r) => r.length)),
+        })),
+      );
+      spec.sheets.forEach((sheetSpec, index) => {
+        const sid = sheets[index]!.sid;
+        const formats = new Map<number, NumberFormatSpec>();
+        for (const [col, format] of Object.entries(sheetSpec.columnFormats ?? {})) {
+          this.setColumnFormat(sid, Number(col), format);
+          formats.set(Number(col), format);
+        }
+        sheetSpec.rows.forEach((cells, row) => {
+          cells.forEach((input, col) => {
+            const columnFormat = formats.get(col);
+            const write = parseInput(input, 'USER_ENTERED', columnFormat);
+            if (write.kind !== 'set') return;
+            const cell = write.cell;
+            const own = cell.format && (!columnFormat || formatKey(cell.format) !== formatKey(columnFormat)) ? cell.format : undefined;
+            this.writeCell(sid, row, col, own ? { ...cell, format: own } : { value: cell.value, ...(cell.formula !== undefined ? { formula: cell.formula } : {}) });
+          });
+        });
+      });
+    });
+  }
+
+  /** Remove every spreadsheet (before a reset reloads the world). */
+  clearAll(): void {
+    this.transaction(() => {
+      this.db.exec('DELETE FROM cells; DELETE FROM column_formats; DELETE FROM sheets; DELETE FROM spreadsheets;');
+    });
+    this.dropCaches();
+  }
+
+  /** Everything stored, in a canonical order (spreadsheets by id, sheets by tab, cells by row then column). */
+  export(): WorkbookExport {
+    return {
+      spreadsheets: this.stmt.spreadsheetIds.all().map(({ id }) => {
+        const meta = this.spreadsheet(id)!;
+        return {
+          spreadsheetId: id,
+          title: meta.title,
+          locale: meta.locale,
+          timeZone: meta.timeZone,
+          sheets: this.sheets(id).map((sheet) => {
+            const columnFormats: Record<string, NumberFormatSpec> = {};
+            for (const [col, format] of [...this.columnFormats(sheet.sid)].sort((a, b) => a[0] - b[0])) columnFormats[String(col)] = format;
+            return {
+              sheetId: sheet.sheetId,
+              title: sheet.title,
+              index: sheet.index,
+              rowCount: sheet.rowCount,
+              columnCount: sheet.columnCount,
+              hidden: sheet.hidden,
+              columnFormats,
+              cells: this.stmt.allCells.all(sheet.sid).map((row) => {
+                const cell = this.toCell(row);
+                return {
+                  row: row.r,
+                  col: row.c,
+                  value: cell.value,
+                  ...(cell.formula !== undefined ? { formula: cell.formula } : {}),
+                  ...(cell.format !== undefined ? { format: cell.format } : {}),
+                };
+              }),
+            };
+          }),
+        };
+      }),
+    };
+  }
+
+  /**
+   * sha256 (hex) over a canonical listing of everything stored (spreadsheets by id, sheets by tab, column
+   * formats, cells by row then column): equal workbooks give equal digests, in any process. Streamed, so a large
+   * workbook is never held as one string.
+   */
+  digest(): string {
+    const hash = createHash('sha256');
+    for (const { id } of this.stmt.spreadsheetIds.all()) {
+      const meta = this.spreadsheet(id)!;
+      hash.update(JSON.stringify(['spreadsheet', id, meta.title, meta.locale, meta.timeZone]) + '\n');
+      for (const sheet of this.sheets(id)) {
+        hash.update(JSON.stringify(['sheet', sheet.sheetId, sheet.title, sheet.index, sheet.rowCount, sheet.columnCount, sheet.hidden]) + '\n');
+        const formats = [...this.columnFormats(sheet.sid)].sort((a, b) => a[0] - b[0]);
+        for (const [col, format] of formats) hash.update(`f ${col} ${formatKey(format)}\n`);
+        for (const row of this.stmt.allCells.iterate(sheet.sid)) {
+          hash.update(`c ${row.r} ${row.c} ${row.kind ?? '-'} ${JSON.stringify(row.value)} ${JSON.stringify(row.formula)} ${row.format ?? '-'}\n`);
+        }
+      }
+    }
+    return hash.digest('hex');
+  }
+
+  private dropMetadata(): void {
+    this.spreadsheetCache.clear();
+    this.sheetsCache.clear();
+  }
+
+  private dropCaches(): void {
+    this.dropMetadata();
+    this.columnFormatCache.clear();
+    this.occupancyCache.clear();
+  }
+
+  private parseFormat(text: string): NumberFormatSpec {
+    let format = this.formats.get(text);
+    if (format === undefined) {
+      format = JSON.parse(text) as NumberFormatSpec;
+      this.formats.set(text, format);
+    }
+    return format;
+  }
+
+  private toCell(row: CellDbRow): StoredCell {
+    const value = row.kind === null ? null : row.kind === 'b' ? row.value === 1 : row.kind === 'n' ? Number(row.value) : String(row.value);
+    const cell: StoredCell = { value };
+    if (row.formula !== null) cell.formula = row.formula;
+    if (row.format !== null) cell.format = this.parseFormat(row.format);
+    return cell;
+  }
+}
