@@ -1,0 +1,38 @@
+/** Retrying a Sheets call with a backoff schedule; sleeps are slept on the wall clock and only counted in sim-clock mode. */
+import { SheetsApiError } from '../sheets-error.ts';
+
+/** Sleep bookkeeping shared by a profile's retries. */
+export interface SleepLedger {
+  retries: number;
+  sleptMs: number;
+  skippedSleepMs: number;
+}
+
+export interface RetryOptions {
+  attempts: number;
+  /** Delay (ms) before retry number `retry` (0-based). */
+  delay: (retry: number) => number;
+  /** Which failures are worth another attempt. */
+  retryable: (err: SheetsApiError) => boolean;
+  /** True in sim-clock mode: the delay is counted, not slept, so an exact replay runs at full speed. */
+  skipSleep: boolean;
+  ledger: SleepLedger;
+}
+
+/** Run `fn`, retrying retryable SheetsApiErrors up to `attempts` in total; the last error is rethrown. */
+export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof SheetsApiError) || !opts.retryable(err) || attempt + 1 >= opts.attempts) throw err;
+      const ms = opts.delay(attempt);
+      opts.ledger.retries += 1;
+      if (opts.skipSleep) opts.ledger.skippedSleepMs += ms;
+      else {
+        opts.ledger.sleptMs += ms;
+        await new Promise((resolve) => setTimeout(resolve, ms));
+      }
+    }
+  }
+}

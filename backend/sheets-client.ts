@@ -1,0 +1,136 @@
+/** A small Google Sheets API v4 client over undici (keep-alive pool), as a real backend would use. */
+import { Pool } from 'undici';
+import type { Dispatcher } from 'undici';
+import { currentRequest } from './request-context.ts';
+import { SheetsApiError, networkError, parseSheetsError } from './sheets-error.ts';
+import type { ServiceAccountTokens } from './service-account.ts';
+
+/** A cell as read with UNFORMATTED_VALUE: numbers (dates as serials), strings, booleans. */
+export type Cell = string | number | boolean | null | undefined;
+
+/** One range and its values for values.batchUpdate / update / append. */
+export interface ValueRangeInput {
+  range: string;
+  values: (string | number | boolean)[][];
+}
+
+export interface SheetsAuth {
+  /** A fixed OAuth bearer token. */
+  token?: string;
+  /** An API key, sent as `?key=` (what `@googleapis/sheets` does with `auth: 'key'`). */
+  apiKey?: string;
+  /** Service-account token source (the JWT-bearer flow). */
+  serviceAccount?: ServiceAccountTokens;
+}
+
+export interface SheetsClientOptions {
+  /** API root, e.g. `https://sheets.googleapis.com/` or a mock's `http://127.0.0.1:PORT/`. */
+  baseUrl: string;
+  spreadsheetId: string;
+  auth: SheetsAuth;
+  /** Connections kept alive to the API (default 16). */
+  connections?: number;
+}
+
+/** Counts of calls made, by method, for the backend's own stats endpoint. */
+export type CallCounts = Record<string, number>;
+
+/** The subset of the Sheets API the reference backend uses: values.get/batchGet/batchUpdate/update/append, spreadsheets.get. */
+export class SheetsClient {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  readonly calls: CallCounts = {};
+
+  constructor(private readonly options: SheetsClientOptions) {
+    const url = new URL(options.baseUrl);
+    this.basePath = url.pathname.replace(/\/+$/, '');
+    this.pool = new Pool(url.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000 });
+  }
+
+  /** spreadsheets.get without grid data: what gspread's `open_by_key` and every `worksheet()` lookup cost. */
+  async getSpreadsheet(): Promise<{ sheets?: { properties?: { title?: string; sheetId?: number } }[] }> {
+    return (await this.call('spreadsheets.get', 'GET', '', { includeGridData: 'false' })) as { sheets?: { properties?: { title?: string } }[] };
+  }
+
+  /** values.get of one range, unformatted (dates as serial numbers). */
+  async valuesGet(range: string): Promise<Cell[][]> {
+    const res = (await this.call('values.get', 'GET', `/values/${encodeURIComponent(range)}`, unformatted())) as { values?: Cell[][] };
+    return res.values ?? [];
+  }
+
+  /** values.batchGet of several ranges in one call (one read request against the quota). */
+  async batchGet(ranges: string[]): Promise<Cell[][][]> {
+    const query = new URLSearchParams(unformatted());
+    for (const r of ranges) query.append('ranges', r);
+    const res = (await this.call('values.batchGet', 'GET', '/values:batchGet', query)) as { valueRanges?: { values?: Cell[][] }[] };
+    return ranges.map((_, i) => res.valueRanges?.[i]?.values ?? []);
+  }
+
+  /** values.batchUpdate with USER_ENTERED (one write request whatever the number of ranges). */
+  async batchUpdate(data: ValueRangeInput[]): Promise<void> {
+    await this.call('values.batchUpdate', 'POST', '/values:batchUpdate', {}, { valueInputOption: 'USER_ENTERED', data });
+  }
+
+  /** values.update of one range with USER_ENTERED. */
+  async update(range: string, values: ValueRangeInput['values']): Promise<void> {
+    await this.call('values.update', 'PUT', `/values/${encodeURIComponent(range)}`, { valueInputOption: 'USER_ENTERED' }, { range, values });
+  }
+
+  /** values.append after the table found in `range`, USER_ENTERED (gspread's `append_rows`). */
+  async append(range: string, values: ValueRangeInput['values']): Promise<void> {
+    await this.call('values.append', 'POST', `/values/${encodeURIComponent(range)}:append`, { valueInputOption: 'USER_ENTERED' }, { values });
+  }
+
+  /** Close the keep-alive pool. */
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private async call(
+    method: string,
+    verb: 'GET' | 'POST' | 'PUT',
+    suffix: string,
+    query: Record<string, string> | URLSearchParams,
+    body?: unknown,
+  ): Promise<unknown> {
+    this.calls[method] = (this.calls[method] ?? 0) + 1;
+    const params = query instanceof URLSearchParams ? query : new URLSearchParams(query);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    const { token, apiKey, serviceAccount } = this.options.auth;
+    if (apiKey) params.set('key', apiKey);
+    if (serviceAccount) {
+      try {
+        headers.authorization = `Bearer ${await serviceAccount.token()}`;
+      } catch (err) {
+        throw new SheetsApiError(401, 'UNAUTHENTICATED', `Service-account token fetch failed: ${(err as Error).message}`, 'TOKEN_FETCH_FAILED');
+      }
+    } else if (token) headers.authorization = `Bearer ${token}`;
+    const traceparent = currentRequest()?.traceparent;
+    if (traceparent) headers.traceparent = traceparent;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    const qs = params.toString();
+    const path = `${this.basePath}/v4/spreadsheets/${encodeURIComponent(this.options.spreadsheetId)}${suffix}${qs ? `?${qs}` : ''}`;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.pool.request({ path, method: verb, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (err) {
+      throw networkError(err);
+    }
+    let text: string;
+    try {
+      text = await res.body.text();
+    } catch (err) {
+      throw networkError(err);
+    }
+    if (res.statusCode < 200 || res.statusCode >= 300) throw parseSheetsError(res.statusCode, text, res.headers['retry-after']);
+    try {
+      return text ? JSON.parse(text) : {};
+    } catch {
+      throw new SheetsApiError(502, 'UNKNOWN', `Sheets API answered ${res.statusCode} with a body that is not JSON`, 'BAD_BODY');
+    }
+  }
+}
+
+function unformatted(): Record<string, string> {
+  return { valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'SERIAL_NUMBER' };
+}
