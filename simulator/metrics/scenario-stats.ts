@@ -1,0 +1,102 @@
+/** Per-scenario (and overall) accumulators: histograms, statuses, errors, Sheets calls. Mergeable. */
+import type { LatencySummary, ScenarioReport, SheetsCallsPerOperation, StatusClass } from '../report/model.ts';
+import { type Histogram, encodeHistogram, newHistogram, recordMs, summarise } from './histogram.ts';
+import { statusClass } from './status-class.ts';
+
+/** What one event contributes to the statistics. */
+export interface Sample {
+  responseMs: number;
+  serviceMs: number;
+  latenessMs: number;
+  status: number | null;
+  error: string | null;
+  /** null = not checked (no expect). */
+  expectOk: boolean | null;
+  /** Sheets calls attributed to the event; null when unknown. */
+  calls: { count: number; byMethod: Record<string, number>; maxAppendRows: number } | null;
+}
+
+/** Accumulates the samples of one scenario (or of all of them). */
+export class ScenarioStats {
+  count = 0;
+  ok = 0;
+  statuses: Record<string, number> = {};
+  errors: Record<string, number> = {};
+  response: Histogram = newHistogram();
+  service: Histogram = newHistogram();
+  lateness: Histogram = newHistogram();
+  byClass = new Map<StatusClass, Histogram>();
+  expectMismatches = 0;
+  /** Events whose Sheets calls are known, and their totals. */
+  callsEvents = 0;
+  callsTotal = 0;
+  callsMax = 0;
+  callsByMethod: Record<string, number> = {};
+  maxAppendRows = 0;
+
+  /** Add one event. */
+  add(s: Sample): void {
+    this.count += 1;
+    const key = s.status === null ? 'error' : String(s.status);
+    this.statuses[key] = (this.statuses[key] ?? 0) + 1;
+    if (s.error) this.errors[s.error] = (this.errors[s.error] ?? 0) + 1;
+    if (s.status !== null && s.status >= 200 && s.status < 300) this.ok += 1;
+    recordMs(this.response, s.responseMs);
+    recordMs(this.service, s.serviceMs);
+    recordMs(this.lateness, s.latenessMs);
+    const cls = statusClass(s.status);
+    let h = this.byClass.get(cls);
+    if (!h) this.byClass.set(cls, (h = newHistogram()));
+    recordMs(h, s.responseMs);
+    if (s.expectOk === false) this.expectMismatches += 1;
+    if (s.calls) {
+      this.callsEvents += 1;
+      this.callsTotal += s.calls.count;
+      this.callsMax = Math.max(this.callsMax, s.calls.count);
+      for (const [m, n] of Object.entries(s.calls.byMethod)) this.callsByMethod[m] = (this.callsByMethod[m] ?? 0) + n;
+      this.maxAppendRows = Math.max(this.maxAppendRows, s.calls.maxAppendRows);
+    }
+  }
+
+  /** The report section; `sheetsAvailable` false gives `sheetsCalls: null`. */
+  toReport(sheetsAvailable: boolean): ScenarioReport {
+    const byStatusClass: Partial<Record<StatusClass, LatencySummary>> = {};
+    for (const cls of [...this.byClass.keys()].sort()) byStatusClass[cls] = summarise(this.byClass.get(cls)!);
+    return {
+      count: this.count,
+      statuses: sortRecord(this.statuses),
+      errors: sortRecord(this.errors),
+      successRate: this.count === 0 ? 0 : round4(this.ok / this.count),
+      responseTime: summarise(this.response),
+      serviceTime: summarise(this.service),
+      lateness: summarise(this.lateness),
+      byStatusClass,
+      histograms: {
+        responseTime: encodeHistogram(this.response),
+        serviceTime: encodeHistogram(this.service),
+        lateness: encodeHistogram(this.lateness),
+      },
+      sheetsCalls: sheetsAvailable ? this.sheetsCalls() : null,
+      expectMismatches: this.expectMismatches,
+    };
+  }
+
+  private sheetsCalls(): SheetsCallsPerOperation {
+    return {
+      mean: this.callsEvents === 0 ? 0 : round4(this.callsTotal / this.callsEvents),
+      max: this.callsMax,
+      total: this.callsTotal,
+      byMethod: sortRecord(this.callsByMethod),
+      maxAppendRows: this.maxAppendRows,
+    };
+  }
+}
+
+const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+/** A copy of a count record with sorted keys (stable report.json). */
+export function sortRecord(r: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
+}

@@ -1,0 +1,80 @@
+/** The per-second timeline of a run, in simulated (trace) seconds. */
+import type { StatusClass, TimelinePoint } from '../report/model.ts';
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import { statusClass } from './status-class.ts';
+
+interface Second {
+  requests: number;
+  errors: number;
+  // Packed, 2 digits: thousands of these may live at once, and a per-second p95 needs no more precision.
+  hist: Histogram | null;
+  classes: Partial<Record<StatusClass, number>>;
+  writes: number;
+  reads: number;
+  status429: number;
+}
+
+/** Accumulates requests (by intended second) and Sheets calls (by their simulated second). */
+export class Timeline {
+  private seconds: Second[] = [];
+
+  private at(s: number): Second {
+    const i = Math.max(0, Math.floor(s));
+    while (this.seconds.length <= i) {
+      this.seconds.push({ requests: 0, errors: 0, hist: null, classes: {}, writes: 0, reads: 0, status429: 0 });
+    }
+    return this.seconds[i]!;
+  }
+
+  /** A request intended at trace time `tMs`; errors are transport failures and 5xx. */
+  addRequest(tMs: number, status: number | null, responseMs: number): void {
+    const sec = this.at(tMs / 1000);
+    sec.requests += 1;
+    const cls = statusClass(status);
+    if (cls === 'error' || cls === '5xx') sec.errors += 1;
+    sec.classes[cls] = (sec.classes[cls] ?? 0) + 1;
+    sec.hist ??= hdr.build({ numberOfSignificantValueDigits: 2, bitBucketSize: 'packed', autoResize: true });
+    sec.hist.recordValue(Math.max(0, Math.round(responseMs * 1000)));
+  }
+
+  /** A Sheets call made at simulated time `simMs` (ms since the trace start). */
+  addCall(simMs: number, kind: 'read' | 'write', status: number): void {
+    const sec = this.at(simMs / 1000);
+    if (kind === 'write') sec.writes += 1;
+    else sec.reads += 1;
+    if (status === 429) sec.status429 += 1;
+  }
+
+  /** Add Sheets counts for simulated second `s` (merging shard timelines). */
+  addSheetsCounts(s: number, writes: number, reads: number, status429: number): void {
+    const sec = this.at(s);
+    sec.writes += writes;
+    sec.reads += reads;
+    sec.status429 += status429;
+  }
+
+  /** Sheets writes per second (index = simulated second). */
+  writesPerSecond(): number[] {
+    return this.seconds.map((s) => s.writes);
+  }
+
+  /** Sheets reads per second. */
+  readsPerSecond(): number[] {
+    return this.seconds.map((s) => s.reads);
+  }
+
+  /** One point per second from 0 to the last second with anything in it. */
+  points(): TimelinePoint[] {
+    return this.seconds.map((sec, s) => ({
+      s,
+      requests: sec.requests,
+      errors: sec.errors,
+      p95: sec.hist ? Math.round(sec.hist.getValueAtPercentile(95)) / 1000 : 0,
+      statusClasses: { ...sec.classes },
+      sheetsWrites: sec.writes,
+      sheetsReads: sec.reads,
+      status429: sec.status429,
+    }));
+  }
+}

@@ -1,0 +1,40 @@
+/** Buffered writer of events.jsonl: lines gather in memory up to a chunk, then go to the file stream. */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import type { EventRecord } from '../report/model.ts';
+
+const CHUNK = 256 * 1024;
+
+export class EventsWriter {
+  private stream: WriteStream;
+  private buffer: string[] = [];
+  private size = 0;
+  count = 0;
+
+  constructor(readonly path: string) {
+    this.stream = createWriteStream(path, { encoding: 'utf8' });
+  }
+
+  /** Append one event line. */
+  write(record: EventRecord): void {
+    const line = JSON.stringify(record) + '\n';
+    this.buffer.push(line);
+    this.size += line.length;
+    this.count += 1;
+    if (this.size >= CHUNK) this.drain();
+  }
+
+  private drain(): void {
+    if (this.buffer.length === 0) return;
+    this.stream.write(this.buffer.join(''));
+    this.buffer = [];
+    this.size = 0;
+  }
+
+  /** Write what is buffered and close the file. */
+  async close(): Promise<void> {
+    this.drain();
+    this.stream.end();
+    await once(this.stream, 'close');
+  }
+}

@@ -1,0 +1,105 @@
+/** What happened to one replayed event, and its events.jsonl line. */
+import { createHash } from 'node:crypto';
+import type { CallRecord } from '../../mock-sheets/admin-types.ts';
+import type { EventRecord } from '../report/model.ts';
+import type { TraceEvent } from '../trace/types.ts';
+import type { TransportError } from './http.ts';
+
+export interface EventOutcome {
+  event: TraceEvent;
+  /** Intended and actual send, ms since the run's t0. */
+  intendedMs: number;
+  startMs: number;
+  responseMs: number;
+  serviceMs: number;
+  latenessMs: number;
+  status: number | null;
+  error: TransportError | null;
+  /** Normalised body: JSON with sorted keys, or the raw text. */
+  body: string;
+  action_taken: string | null;
+}
+
+/** The Sheets calls attributed to one event, folded. */
+export interface EventCalls {
+  count: number;
+  byMethod: Record<string, number>;
+  maxAppendRows: number;
+}
+
+/** JSON with object keys sorted at every level, so equal values always serialise the same way. */
+export function stableStringify(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+/** The normalised body of a response: sorted-key JSON when it parsed, else the text as is. */
+export function normaliseBody(text: string, json: unknown): string {
+  return json === undefined ? text : stableStringify(json);
+}
+
+/** `action_taken` of a JSON body, or null. */
+export function actionTaken(json: unknown): string | null {
+  if (json && typeof json === 'object' && 'action_taken' in json) {
+    const a = (json as { action_taken: unknown }).action_taken;
+    return typeof a === 'string' ? a : null;
+  }
+  return null;
+}
+
+/** Whether the outcome matches the trace's `expect` (null when the event has none). */
+export function expectOk(o: EventOutcome): boolean | null {
+  const ex = o.event.expect;
+  if (!ex) return null;
+  if (o.status !== ex.status) return false;
+  if (ex.action_taken !== undefined && o.action_taken !== ex.action_taken) return false;
+  return true;
+}
+
+/** Fold a list of calls into counts by method. */
+export function foldCalls(calls: CallRecord[]): EventCalls {
+  const byMethod: Record<string, number> = {};
+  let maxAppendRows = 0;
+  for (const c of calls) {
+    byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
+    if (c.method === 'values.append') maxAppendRows = Math.max(maxAppendRows, c.rows);
+  }
+  return { count: calls.length, byMethod, maxAppendRows };
+}
+
+const BODY_LIMIT = 2048;
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
+
+/** The events.jsonl line of an outcome. */
+export function toEventRecord(o: EventOutcome, calls: EventCalls | null): EventRecord {
+  const hasBody = o.status !== null;
+  return {
+    seq: o.event.seq,
+    scenario: o.event.scenario,
+    op: o.event.op,
+    worker: o.event.worker,
+    t: o.event.t,
+    intendedMs: round3(o.intendedMs),
+    startMs: round3(o.startMs),
+    responseMs: round3(o.responseMs),
+    serviceMs: round3(o.serviceMs),
+    latenessMs: round3(o.latenessMs),
+    status: o.status,
+    error: o.error,
+    action_taken: o.action_taken,
+    expectOk: expectOk(o),
+    sheetsCalls: calls ? calls.count : null,
+    sheetsByMethod: calls ? calls.byMethod : null,
+    bodyHash: hasBody ? createHash('sha256').update(o.body).digest('hex').slice(0, 16) : null,
+    body: hasBody ? o.body.slice(0, BODY_LIMIT) : null,
+  };
+}

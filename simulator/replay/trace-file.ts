@@ -1,0 +1,20 @@
+/** Where `sheetsim run` finds its trace: `--trace FILE`, or one generated into traces/ from the flags. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { generateTrace } from '../workload/generate.ts';
+import type { TraceOptions } from '../workload/profiles.ts';
+
+/** The file name a generated trace gets: every option that changes its bytes is in it. */
+export function defaultTraceName(o: TraceOptions): string {
+  return `${o.profile}-seed${o.seed}-w${o.workers}-d${Math.round(o.durationMs / 1000)}s-s${o.spools}-c${o.conflicts}.jsonl`;
+}
+
+/** Generate the trace into `<cwd>/traces/` unless that exact trace already exists; returns its path (relative to cwd). */
+export async function ensureTrace(o: TraceOptions, cwd: string, signal?: AbortSignal): Promise<{ path: string; generated: boolean }> {
+  const dir = resolve(cwd, 'traces');
+  const path = join(dir, defaultTraceName(o));
+  if (existsSync(path)) return { path: relative(cwd, path), generated: false };
+  mkdirSync(dir, { recursive: true });
+  await generateTrace(o, path, signal);
+  return { path: relative(cwd, path), generated: true };
+}

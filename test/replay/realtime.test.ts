@@ -1,0 +1,125 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
+import type { HttpDriver } from '../../simulator/replay/http.ts';
+import type { EventOutcome } from '../../simulator/replay/outcome.ts';
+import { runRealtime } from '../../simulator/replay/realtime.ts';
+import type { TraceEvent } from '../../simulator/trace/types.ts';
+import { ManualClock } from './manual-clock.ts';
+
+function ev(seq: number, t: number, worker: number): TraceEvent {
+  return { seq, t, worker, op: 'health', scenario: 'health', req: { method: 'GET', path: '/api/health' }, expect: { status: 200 } };
+}
+
+describe('runRealtime on a controlled clock', () => {
+  it('counts the wait of requests scheduled during a 1 s stall (coordinated omission)', async () => {
+    const clock = new ManualClock();
+    // The target answers in 10 ms, except that it stalls from 1000 to 2000: nothing is answered before 2000.
+    const driver: HttpDriver = {
+      async send() {
+        const now = clock.now();
+        if (now >= 1000 && now < 2000) await clock.sleepUntil(2000);
+        else await clock.delay(10);
+        return { status: 200, error: null, text: '{"ok":true}', json: { ok: true } };
+      },
+      async close() {},
+    };
+    // One event every 100 ms for 3 s, each from its own worker (open model: the schedule does not slow down).
+    const events = Array.from({ length: 30 }, (_, i) => ev(i, i * 100, i));
+    const outcomes: EventOutcome[] = [];
+    const metrics = new RunMetrics();
+    await clock.run(
+      runRealtime({ events, url: 'http://unused', speed: 1, connections: 30, timeoutMs: 5000, metrics, sheets: null, countUntracedCalls: true, clock, driver, onEvent: (o) => outcomes.push(o) }),
+    );
+    expect(outcomes).toHaveLength(30);
+    for (const o of outcomes) {
+      const t = o.event.t;
+      const expected = t >= 1000 && t < 2000 ? 2000 - t : 10;
+      expect(o.responseMs, `seq ${o.event.seq}`).toBe(expected);
+      expect(o.serviceMs).toBe(expected); // sent on time: the wait is the server's
+      expect(o.latenessMs).toBe(0);
+    }
+    // The stall shows in the percentiles: 10 of 30 requests waited 100..1000 ms.
+    const sections = metrics.sections(false, 3000);
+    expect(sections.totals.responseTime.max).toBeCloseTo(1000, 0);
+    expect(sections.totals.responseTime.p50).toBeCloseTo(10, 0);
+    expect(sections.scenarios.health!.sheetsCalls).toBeNull();
+  });
+
+  it("counts a worker's wait for its own previous response as lateness and response time", async () => {
+    const clock = new ManualClock();
+    const driver: HttpDriver = {
+      async send(req) {
+        await clock.delay(req.path === '/slow' ? 1000 : 10);
+        return { status: 200, error: null, text: '', json: undefined };
+      },
+      async close() {},
+    };
+    const slow: TraceEvent = { ...ev(0, 0, 1), req: { method: 'GET', path: '/slow' } };
+    const events = [slow, ev(1, 200, 1), ev(2, 400, 1)];
+    const outcomes: EventOutcome[] = [];
+    await clock.run(
+      runRealtime({ events, url: 'http://unused', speed: 1, connections: 1, timeoutMs: 5000, metrics: new RunMetrics(), sheets: null, countUntracedCalls: true, clock, driver, onEvent: (o) => outcomes.push(o) }),
+    );
+    const bySeq = new Map(outcomes.map((o) => [o.event.seq, o]));
+    expect(bySeq.get(1)).toMatchObject({ intendedMs: 200, startMs: 1000, latenessMs: 800, serviceMs: 10, responseMs: 810 });
+    expect(bySeq.get(2)).toMatchObject({ intendedMs: 400, startMs: 1010, latenessMs: 610, serviceMs: 10, responseMs: 620 });
+  });
+});
+
+describe('runRealtime against a real server', () => {
+  let server: Server | undefined;
+  afterEach(async () => {
+    await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    server = undefined;
+  });
+
+  it('measures response time from the intended start when the server stalls for 1 s', async () => {
+    let stallUntil = 0;
+    server = createServer((req, res) => {
+      const wait = Math.max(0, stallUntil - Date.now());
+      setTimeout(() => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ path: req.url, seq: req.headers['x-sheetsim-seq'], tp: req.headers.traceparent }));
+      }, wait);
+    });
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    // 20 events 50 ms apart; when the first arrives the server stalls everything for 1 s.
+    const events = Array.from({ length: 20 }, (_, i) => ev(i, i * 50, i));
+    let first = true;
+    server.prependListener('request', () => {
+      if (first) stallUntil = Date.now() + 1000;
+      first = false;
+    });
+    const outcomes: EventOutcome[] = [];
+    await runRealtime({ events, url: `http://127.0.0.1:${port}`, speed: 1, connections: 20, timeoutMs: 10_000, metrics: new RunMetrics(), sheets: null, countUntracedCalls: true, onEvent: (o) => outcomes.push(o) });
+    expect(outcomes).toHaveLength(20);
+    for (const o of outcomes) {
+      // Scheduled at t, answered no earlier than the end of the stall (1000 ms after the first send): the
+      // measured response time must include that whole wait, i.e. at least 1000 - t (minus timer slack).
+      expect(o.responseMs, `seq ${o.event.seq}`).toBeGreaterThanOrEqual(1000 - o.event.t - 5);
+      expect(o.responseMs).toBeGreaterThanOrEqual(o.serviceMs);
+      expect(o.status).toBe(200);
+      const body = JSON.parse(o.body) as { seq: string; tp: string };
+      expect(body.seq).toBe(String(o.event.seq));
+      expect(body.tp).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+    }
+  });
+
+  it('classifies a refused connection without crashing the run', async () => {
+    server = createServer();
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise<void>((r) => server!.close(() => r()));
+    server = undefined;
+    const metrics = new RunMetrics();
+    await runRealtime({ events: [ev(0, 0, 1), ev(1, 10, 2)], url: `http://127.0.0.1:${port}`, speed: 1, connections: 2, timeoutMs: 2000, metrics, sheets: null, countUntracedCalls: true });
+    const s = metrics.sections(false, 10);
+    expect(s.totals.requests).toBe(2);
+    expect(s.totals.errors).toEqual({ ECONNREFUSED: 2 });
+    expect(s.totals.statuses).toEqual({ error: 2 });
+    expect(s.expectations.mismatches).toBe(2);
+  });
+});

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { runSchedule } from '../../simulator/replay/schedule.ts';
+import type { TraceEvent } from '../../simulator/trace/types.ts';
+import { ManualClock } from './manual-clock.ts';
+
+function ev(seq: number, t: number, worker: number): TraceEvent {
+  return { seq, t, worker, op: 'health', scenario: 'health', req: { method: 'GET', path: '/api/health' } };
+}
+
+describe('runSchedule', () => {
+  it('sends each event at t0 + t / speed, whether or not earlier requests returned (open model)', async () => {
+    const clock = new ManualClock();
+    const sent: { seq: number; at: number; intended: number }[] = [];
+    // Every request takes 5 s; different workers, so none waits for another.
+    const events = [ev(0, 0, 1), ev(1, 1000, 2), ev(2, 2000, 3), ev(3, 2000, 4), ev(4, 10_000, 5)];
+    const res = await clock.run(
+      runSchedule({
+        clock,
+        speed: 2,
+        events,
+        dispatch: async (e, intended) => {
+          sent.push({ seq: e.seq, at: clock.now(), intended });
+          await clock.delay(5000);
+        },
+      }),
+    );
+    expect(res.dispatched).toBe(5);
+    expect(sent).toEqual([
+      { seq: 0, at: 0, intended: 0 },
+      { seq: 1, at: 500, intended: 500 },
+      { seq: 2, at: 1000, intended: 1000 },
+      { seq: 3, at: 1000, intended: 1000 },
+      { seq: 4, at: 5000, intended: 5000 },
+    ]);
+  });
+
+  it("keeps a worker's requests in order: the next one waits for the previous response and keeps its intended time", async () => {
+    const clock = new ManualClock();
+    const sent: { seq: number; at: number; intended: number }[] = [];
+    const events = [ev(0, 0, 7), ev(1, 100, 7), ev(2, 200, 8), ev(3, 300, 7)];
+    await clock.run(
+      runSchedule({
+        clock,
+        speed: 1,
+        events,
+        dispatch: async (e, intended) => {
+          sent.push({ seq: e.seq, at: clock.now(), intended });
+          await clock.delay(e.seq === 0 ? 1000 : 50);
+        },
+      }),
+    );
+    // Worker 7: seq 1 (due 100) waits until seq 0 returns at 1000; seq 3 (due 300) goes at 1050. Worker 8 is unaffected.
+    expect(sent).toEqual([
+      { seq: 0, at: 0, intended: 0 },
+      { seq: 2, at: 200, intended: 200 },
+      { seq: 1, at: 1000, intended: 100 },
+      { seq: 3, at: 1050, intended: 300 },
+    ]);
+  });
+
+  it('stops scheduling when the signal fires and waits a bounded time for requests in flight', async () => {
+    const clock = new ManualClock();
+    const controller = new AbortController();
+    const sent: number[] = [];
+    const events = [ev(0, 0, 1), ev(1, 1000, 2), ev(2, 2000, 3), ev(3, 3000, 4)];
+    const res = await clock.run(
+      runSchedule({
+        clock,
+        speed: 1,
+        events,
+        signal: controller.signal,
+        graceMs: 500,
+        dispatch: async (e) => {
+          sent.push(e.seq);
+          if (e.seq === 1) controller.abort();
+          await clock.delay(e.seq === 1 ? 60_000 : 10);
+        },
+      }),
+    );
+    expect(sent).toEqual([0, 1]);
+    expect(res.interrupted).toBe(true);
+    expect(res.abandoned).toBe(1);
+    expect(clock.now()).toBe(1500);
+  });
+});
