@@ -35,6 +35,16 @@ describe('diffRuns on constructed runs', () => {
     expect(back.findings.filter((f) => f.kind === 'improvement').length).toBeGreaterThan(3);
   });
 
+  it('does not test latency between realtime runs that hit the quota, and says why', async () => {
+    writeFixtureDir(join(dir, 'q1'), { events: 1500, status429: 12 });
+    writeFixtureDir(join(dir, 'q2'), { events: 1500, latencyFactor: 1.5 });
+    const r = await diffRuns(join(dir, 'q1'), join(dir, 'q2'));
+    expect(r.method.comparisons).toBe(0);
+    expect(r.scenarios.every((s) => s.latency && !s.latency.significant && /^not tested: 12 Sheets 429s/.test(s.latency.note ?? ''))).toBe(true);
+    expect(r.findings).toContainEqual({ kind: 'change', text: expect.stringMatching(/^latency not tested: 12 Sheets 429s/) });
+    expect(r.verdict).toBe('ok');
+  });
+
   it('finds the first event answered differently', async () => {
     const base = writeFixtureDir(join(dir, 'd1'), { mode: 'exact', digest: '1'.repeat(64) });
     const head = writeFixtureDir(join(dir, 'd2'), { mode: 'exact', digest: '2'.repeat(64), errorRate: 0.05 });

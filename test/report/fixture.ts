@@ -26,6 +26,8 @@ export interface FixtureOptions {
   scenarioNames?: string[];
   /** Share of 5xx answers. */
   errorRate?: number;
+  /** Sheets 429s the run received (realtime runs with any are not latency-tested by diff). */
+  status429?: number;
   /** Noise seed for latencies, independent of the event sequence (A/A pairs share `seed`, differ here). */
   noiseSeed?: number;
 }
@@ -188,7 +190,7 @@ function aggregate(events: EventRecord[], o: Required<Pick<FixtureOptions, 'mode
       available: o.sheetsAvailable, calls: o.sheetsAvailable ? totalWrites + totalReads : 0, byMethod: o.sheetsAvailable ? byMethod : {},
       reads: { peakPerMinute: o.sheetsAvailable ? totalReads : 0, meanPerMinute: o.sheetsAvailable ? totalReads / minutes : 0, total: o.sheetsAvailable ? totalReads : 0 },
       writes: { peakPerMinute: o.sheetsAvailable ? peak : 0, meanPerMinute: o.sheetsAvailable ? totalWrites / minutes : 0, total: o.sheetsAvailable ? totalWrites : 0 },
-      quotaPerMinute: 60, writeUtilisation: o.sheetsAvailable ? peak / 60 : 0, readUtilisation: 0, bursts: 0, status429: 0,
+      quotaPerMinute: 60, writeUtilisation: o.sheetsAvailable ? peak / 60 : 0, readUtilisation: 0, bursts: 0, status429: o.status429 ?? 0,
       maxAppendRows: o.sheetsAvailable ? o.maxAppendRows : 0,
     },
     expectations: { checked: events.length, mismatches: events.filter((e) => e.expectOk === false).length, examples: [] },
