@@ -34,6 +34,11 @@ export interface BackendOptions {
   simClock?: boolean;
   /** Seed of uuids (sim-clock mode) and backoff jitter (default 42). */
   seed?: number;
+  /**
+   * Time scale of a sped-up replay (default 1): the backend's clock runs `speed`× faster and its own waits (backoff,
+   * cache TTLs) shrink by the same factor, as the mock's quota minute does; Sheets latencies are the mock's and do not.
+   */
+  speed?: number;
   logger?: boolean;
 }
 
@@ -45,6 +50,11 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
   if (!options.spreadsheetId) throw new Error('spreadsheetId is required');
   const simClock = options.simClock ?? false;
   const seed = options.seed ?? 42;
+  const speed = options.speed ?? 1;
+  if (!(speed > 0)) throw new Error(`speed must be a positive number, got ${speed}`);
+  const wallStart = Date.now();
+  // In wall mode "now" is simulated time: it runs `speed`× faster from the moment the backend started.
+  const wallNow = () => wallStart + (Date.now() - wallStart) * speed;
   const auth: SheetsAuth = {};
   if (options.credentialsFile) auth.serviceAccount = new ServiceAccountTokens(readServiceAccountFile(options.credentialsFile));
   else if (options.token) auth.token = options.token;
@@ -52,7 +62,7 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
 
   const client = new SheetsClient({ baseUrl: options.sheetsUrl, spreadsheetId: options.spreadsheetId, auth });
   const random = simClock ? seededRandom(seed) : cryptoRandom(seed);
-  const store: SpoolStore = profile === 'zeues' ? new ZeuesStore(client, { skipSleep: simClock }) : new LeanStore(client, { random, skipSleep: simClock });
+  const store: SpoolStore = profile === 'zeues' ? new ZeuesStore(client, { skipSleep: simClock, speed, wallNow }) : new LeanStore(client, { random, skipSleep: simClock, speed });
   const service = new SpoolService(store, random);
 
   const app = Fastify({ logger: options.logger ?? false });
@@ -71,7 +81,7 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
   let lastSimNow: number | undefined;
   /** Run a handler inside its request context (traceparent, simulated now). */
   const handle = (fn: (req: FastifyRequest, nowMs: number) => Promise<Reply>, needsTime = true) => async (req: FastifyRequest, reply: FastifyReply) => {
-    let nowMs = Date.now();
+    let nowMs = wallNow();
     if (simClock) {
       const header = req.headers[SIM_TIME_HEADER];
       const text = Array.isArray(header) ? header[0] : header;
@@ -92,7 +102,7 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
     return result.body;
   };
 
-  app.get('/api/health', handle(() => service.health(Date.now()), false));
+  app.get('/api/health', handle((_req, nowMs) => service.health(nowMs), false));
   app.get('/api/workers', handle(() => service.workers()));
   app.get('/api/spools/iniciar', handle(async (req) => {
     const op = (req.query as Record<string, unknown>).operacion;

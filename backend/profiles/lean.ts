@@ -21,6 +21,8 @@ export interface LeanOptions {
   random: RandomSource;
   /** Count backoff sleeps instead of sleeping them (sim-clock mode). */
   skipSleep: boolean;
+  /** Time scale of a sped-up replay (backoff sleeps shrink by it). */
+  speed?: number;
   backoff?: BackoffPolicy;
 }
 
@@ -72,6 +74,7 @@ export class LeanStore implements SpoolStore {
       // An append that got no answer may have landed: retrying it could log the rows twice.
       retryable: (err) => err.status === 429 || err.status === 503 || (idempotent && err.status === 0),
       skipSleep: this.options.skipSleep,
+      speed: this.options.speed,
       ledger: this.ledger,
     });
   }
@@ -133,17 +136,15 @@ export class LeanStore implements SpoolStore {
     try {
       await this.retry(() => this.client.batchUpdate(data), true);
     } catch (err) {
-      // A write that failed after retries may still have landed (a 503 after the commit): re-read before trusting the cache.
-      this.stale = true;
+      // A 4xx (429 included) is a definite rejection: Sheets applies a batch whole or not at all. A 5xx or a lost
+      // answer may have landed after all, so only then re-read before trusting the cache again. (Re-reading after
+      // every 429 turned quota saturation into a storm of whole-workbook reads.)
+      if (!(err instanceof SheetsApiError && err.status >= 400 && err.status < 500)) this.stale = true;
       throw err;
     }
     for (const w of writes) this.applyWriteThrough(w);
-    try {
-      for (const chunk of chunkRows(plan.metadataRows)) await this.retry(() => this.client.append(quoteTitle(TABS.metadata), chunk), false);
-    } catch (err) {
-      this.stale = true;
-      throw err;
-    }
+    // Metadata is not cached: a failed append leaves the cache right.
+    for (const chunk of chunkRows(plan.metadataRows)) await this.retry(() => this.client.append(quoteTitle(TABS.metadata), chunk), false);
   }
 
   private applyWriteThrough(w: CellWrite): void {

@@ -16,6 +16,8 @@ export interface RetryOptions {
   retryable: (err: SheetsApiError) => boolean;
   /** True in sim-clock mode: the delay is counted, not slept, so an exact replay runs at full speed. */
   skipSleep: boolean;
+  /** Time scale of a sped-up replay: a delay of `ms` simulated milliseconds sleeps ms / speed of wall time. */
+  speed?: number;
   ledger: SleepLedger;
 }
 
@@ -31,7 +33,7 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Pr
       if (opts.skipSleep) opts.ledger.skippedSleepMs += ms;
       else {
         opts.ledger.sleptMs += ms;
-        await new Promise((resolve) => setTimeout(resolve, ms));
+        await new Promise((resolve) => setTimeout(resolve, ms / (opts.speed ?? 1)));
       }
     }
   }

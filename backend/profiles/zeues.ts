@@ -19,6 +19,8 @@ import type { SleepLedger } from './sheets-retry.ts';
 export interface ZeuesOptions {
   /** Count the Uniones retry sleeps (1 s, 2 s) instead of sleeping them (sim-clock mode). */
   skipSleep: boolean;
+  /** Time scale of a sped-up replay (retry sleeps shrink by it). */
+  speed?: number;
   /** Wall clock, used when a request carries no simulated time. */
   wallNow?: () => number;
 }
@@ -149,6 +151,7 @@ export class ZeuesStore implements SpoolStore {
         delay: (retry) => 1000 * 2 ** retry,
         retryable: () => true,
         skipSleep: this.options.skipSleep,
+        speed: this.options.speed,
         ledger: this.ledger,
       });
     } finally {

@@ -106,6 +106,7 @@ async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded' }>): 
       profile: spec.backendProfile,
       simClock: spec.mode === 'exact',
       seed: spec.world.seed,
+      speed: spec.mode === 'exact' ? 1 : spec.speed,
     });
   } catch (err) {
     await mock.app.close();
@@ -163,7 +164,8 @@ async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Pr
     SHEETS_API_URL: mock.url,
     SPREADSHEET_ID: mock.spreadsheetId,
     GOOGLE_APPLICATION_CREDENTIALS: credentials,
-    ...(spec.mode === 'exact' ? { SHEETSIM_SIM_CLOCK: '1' } : {}),
+    // A backend that honours these runs its own clock and waits at the replay's pace (sheetsim backend does).
+    ...(spec.mode === 'exact' ? { SHEETSIM_SIM_CLOCK: '1' } : { SHEETSIM_SPEED: String(spec.speed) }),
   };
   // detached: the child leads its own process group, so stop() can signal the shell and the backend it started.
   const child = spawn(spec.command, { shell: true, cwd: spec.cwd, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });

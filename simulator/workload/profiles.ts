@@ -3,7 +3,7 @@ import { parseIsoDate } from './calendar.ts';
 import { locustEvents } from './locust.ts';
 import { seededRandom } from './random.ts';
 import { type GeneratorStats } from './scenarios.ts';
-import { type World, generateWorld, validateWorldParams } from './world.ts';
+import { DEFAULT_WORLD_PARAMS, type World, generateWorld, validateWorldParams } from './world.ts';
 import { zeuesEvents } from './zeues.ts';
 
 /** Everything that decides a trace; same options, same bytes. */
@@ -31,11 +31,10 @@ export const defaultTraceOptions: TraceOptions = {
   profile: 'zeues',
   workers: 40,
   durationMs: 300_000,
-  // Production scale (spec §7: ≈ 1,870 spools); 100 ran out of work within 3 minutes (docs/trace-format.md).
-  spools: 2000,
-  payroll: 100,
+  spools: DEFAULT_WORLD_PARAMS.spools,
+  payroll: DEFAULT_WORLD_PARAMS.workers,
   conflicts: 0.05,
-  startDate: '2026-03-02',
+  startDate: DEFAULT_WORLD_PARAMS.startDate,
   thinkMinMs: 5_000,
   thinkMaxMs: 15_000,
 };

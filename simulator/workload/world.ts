@@ -59,7 +59,8 @@ export interface World {
 }
 
 /** Defaults for the world a trace runs against. */
-export const DEFAULT_WORLD_PARAMS: WorldParams = { seed: 42, spools: 100, workers: 100, startDate: '2026-03-02' };
+// 2000 spools is production scale (spec §7: ≈ 1,870); 100 ran out of work within 3 minutes of the default trace.
+export const DEFAULT_WORLD_PARAMS: WorldParams = { seed: 42, spools: 2000, workers: 100, startDate: '2026-03-02' };
 
 /** Upper bounds that keep a world a Sheets grid can hold (Operaciones ≤ 3-digit tags beyond 999 still work). */
 export const MAX_SPOOLS = 99_999;

@@ -14,7 +14,7 @@ const quota = (reads: number, writes: number) => ({ quota: { readPerUser: reads,
 const iniciar = (p: Pair, tag: string) => p.send('POST', '/api/v4/occupation/iniciar', { tag_spool: tag, worker_id: 1, worker_nombre: 'AR(1)', operacion: 'ARM' }, sim);
 
 describe('lean profile under injected 429s', () => {
-  it('backs off 4 attempts, answers 503 SHEETS_RATE_LIMIT with Retry-After, and reloads its cache', async () => {
+  it('backs off 4 attempts and answers 503 SHEETS_RATE_LIMIT with Retry-After; a 429 keeps the cache, a 503 reloads it', async () => {
     pair = await startPair({ backend: { profile: 'lean', simClock: true } });
     const p = pair;
     await p.send('GET', '/api/health');
@@ -31,9 +31,17 @@ describe('lean profile under injected 429s', () => {
     expect(stats.retries).toBe(3);
     expect(stats.sleptMs).toBe(0);
     expect(stats.skippedSleepMs).toBeGreaterThan(0);
-    // The failed write left the sheet untouched; the next request reloads the cache and sees OT-005 free.
+    // A 429 is a definite rejection: the cache is still right (OT-005 free) and is not re-read.
     const list = await p.send('GET', '/api/spools/iniciar?operacion=ARM', undefined, sim);
     expect(list.body.spools.map((s: { tag_spool: string }) => s.tag_spool)).toContain('OT-005');
+    expect((await p.send('GET', '/__backend/stats')).body.cacheLoads).toBe(1);
+    // A 503 may have landed after all: after giving up on one, the next request re-reads the workbook.
+    await p.configure({ quota: 'off', faults: { rules: [{ methods: ['values.batchUpdate'], error503: 1 }] } });
+    const unavailable = await iniciar(p, 'OT-006');
+    expect(unavailable.status).toBe(503);
+    await p.configure({ faults: { rules: [] } });
+    const again = await p.send('GET', '/api/spools/iniciar?operacion=ARM', undefined, sim);
+    expect(again.body.spools.map((s: { tag_spool: string }) => s.tag_spool)).toContain('OT-006');
     expect((await p.send('GET', '/__backend/stats')).body.cacheLoads).toBe(2);
   });
 

@@ -1,7 +1,7 @@
 /** `sheetsim backend`: serve the reference spool-tracking backend against a Sheets endpoint. */
 import { BACKEND_PROFILES, buildBackend } from '../../../backend/app.ts';
 import type { BackendProfile } from '../../../backend/app.ts';
-import { type Command, UsageError, boolOpt, enumOpt, intOpt, stringOpt } from '../command.ts';
+import { type Command, UsageError, boolOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
 
 function required(value: string | undefined, flag: string, env: string): string {
   if (!value) throw new UsageError(`--${flag} is required (or set ${env})`);
@@ -26,6 +26,7 @@ so an exact replay gives identical writes. See docs/backend.md.`,
     profile: { type: 'string', valueName: 'lean|zeues', description: 'Sheets call profile.', defaultText: '$BACKEND_PROFILE or lean' },
     'sim-clock': { type: 'boolean', description: 'Take time from the x-sheetsim-time header; seed uuids; skip backoff sleeps.', defaultText: 'on when SHEETSIM_SIM_CLOCK=1, else off' },
     seed: { type: 'string', valueName: 'N', description: 'Seed of uuids (sim clock) and backoff jitter.', defaultText: '42' },
+    speed: { type: 'string', valueName: 'N', description: "Time scale of a sped-up replay: the backend's clock, backoff and cache TTLs run N× faster.", defaultText: '$SHEETSIM_SPEED or 1' },
     token: { type: 'string', valueName: 'T', description: 'OAuth bearer token for the Sheets API.' },
     'api-key': { type: 'string', valueName: 'K', description: 'API key sent as ?key=.', defaultText: '$SHEETS_API_KEY' },
     credentials: { type: 'string', valueName: 'FILE', description: 'Service-account JSON; its token_uri gets a JWT-bearer grant.', defaultText: '$GOOGLE_APPLICATION_CREDENTIALS' },
@@ -54,6 +55,8 @@ so an exact replay gives identical writes. See docs/backend.md.`,
     }
     const spreadsheetId = required(stringOpt(ctx, 'spreadsheet-id') ?? env.SPREADSHEET_ID, 'spreadsheet-id', 'SPREADSHEET_ID');
     const seed = intOpt(ctx, 'seed', 42, 0);
+    const envSpeed = env.SHEETSIM_SPEED !== undefined && Number(env.SHEETSIM_SPEED) > 0 ? Number(env.SHEETSIM_SPEED) : 1;
+    const speed = numberOpt(ctx, 'speed', envSpeed, 0.001, 1000);
     const credentialsFile = stringOpt(ctx, 'credentials') ?? env.GOOGLE_APPLICATION_CREDENTIALS;
     const apiKey = stringOpt(ctx, 'api-key') ?? env.SHEETS_API_KEY;
     const token = stringOpt(ctx, 'token');
@@ -68,6 +71,7 @@ so an exact replay gives identical writes. See docs/backend.md.`,
         profile,
         simClock,
         seed,
+        speed,
         ...(token ? { token } : {}),
         ...(apiKey ? { apiKey } : {}),
         ...(credentialsFile ? { credentialsFile } : {}),
