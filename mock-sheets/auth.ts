@@ -37,7 +37,23 @@ function quotaUserOfToken(token: string): string {
     const email = Buffer.from(token.slice(ACCESS_TOKEN_PREFIX.length), 'base64url').toString('utf8');
     if (email.length > 0) return email;
   }
+  // A self-signed service-account JWT (what google-auth-library sends when no scopes are set) names its
+  // account in `iss`; every such token starts `eyJhbGciOi…`, so its prefix would merge all accounts into one user.
+  const iss = jwtIssuer(token);
+  if (iss !== null) return iss;
   return `bearer:${token.slice(0, 12)}`;
+}
+
+/** The `iss` claim of a JWT (signature not checked), or null when the token is not one. */
+function jwtIssuer(token: string): string | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { iss?: unknown };
+    return typeof payload.iss === 'string' && payload.iss.length > 0 ? payload.iss : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Who a request counts against for quotas, or null when it carries no credential at all. */
