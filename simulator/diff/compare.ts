@@ -76,6 +76,8 @@ export async function diffRuns(baseDir: string, headDir: string, options: DiffOp
     onlyBase: pairing.onlyBase,
     onlyHead: pairing.onlyHead,
     divergent: pairing.divergent,
+    worse: pairing.worse,
+    better: pairing.better,
     firstDivergence: pairing.first ? { ...pairing.first, request } : null,
     scenarios,
     sheets: {
@@ -123,12 +125,13 @@ function findings(r: DiffResult, o: DiffOptions): Finding[] {
   const out: Finding[] = [];
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   if (r.digestSame === false) {
-    const responses = r.divergent > 0;
     const workbook = r.workbookSame === false;
-    const why = [responses ? `${r.divergent} events answered differently` : '', workbook ? 'the final workbook differs' : ''].filter(Boolean).join(' and ') || 'only the Sheets call pattern differs';
-    // The workbook holds timestamps from the (virtual) clock, which a different call pattern moves: only answers
-    // that changed are a behaviour regression by default.
-    out.push({ kind: o.strictDigest || responses ? 'regression' : 'change', text: `outcome digest changed: ${why}` });
+    const why = [r.divergent > 0 ? `${r.divergent} events answered differently` : '', workbook ? 'the final workbook differs' : ''].filter(Boolean).join(' and ') || 'only the Sheets call pattern differs';
+    // The workbook holds timestamps from the (virtual) clock, which a different call pattern moves, and answers can
+    // change for the better: by default only answers that got worse are a regression.
+    out.push({ kind: o.strictDigest ? 'regression' : 'change', text: `outcome digest changed: ${why}` });
+    if (r.worse > 0) out.push({ kind: 'regression', text: `${r.worse} events answered worse (an expect met in base is missed, or a worse status class)` });
+    if (r.better > 0) out.push({ kind: 'improvement', text: `${r.better} events answered better` });
   } else if (r.digestSame === null && r.divergent > 0) {
     out.push({ kind: 'change', text: `${r.divergent} events answered differently (realtime runs: ordering can change answers)` });
   }

@@ -70,6 +70,9 @@ export interface DiffResult {
   onlyBase: number;
   onlyHead: number;
   divergent: number;
+  /** Divergent events whose answer got worse (an expect met before is missed now, or a worse status class) or better. */
+  worse: number;
+  better: number;
   firstDivergence: (FirstDivergence & { request: { method: string; path: string; body?: unknown } | null }) | null;
   scenarios: ScenarioDiff[];
   sheets: {

@@ -36,34 +36,55 @@ export interface PairingResult {
   onlyHead: number;
   /** Events whose status, action_taken or body hash differ. */
   divergent: number;
+  /** Divergent events answered worse in head (see outcomeRank), and better. */
+  worse: number;
+  better: number;
   first: FirstDivergence | null;
   byScenario: Map<string, PairedLatencies>;
 }
 
 const outcomeKey = (e: EventRecord): string => `${e.status ?? e.error}|${e.action_taken ?? ''}|${e.bodyHash ?? ''}`;
+/**
+ * How good an answer is, lower is better: by the trace's expect when there was one (met 0, missed 2), else by
+ * status class (2xx 0, 4xx 1, 5xx or transport error 2).
+ */
+export function outcomeRank(e: Pick<EventRecord, 'status' | 'expectOk'>): number {
+  if (e.expectOk !== null) return e.expectOk ? 0 : 2;
+  if (e.status === null || e.status >= 500) return 2;
+  return e.status >= 400 ? 1 : 0;
+}
+
 const side = (e: EventRecord): EventSide => ({ status: e.status, error: e.error, action_taken: e.action_taken, bodyHash: e.bodyHash, body: e.body });
 
 /** Pair BASE/events.jsonl with HEAD/events.jsonl; `events` is the trace's event count. */
 export async function pairEvents(baseDir: string, headDir: string, events: number): Promise<PairingResult> {
   const baseMs = new Float64Array(events).fill(NaN);
   const baseKey: (string | undefined)[] = new Array(events);
+  const baseRank = new Int8Array(events);
   const scenarioOf: (string | undefined)[] = new Array(events);
   for await (const e of readEvents(baseDir)) {
     if (e.seq >= events) continue;
     baseMs[e.seq] = e.responseMs;
     baseKey[e.seq] = outcomeKey(e);
+    baseRank[e.seq] = outcomeRank(e);
     scenarioOf[e.seq] = e.scenario;
   }
   const headMs = new Float64Array(events).fill(NaN);
   let first: FirstDivergence | null = null;
   let divergent = 0;
+  let worse = 0;
+  let better = 0;
   let onlyHead = 0;
   for await (const e of readEvents(headDir)) {
     if (e.seq >= events) continue;
     headMs[e.seq] = e.responseMs;
     if (baseKey[e.seq] === undefined) onlyHead++;
-    else if (baseKey[e.seq] !== outcomeKey(e)) divergent++;
-    else continue;
+    else if (baseKey[e.seq] !== outcomeKey(e)) {
+      divergent++;
+      const rank = outcomeRank(e);
+      if (rank > baseRank[e.seq]!) worse++;
+      else if (rank < baseRank[e.seq]!) better++;
+    } else continue;
     if (!first || e.seq < first.seq) first = { seq: e.seq, scenario: e.scenario, op: e.op, worker: e.worker, t: e.t, base: null, head: side(e) };
   }
   if (first) {
@@ -104,5 +125,5 @@ export async function pairEvents(baseDir: string, headDir: string, events: numbe
   for (const [name, seqs] of byScenarioIdx) {
     byScenario.set(name, { base: Float64Array.from(seqs, (s) => baseMs[s]!), head: Float64Array.from(seqs, (s) => headMs[s]!) });
   }
-  return { paired, onlyBase, onlyHead, divergent: divergent + onlyBase, first, byScenario };
+  return { paired, onlyBase, onlyHead, divergent: divergent + onlyBase, worse, better, first, byScenario };
 }

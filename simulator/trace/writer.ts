@@ -12,8 +12,8 @@ export interface WrittenTrace {
   events: number;
 }
 
-// Lines are batched into chunks of this size: one hash update and one stream write per chunk keeps
-// a million-event trace well under a second of I/O work.
+// Lines are batched into chunks of about this size: each chunk is encoded to UTF-8 once, then hashed and written as
+// that one Buffer, so a million-event trace costs a few hundred large writes instead of a million small ones.
 const CHUNK_CHARS = 1 << 16;
 
 /**
@@ -69,9 +69,9 @@ export class TraceWriter {
 
   private async flush(): Promise<void> {
     if (this.buffer === '') return;
-    const chunk = this.buffer;
+    const chunk = Buffer.from(this.buffer, 'utf8');
     this.buffer = '';
-    this.hash.update(chunk, 'utf8');
+    this.hash.update(chunk);
     if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve, reject) => {
         const onError = (err: Error) => reject(err);

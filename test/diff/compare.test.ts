@@ -53,7 +53,16 @@ describe('diffRuns on constructed runs', () => {
     expect(r.digestSame).toBe(false);
     expect(r.firstDivergence).toMatchObject({ seq: first.seq, scenario: first.scenario, base: { status: first.status }, head: { status: head.events[first.seq]!.status } });
     expect(r.verdict).toBe('regression');
-    expect(r.findings[0]!.text).toMatch(/^outcome digest changed: \d+ events answered differently/);
+    expect(r.findings[0]).toMatchObject({ kind: 'change', text: expect.stringMatching(/^outcome digest changed: \d+ events answered differently/) });
+    const headBySeq = new Map(head.events.map((e) => [e.seq, e]));
+    const errors = base.events.filter((e) => headBySeq.get(e.seq)?.status === 503 && e.status !== 503).length;
+    expect(errors).toBeGreaterThan(0);
+    expect(r).toMatchObject({ divergent: errors, worse: errors, better: 0 });
+    expect(r.findings).toContainEqual({ kind: 'regression', text: `${errors} events answered worse (an expect met in base is missed, or a worse status class)` });
+    // The other way round the same events are answered better: a change, not a regression.
+    const back = await diffRuns(join(dir, 'd2'), join(dir, 'd1'));
+    expect(back).toMatchObject({ worse: 0, better: errors, verdict: 'ok' });
+    expect(back.findings).toContainEqual({ kind: 'improvement', text: `${errors} events answered better` });
   });
 
   it('refuses runs of different traces, naming both hashes', async () => {
