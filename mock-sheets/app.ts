@@ -8,7 +8,7 @@ import { CallLog } from './call-log.ts';
 import { errorBody, GoogleError, MAX_PAYLOAD_BYTES, notFound } from './errors.ts';
 import { sendError, type SheetsContext } from './pipeline.ts';
 import type { Policy } from './policy.ts';
-import { createPolicy, type FaultConfig, type LatencyConfig, type QuotaConfig } from './realism.ts';
+import { createPolicy, type PolicyOptions } from './realism.ts';
 import { registerAdminRoutes } from './routes/admin.ts';
 import { registerSpreadsheetRoutes } from './routes/spreadsheets.ts';
 import { registerTokenRoutes } from './routes/token.ts';
@@ -17,26 +17,16 @@ import { newSpreadsheetId } from './sheet-ops.ts';
 import { SheetsStore } from './store.ts';
 import type { WorkbookSpec } from './workbook.ts';
 
-export interface MockSheetsOptions {
+/** The factory's options; latency, quota, faults and the clock are the realism policy's (realism.ts). */
+export interface MockSheetsOptions extends Partial<Omit<PolicyOptions, 'wallNow'>> {
   /** Loaded when the store holds no spreadsheet yet. */
   workbook?: WorkbookSpec;
   /** Used by POST /__sheetsim/reset {"seed": n}. */
   loadWorkbook?: (seed: number) => WorkbookSpec;
-  /** Default 42; seeds the policy's random sources and generated ids. */
-  seed?: number;
   /** SQLite file path; default ':memory:'; WAL; an existing file keeps its workbook. */
   db?: string;
   /** Default 'required'. */
   auth?: 'required' | 'none';
-  /** Default 'off'. */
-  latency?: 'off' | 'realistic' | LatencyConfig;
-  /** Default 'off'. */
-  quota?: 'off' | 'on' | QuotaConfig;
-  /** Default none. */
-  faults?: FaultConfig;
-  clock?: 'wall' | 'virtual';
-  speed?: number;
-  startMs?: number;
   /** Overrides latency/quota/faults/clock (tests). */
   policy?: Policy;
   /** Also emit the legacy `errors: [{message, domain, reason}]` array in error bodies. */

@@ -1,5 +1,5 @@
 /** The result of `sheetsim diff`: what every diff renderer (terminal, Markdown, HTML) reads. */
-import type { FirstDivergence } from './pairs.ts';
+import type { FirstDivergence, PairingResult } from './pairs.ts';
 
 export interface DiffSide {
   dir: string;
@@ -59,20 +59,14 @@ export interface DiffMethod {
   minPairs: number;
 }
 
-export interface DiffResult {
+/** The comparison; the event counts (paired, onlyBase, onlyHead, divergent, worse, better) are the pairing's. */
+export interface DiffResult extends Pick<PairingResult, 'paired' | 'onlyBase' | 'onlyHead' | 'divergent' | 'worse' | 'better'> {
   base: DiffSide;
   head: DiffSide;
   trace: { sha256: string; events: number; path: string };
   /** null when either run is not in exact mode (no digest). */
   digestSame: boolean | null;
   workbookSame: boolean | null;
-  paired: number;
-  onlyBase: number;
-  onlyHead: number;
-  divergent: number;
-  /** Divergent events whose answer got worse (an expect met before is missed now, or a worse status class) or better. */
-  worse: number;
-  better: number;
   firstDivergence: (FirstDivergence & { request: { method: string; path: string; body?: unknown } | null }) | null;
   scenarios: ScenarioDiff[];
   sheets: {
