@@ -1,4 +1,3 @@
-import { jsonString, jsonValue } from './json.ts';
 import type { TraceEvent, TraceFooter, TraceHeader, TraceParams, WorldParams } from './types.ts';
 
 // Every line is JSON.stringify of an object rebuilt here with a fixed key order, so the bytes (and the hash)
@@ -22,28 +21,19 @@ export function headerLine(h: TraceHeader): string {
   });
 }
 
-/** One event line (without its newline). Concatenated by hand, with output identical to JSON.stringify of
- *  {seq, t, worker, op, scenario, req: {method, path, body?}, expect?}; this is the generator's hottest function. */
+/** One event line (without its newline), identical to JSON.stringify of {seq, t, worker, op, scenario,
+ *  req: {method, path, body?}, expect?}. The reference for line-encoder.ts, which the writers use instead. */
 export function eventLine(e: TraceEvent): string {
-  const req = e.req;
-  let line = `{"seq":${num(e.seq)},"t":${num(e.t)},"worker":${num(e.worker)},"op":${str(e.op)},"scenario":${str(e.scenario)},"req":{"method":${str(req.method)},"path":${str(req.path)}`;
-  if (req.body !== undefined) line += `,"body":${jsonValue(req.body)}`;
-  const x = e.expect;
-  if (x) {
-    line += x.action_taken === undefined ? `},"expect":{"status":${num(x.status)}}}` : `},"expect":{"status":${num(x.status)},"action_taken":${str(x.action_taken)}}}`;
-    return line;
+  const q = JSON.stringify;
+  let line = `{"seq":${q(e.seq)},"t":${q(e.t)},"worker":${q(e.worker)},"op":${q(e.op)},"scenario":${q(e.scenario)},"req":{"method":${q(e.req.method)},"path":${q(e.req.path)}`;
+  if (e.req.body !== undefined) line += `,"body":${q(e.req.body)}`;
+  line += '}';
+  if (e.expect) {
+    line += `,"expect":{"status":${q(e.expect.status)}`;
+    if (e.expect.action_taken !== undefined) line += `,"action_taken":${q(e.expect.action_taken)}`;
+    line += '}';
   }
-  return `${line}}}`;
-}
-
-// The fields are typed, but a caller may still pass anything: what is not a finite number or a string goes to
-// JSON.stringify, so the line is what it always was.
-function num(n: number): string {
-  return typeof n === 'number' && Number.isFinite(n) ? `${n}` : String(JSON.stringify(n));
-}
-
-function str(s: string): string {
-  return typeof s === 'string' ? jsonString(s) : String(JSON.stringify(s));
+  return line + '}';
 }
 
 /** The footer line (without its newline). */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { ChunkedLines } from './chunked-lines.ts';
 import { TraceError } from './error.ts';
 import type { TraceEvent, TraceFooter, TraceHeader } from './types.ts';
 import { isFooter, validateEvent, validateFooter, validateHeader } from './validate.ts';
@@ -15,54 +15,37 @@ export interface TraceReader {
   close(): Promise<void>;
 }
 
-interface RawLine {
-  text: string;
-  /** The line's bytes including its newline (the newline is absent only for an unterminated last line). */
-  bytes: Buffer;
-  terminated: boolean;
-}
-
-// Manual splitting on Buffers (not readline): the bytes hashed are exactly the bytes in the file, and it is faster.
-async function* splitLines(path: string): AsyncGenerator<RawLine> {
-  let rest: Buffer | undefined;
-  for await (const data of createReadStream(path, { highWaterMark: 1 << 18 })) {
-    const chunk: Buffer = rest ? Buffer.concat([rest, data as Buffer]) : (data as Buffer);
-    let start = 0;
-    let nl = chunk.indexOf(10, start);
-    while (nl !== -1) {
-      yield { text: chunk.toString('utf8', start, nl), bytes: chunk.subarray(start, nl + 1), terminated: true };
-      start = nl + 1;
-      nl = chunk.indexOf(10, start);
-    }
-    rest = start < chunk.length ? chunk.subarray(start) : undefined;
-  }
-  if (rest && rest.length > 0) yield { text: rest.toString('utf8'), bytes: rest, terminated: false };
-}
-
-function parseLine(file: string, lineNo: number, raw: RawLine): unknown {
-  if (raw.text.trim() === '') throw new TraceError(file, lineNo, undefined, 'empty line (every line must be one JSON object)');
+function parseLine(file: string, lineNo: number, text: string, terminated: boolean): unknown {
+  if (text.trim() === '') throw new TraceError(file, lineNo, undefined, 'empty line (every line must be one JSON object)');
   try {
-    return JSON.parse(raw.text);
+    return JSON.parse(text);
   } catch (err) {
-    if (!raw.terminated) throw new TraceError(file, lineNo, undefined, `truncated: the last line is cut short (no footer)`);
+    if (!terminated) throw new TraceError(file, lineNo, undefined, `truncated: the last line is cut short (no footer)`);
     throw new TraceError(file, lineNo, undefined, `not valid JSON (${(err as Error).message})`);
   }
 }
 
 /** Open a trace file, read and validate its header, and stream its events (`file` names it in errors). */
 export async function readTrace(path: string, file: string = path): Promise<TraceReader> {
-  const lines = splitLines(path);
+  // Everything before the footer line is hashed (header and event lines, with their newlines).
   const hash = createHash('sha256');
+  const lines = new ChunkedLines(path, hash);
   let lineNo = 1;
-  let first: IteratorResult<RawLine>;
+  let first: string | undefined;
   try {
-    first = await lines.next();
+    first = (await lines.fill()) ? lines.next() : undefined;
   } catch (err) {
+    await lines.close();
     throw new TraceError(file, undefined, undefined, `cannot read: ${(err as Error).message}`);
   }
-  if (first.done) throw new TraceError(file, undefined, undefined, 'empty file (expected a sheetsim trace header)');
-  const header = validateHeader(parseLine(file, 1, first.value), 1, file);
-  hash.update(first.value.bytes);
+  if (first === undefined) throw new TraceError(file, undefined, undefined, 'empty file (expected a sheetsim trace header)');
+  let header: TraceHeader;
+  try {
+    header = validateHeader(parseLine(file, 1, first, lines.terminated), 1, file);
+  } catch (err) {
+    await lines.close();
+    throw err;
+  }
 
   let resolveFooter!: (f: TraceFooter) => void;
   let rejectFooter!: (e: unknown) => void;
@@ -73,17 +56,27 @@ export async function readTrace(path: string, file: string = path): Promise<Trac
   // Callers who only iterate get errors from the iterator; an unobserved footer promise must not crash the process.
   footer.catch(() => undefined);
 
+  // The next line, reading a new chunk only when the current one is used up; undefined at the end of the file.
+  async function nextLine(): Promise<string | undefined> {
+    const line = lines.next();
+    if (line !== undefined) return line;
+    return (await lines.fill()) ? lines.next() : undefined;
+  }
+
   async function* events(): AsyncGenerator<TraceEvent> {
     let count = 0;
     let lastSeq = -1;
     let lastT = 0;
     try {
       for (;;) {
-        const next = await lines.next();
-        if (next.done) throw new TraceError(file, undefined, undefined, `truncated after line ${lineNo} (no footer)`);
+        // Lines of the current chunk are taken synchronously; only a chunk boundary awaits.
+        let text = lines.next();
+        if (text === undefined) text = await nextLine();
+        if (text === undefined) throw new TraceError(file, undefined, undefined, `truncated after line ${lineNo} (no footer)`);
         lineNo += 1;
-        const obj = parseLine(file, lineNo, next.value);
+        const obj = parseLine(file, lineNo, text, lines.terminated);
         if (isFooter(obj)) {
+          lines.stopHashingBeforeLastLine();
           const f = validateFooter(obj, lineNo, file);
           if (f.events !== count) {
             throw new TraceError(file, lineNo, 'events', `footer says ${f.events} events, the file has ${count}`);
@@ -92,8 +85,7 @@ export async function readTrace(path: string, file: string = path): Promise<Trac
           if (f.sha256 !== actual) {
             throw new TraceError(file, lineNo, 'sha256', `footer sha256 ${f.sha256} does not match the content (${actual}): the file was edited or corrupted`);
           }
-          const after = await lines.next();
-          if (!after.done) throw new TraceError(file, lineNo + 1, undefined, 'content after the footer');
+          if ((await nextLine()) !== undefined) throw new TraceError(file, lineNo + 1, undefined, 'content after the footer');
           resolveFooter(f);
           return;
         }
@@ -106,7 +98,6 @@ export async function readTrace(path: string, file: string = path): Promise<Trac
         }
         lastSeq = event.seq;
         lastT = event.t;
-        hash.update(next.value.bytes);
         count += 1;
         yield event;
       }
@@ -114,7 +105,7 @@ export async function readTrace(path: string, file: string = path): Promise<Trac
       rejectFooter(err);
       throw err;
     } finally {
-      await lines.return(undefined);
+      await lines.close();
     }
   }
 
@@ -123,7 +114,7 @@ export async function readTrace(path: string, file: string = path): Promise<Trac
     events: events(),
     footer,
     async close() {
-      await lines.return(undefined);
+      await lines.close();
     },
   };
 }

@@ -2,7 +2,8 @@ import { createHash, type Hash } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { eventLine, footerLine, headerLine } from './lines.ts';
+import { LineEncoder } from './line-encoder.ts';
+import { footerLine, headerLine } from './lines.ts';
 import type { TraceEvent, TraceHeader } from './types.ts';
 
 /** What a finished trace file is. */
@@ -12,9 +13,9 @@ export interface WrittenTrace {
   events: number;
 }
 
-// Lines are batched into chunks of about this size: each chunk is encoded to UTF-8 once, then hashed and written as
-// that one Buffer, so a million-event trace costs a few hundred large writes instead of a million small ones.
-const CHUNK_CHARS = 1 << 16;
+// Lines are encoded into a buffer and drained in chunks of about this size: one hash update and one stream write per
+// chunk, so a million-event trace costs a couple of hundred large writes instead of a million small ones.
+const CHUNK_BYTES = 1 << 20;
 
 /**
  * Streaming trace writer. Writes `<path>.tmp-<pid>` and renames it on close, so a crash never leaves a half trace
@@ -22,7 +23,7 @@ const CHUNK_CHARS = 1 << 16;
  */
 export class TraceWriter {
   private readonly hash: Hash = createHash('sha256');
-  private buffer = '';
+  private readonly lines = new LineEncoder(CHUNK_BYTES + (1 << 16));
   private count = 0;
   private lastSeq = -1;
   private lastT = 0;
@@ -38,13 +39,14 @@ export class TraceWriter {
   static async open(path: string, header: TraceHeader): Promise<TraceWriter> {
     await mkdir(dirname(path), { recursive: true });
     const tmpPath = `${path}.tmp-${process.pid}`;
-    const stream = createWriteStream(tmpPath, { encoding: 'utf8' });
+    // A few chunks may queue while the disk catches up, so generating the next chunk overlaps writing the last one.
+    const stream = createWriteStream(tmpPath, { highWaterMark: 4 * CHUNK_BYTES });
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', reject);
     });
     const writer = new TraceWriter(path, tmpPath, stream);
-    writer.buffer = headerLine(header) + '\n';
+    writer.lines.text(`${headerLine(header)}\n`);
     return writer;
   }
 
@@ -63,14 +65,14 @@ export class TraceWriter {
     this.lastSeq = event.seq;
     this.lastT = event.t;
     this.count += 1;
-    this.buffer += eventLine(event) + '\n';
-    return this.buffer.length >= CHUNK_CHARS ? this.flush() : undefined;
+    this.lines.event(event);
+    return this.lines.length >= CHUNK_BYTES ? this.flush() : undefined;
   }
 
   private async flush(): Promise<void> {
-    if (this.buffer === '') return;
-    const chunk = Buffer.from(this.buffer, 'utf8');
-    this.buffer = '';
+    if (this.lines.length === 0) return;
+    // The stream keeps the chunk until it is written, so the encoder moves on to fresh memory.
+    const chunk = this.lines.take();
     this.hash.update(chunk);
     if (!this.stream.write(chunk)) {
       await new Promise<void>((resolve, reject) => {

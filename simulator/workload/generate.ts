@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { eventLine, headerLine } from '../trace/lines.ts';
+import { LineEncoder } from '../trace/line-encoder.ts';
+import { headerLine } from '../trace/lines.ts';
 import type { TraceHeader } from '../trace/types.ts';
 import { TraceWriter } from '../trace/writer.ts';
 import { type TraceOptions, profileEvents, traceHeader, validateTraceOptions } from './profiles.ts';
@@ -43,16 +44,18 @@ export async function generateTrace(options: TraceOptions, outPath: string, sign
 export function regenerate(header: TraceHeader): { sha256: string; events: number; stats: GeneratorStats } {
   const stats = emptyStats();
   const hash = createHash('sha256');
-  let buffer = headerLine(header) + '\n';
+  const lines = new LineEncoder();
+  lines.text(`${headerLine(header)}\n`);
   let events = 0;
   for (const event of profileEvents(header, stats)) {
-    buffer += eventLine(event) + '\n';
+    lines.event(event);
     events += 1;
-    if (buffer.length > 1 << 16) {
-      hash.update(buffer);
-      buffer = '';
+    // hash.update consumes the bytes at once, so the encoder's memory is reused for the next chunk.
+    if (lines.length >= 1 << 20) {
+      hash.update(lines.view());
+      lines.reset();
     }
   }
-  hash.update(buffer);
+  hash.update(lines.view());
   return { sha256: hash.digest('hex'), events, stats };
 }

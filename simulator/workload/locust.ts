@@ -11,7 +11,19 @@ interface LocustUser {
   workerId: number;
 }
 
-const unionIds = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag}+${i + 1}`);
+// The locustfile's `union_ids`: `TAG+1`…`TAG+n`. Its tags are few, so each tag's ids are built once and sliced.
+const MAX_UNION_IDS = 50;
+const unionIdCache = new Map<string, string[]>();
+function unionIds(tag: string, n: number): string[] {
+  if (n > MAX_UNION_IDS) return Array.from({ length: n }, (_, i) => `${tag}+${i + 1}`);
+  let ids = unionIdCache.get(tag);
+  if (ids === undefined) {
+    ids = [];
+    for (let i = 1; i <= MAX_UNION_IDS; i++) ids.push(`${tag}+${i}`);
+    if (unionIdCache.size < 1000) unionIdCache.set(tag, ids);
+  }
+  return ids.slice(0, n);
+}
 
 /**
  * The locust profile: the original locustfile as written (spec §6.1) — independent tasks weighted 3:2:1:1:1:1 on
@@ -29,7 +41,8 @@ export function* locustEvents(header: TraceHeader, world: World, rng: Random, st
   const expectOf = (o: Outcome) => (o.action_taken === undefined ? { status: o.status } : { status: o.status, action_taken: o.action_taken });
 
   for (;;) {
-    const u = queue.pop()!;
+    // The earliest user acts, then moves to its next time; it never leaves the queue.
+    const u = queue.peek()!;
     if (u.nextT >= durationMs) return;
     const choice = CHOICES[rng.weighted(CHOICE_WEIGHTS)]!;
     stats.drawn[choice] += 1;
@@ -61,6 +74,6 @@ export function* locustEvents(header: TraceHeader, world: World, rng: Random, st
     }
     yield { seq: seq++, t: u.nextT, worker: u.k, op, scenario: choice, req, expect: expectOf(outcome) };
     u.nextT += rng.int(thinkMinMs, thinkMaxMs);
-    queue.push(u);
+    queue.updateTop();
   }
 }

@@ -81,7 +81,7 @@ export class WorldModel {
 
   private occupy(spool: SpoolState, by: string): void {
     spool.occupiedBy = by;
-    const m = OWNER_ID.exec(by);
+    const m = by === '' ? null : OWNER_ID.exec(by);
     spool.ownerId = m ? Number(m[1]) : undefined;
     this.reindex(spool);
   }
@@ -141,7 +141,7 @@ export class WorldModel {
     const owner = spool.ownerId;
     // Ownership is proven only by a token ending in the caller's `(ID)`; a free spool or a token without one → 403.
     if (owner !== body.worker_id) return { status: 403 };
-    const selected = [...new Set(selectedRaw as string[])];
+    const selected = selectedRaw as string[];
     if (selected.length === 0) {
       this.occupy(spool, '');
       return { status: 200, action_taken: 'CANCELADO' };
@@ -153,7 +153,9 @@ export class WorldModel {
       if (!available) return { status: 409 };
       picked.push(u);
     }
+    // A repeated id counts once: every picked union was available, so a repeat is one its first mention just did.
     for (const u of picked) {
+      if (op === 'ARM' ? u.armDone : u.soldDone) continue;
       if (op === 'ARM') {
         u.armDone = true;
         spool.armAvailable -= 1;
@@ -188,9 +190,16 @@ export class WorldModel {
 function unionById(spool: SpoolState, id: string): UnionState | undefined {
   const prefix = spool.tag.length + 1;
   if (id.length <= prefix || !id.startsWith(spool.tag) || id[spool.tag.length] !== '+') return undefined;
-  const rest = id.slice(prefix);
-  if (!/^[1-9]\d*$/.test(rest)) return undefined;
-  return spool.unions[Number(rest) - 1];
+  // N is written without leading zeros; more than 9 digits is beyond any spool's unions.
+  const digits = id.length - prefix;
+  if (digits > 9) return undefined;
+  let n = 0;
+  for (let i = prefix; i < id.length; i++) {
+    const d = id.charCodeAt(i) - 48;
+    if (d < 0 || d > 9 || (d === 0 && i === prefix)) return undefined;
+    n = n * 10 + d;
+  }
+  return spool.unions[n - 1];
 }
 
 function toState(s: WorldSpool): SpoolState {

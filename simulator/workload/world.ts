@@ -117,7 +117,26 @@ export function generateWorld(params: WorldParams): World {
   const armadores = workers.filter((w) => w.roles.includes('Armador'));
   const soldadores = workers.filter((w) => w.roles.includes('Soldador'));
   const spools = generateSpools(rng, params.spools);
+  // The workbook (a few hundred thousand cells) is built on first use: a trace needs only spools and workers, and
+  // building it first was a tenth of generating a million-event trace. It draws from `rng` after the spools, which
+  // nothing else touches, so building it later gives the same cells; the generator and the model copy what they
+  // change, so the spools it reads are still the generated ones.
+  let workbook: WorkbookSpec | undefined;
+  return {
+    params: { ...params },
+    get workbook(): WorkbookSpec {
+      workbook ??= buildWorkbook(params, rng, startDay, spools, workers, armadores, soldadores);
+      return workbook;
+    },
+    spools,
+    workers,
+  };
+}
 
+function buildWorkbook(
+  params: WorldParams, rng: Random, startDay: DayNumber, spools: WorldSpool[], workers: WorldWorker[],
+  armadores: WorldWorker[], soldadores: WorldWorker[],
+): WorkbookSpec {
   const opRows: CellInput[][] = [OPERACIONES_HEADER.slice()];
   const unionRows: CellInput[][] = [UNIONES_HEADER.slice()];
   for (const spool of spools) {
@@ -145,14 +164,13 @@ export function generateWorld(params: WorldParams): World {
     { title: 'Trabajadores', rows: [TRABAJADORES_HEADER.slice(), ...workers.map(workerRow)] },
     { title: 'Roles', rows: [ROLES_HEADER.slice(), ...workers.flatMap(roleRows)] },
   ];
-  const workbook: WorkbookSpec = {
+  return {
     spreadsheetId: worldSpreadsheetId(params.seed),
     title: `ZEUES (sheetsim world, seed ${params.seed})`,
     locale: 'es_CL',
     timeZone: 'America/Santiago',
     sheets,
   };
-  return { params: { ...params }, workbook, spools, workers };
 }
 
 function generateWorkers(rng: Random, count: number): WorldWorker[] {

@@ -164,7 +164,8 @@ export function* zeuesEvents(header: TraceHeader, world: World, rng: Random, sta
   }
 
   for (;;) {
-    const w = queue.pop()!;
+    // The earliest worker acts, then moves to its next time; it never leaves the queue.
+    const w = queue.peek()!;
     if (w.nextT >= durationMs) return;
     if (w.pending) {
       const p = w.pending;
@@ -174,6 +175,6 @@ export function* zeuesEvents(header: TraceHeader, world: World, rng: Random, sta
       yield decide(w);
     }
     w.nextT += rng.int(thinkMinMs, thinkMaxMs);
-    queue.push(w);
+    queue.updateTop();
   }
 }
