@@ -1,24 +1,37 @@
 /**
- * `npx tsx bench/replayer.ts`: speed of the realtime replayer against a trivial local HTTP server (run by this
- * script as a child process, so it does not share the replayer's event loop). Prints:
- *   1. the highest event rate whose p99 lateness (actual send − intended send) stays under 5 ms, stepping up;
- *   2. the latency error the replayer adds (its measured service time vs the server's known 20 ms delay);
+ * `npx tsx bench/replayer.ts` (run it as `flock /tmp/bench.lock npx tsx bench/replayer.ts`): speed of the realtime
+ * replayer against a trivial local HTTP server run by this script as a child process (its own event loop and,
+ * given a free core, its own CPU). Prints:
+ *   1. a rate sweep: for each rate, a run of 1 s of warm-up plus `--seconds` measured seconds, the lateness
+ *      (actual send − intended send) of the measured part and of the whole run, and the CPU both processes used;
+ *      the highest rate whose measured p99 lateness stays under 5 ms with no errors; then that rate again with
+ *      events.jsonl written, as `sheetsim run` does;
+ *   2. the latency the replayer adds over a known 20 ms server delay;
  *   3. autocannon's throughput on the same server, and the ratio;
  *   4. sheetsim's RSS while replaying 10,000 virtual workers.
- * Figures only, no assertions (the machine is shared); record them in bench/README.md.
+ * Events are generated as the run reads them, as a real trace streams from its file. Figures only, no
+ * assertions (the machine is shared); record them with the load average in bench/README.md.
+ * Options: --seconds N (measured seconds per step, default 3), --rates a,b,c (default 1000..20000).
  */
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { newHistogram, recordMs, summarise } from '../simulator/metrics/histogram.ts';
 import { RunMetrics } from '../simulator/metrics/run-metrics.ts';
+import { EventsWriter } from '../simulator/replay/events-writer.ts';
+import { toEventRecord } from '../simulator/replay/outcome.ts';
 import { runRealtime } from '../simulator/replay/realtime.ts';
 import type { TraceEvent } from '../simulator/trace/types.ts';
 
 if (process.argv[2] === '--server') {
-  // GET /?d=<ms> answers after d ms; everything else at once.
+  // GET /?d=<ms> answers after d ms; everything else at once. '/' skips URL parsing: the server must stay cheap.
   const server = createServer((req, res) => {
-    const d = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('d') ?? 0);
+    const d = req.url === '/' ? 0 : Number(new URL(req.url ?? '/', 'http://x').searchParams.get('d') ?? 0);
     const reply = () => {
       res.setHeader('content-type', 'application/json');
       res.end('{"ok":true}');
@@ -27,51 +40,90 @@ if (process.argv[2] === '--server') {
     else reply();
   });
   server.keepAliveTimeout = 60_000;
+  // The parent asks for this process's CPU time, to show whether the server was the bottleneck.
+  process.on('message', () => process.send?.({ cpu: process.cpuUsage() }));
+  // Exit normally on the parent's SIGTERM, so a --cpu-prof of this child gets written.
+  process.once('SIGTERM', () => process.exit(0));
   server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as { port: number }).port }));
 } else {
   await bench();
 }
 
-function events(rate: number, seconds: number, workers: number, path: string): TraceEvent[] {
+/** Events at `rate`/s for `seconds`, round-robin over `workers`, made as they are read. */
+function* events(rate: number, seconds: number, workers: number, path: string): Generator<TraceEvent> {
   const n = Math.round(rate * seconds);
-  return Array.from({ length: n }, (_, i) => ({
-    seq: i,
-    t: Math.floor((i * 1000) / rate),
-    worker: i % workers,
-    op: 'health' as const,
-    scenario: 'bench',
-    req: { method: 'GET' as const, path },
-  }));
+  for (let i = 0; i < n; i++) {
+    yield { seq: i, t: Math.floor((i * 1000) / rate), worker: i % workers, op: 'health', scenario: 'bench', req: { method: 'GET', path } };
+  }
 }
 
-async function replay(url: string, evs: TraceEvent[], connections: number): Promise<{ metrics: RunMetrics; wallMs: number }> {
-  const metrics = new RunMetrics();
-  const res = await runRealtime({ events: evs, url, speed: 1, connections, timeoutMs: 10_000, metrics, sheets: null, countUntracedCalls: true });
-  return { metrics, wallMs: res.wallMs };
+/** The box's 1, 5 and 15 minute load averages, printed next to every figure. */
+function load(): string {
+  return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
 async function bench(): Promise<void> {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, rates: { type: 'string' } } });
+  const seconds = Number(values.seconds);
+  const rates = values.rates ? values.rates.split(',').map(Number) : [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000];
   const child = fork(fileURLToPath(import.meta.url), ['--server'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve((m as { port: number }).port)));
+  const serverCpuUs = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (m) => resolve((m as { cpu: NodeJS.CpuUsage }).cpu.user + (m as { cpu: NodeJS.CpuUsage }).cpu.system));
+      child.send('cpu');
+    });
   const url = `http://127.0.0.1:${port}`;
   try {
-    console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cpus; trivial server in a child process on ${url}`);
+    console.log(`node ${process.version}, ${cpus().length} cpus, load average ${load()}; trivial server in a child process on ${url}`);
 
-    // Warm-up (JIT, connections), not reported.
-    await replay(url, events(2000, 2, 256, '/'), 256);
+    // One run: returns the metrics of the whole run and the lateness of the events after `warmupMs`.
+    const replay = async (evs: Iterable<TraceEvent>, connections: number, warmupMs = 0, writer: EventsWriter | null = null) => {
+      const metrics = new RunMetrics();
+      const measured = newHistogram();
+      let errors = 0;
+      const cpu0 = process.cpuUsage();
+      const server0 = await serverCpuUs();
+      const res = await runRealtime({
+        events: evs,
+        url,
+        speed: 1,
+        connections,
+        timeoutMs: 10_000,
+        metrics,
+        sheets: null,
+        countUntracedCalls: true,
+        onEvent: (o, calls) => {
+          writer?.write(toEventRecord(o, calls));
+          if (o.event.t < warmupMs) return;
+          recordMs(measured, o.latenessMs);
+          if (o.status === null || o.status >= 500) errors += 1;
+        },
+      });
+      await writer?.close();
+      const cpu = process.cpuUsage(cpu0);
+      const serverUs = (await serverCpuUs()) - server0;
+      return { metrics, wallMs: res.wallMs, measured: summarise(measured), errors, replayerUs: cpu.user + cpu.system, serverUs };
+    };
+
+    // Warm-up (JIT, both processes), not reported.
+    await replay(events(2000, 2, 256, '/'), 256);
 
     // 1. rate sweep
-    console.log('\n1. rate sweep (3 s per step, 256 workers, server answers at once)');
-    console.log('   rate/s   sent/s   lateness p50   p99      max   response p99   errors');
+    console.log(`\n1. rate sweep (256 workers, 256 connections, server answers at once; per step 1 s warm-up + ${seconds} s measured)`);
+    console.log('   rate/s   sent/s | lateness measured: p50     p99     max | whole run p99 | response p99 | errors | replayer CPU µs/event (% core) | server % core | load');
     let best = 0;
     let misses = 0;
-    for (const rate of [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 20_000]) {
-      const evs = events(rate, 3, 256, '/');
-      const { metrics, wallMs } = await replay(url, evs, 256);
-      const s = metrics.sections(false, 3000).totals;
-      const ok = s.lateness.p99 < 5 && (s.errors && Object.keys(s.errors).length === 0);
+    for (const rate of rates) {
+      const { metrics, wallMs, measured, errors, replayerUs, serverUs } = await replay(events(rate, 1 + seconds, 256, '/'), 256, 1000);
+      const s = metrics.sections(false, (1 + seconds) * 1000).totals;
+      const ok = measured.p99 < 5 && errors === 0;
       console.log(
-        `   ${String(rate).padStart(6)}   ${String(Math.round((s.requests * 1000) / wallMs)).padStart(6)}   ${s.lateness.p50.toFixed(3).padStart(9)} ms ${s.lateness.p99.toFixed(2).padStart(7)} ${s.lateness.max.toFixed(1).padStart(8)}   ${s.responseTime.p99.toFixed(2).padStart(9)} ms   ${Object.values(s.errors).reduce((a, b) => a + b, 0)}`,
+        `   ${String(rate).padStart(6)}   ${String(Math.round((s.requests * 1000) / wallMs)).padStart(6)} |` +
+          `   ${measured.p50.toFixed(3).padStart(16)} ${measured.p99.toFixed(2).padStart(7)} ${measured.max.toFixed(1).padStart(7)} |` +
+          ` ${s.lateness.p99.toFixed(2).padStart(10)} ms | ${s.responseTime.p99.toFixed(2).padStart(9)} ms | ${String(errors).padStart(6)} |` +
+          ` ${(replayerUs / s.requests).toFixed(1).padStart(8)} (${((replayerUs / 1000 / wallMs) * 100).toFixed(0).padStart(3)} %)` +
+          `              | ${((serverUs / 1000 / wallMs) * 100).toFixed(0).padStart(6)} %      | ${load()}`,
       );
       // One miss may be a neighbour's CPU burst on a shared box; stop after two in a row.
       if (ok) {
@@ -79,10 +131,18 @@ async function bench(): Promise<void> {
         misses = 0;
       } else if (++misses >= 2) break;
     }
-    console.log(`   => highest rate with p99 lateness < 5 ms: ${best}/s`);
+    console.log(`   => highest rate with measured p99 lateness < 5 ms: ${best}/s`);
+    if (best > 0) {
+      const dir = mkdtempSync(join(tmpdir(), 'sheetsim-bench-'));
+      const writer = new EventsWriter(join(dir, 'events.jsonl'));
+      const { measured, errors, replayerUs, wallMs } = await replay(events(best, 1 + seconds, 256, '/'), 256, 1000, writer);
+      rmSync(dir, { recursive: true, force: true });
+      console.log(`   with events.jsonl written (${writer.count} lines) at ${best}/s: measured lateness p50 ${measured.p50.toFixed(3)} ms, p99 ${measured.p99.toFixed(2)} ms,` +
+        ` max ${measured.max.toFixed(1)} ms, errors ${errors}; replayer CPU ${(replayerUs / writer.count).toFixed(1)} µs/event (${((replayerUs / 1000 / wallMs) * 100).toFixed(0)} %); load ${load()}`);
+    }
 
     // 2. latency error against a known 20 ms delay
-    const { metrics: lm } = await replay(url, events(200, 3, 64, '/?d=20'), 64);
+    const { metrics: lm } = await replay(events(200, 3, 64, '/?d=20'), 64);
     const lt = lm.sections(false, 3000).totals;
     console.log(`\n2. latency error: server delay 20 ms; measured service p50 ${lt.serviceTime.p50.toFixed(3)} ms, p99 ${lt.serviceTime.p99.toFixed(3)} ms` +
       ` => added p50 ${(lt.serviceTime.p50 - 20).toFixed(3)} ms, p99 ${(lt.serviceTime.p99 - 20).toFixed(3)} ms`);
@@ -90,17 +150,19 @@ async function bench(): Promise<void> {
     // 3. autocannon on the same server (closed model, as fast as it can)
     // autocannon ships no types; require it with the one signature used here.
     const autocannon = createRequire(import.meta.url)('autocannon') as (o: object) => Promise<{ requests: { average: number } }>;
+    const acServer0 = await serverCpuUs();
     const ac = await autocannon({ url, connections: 100, duration: 5 });
-    console.log(`\n3. autocannon (100 connections, 5 s): ${Math.round(ac.requests.average)} req/s; replayer/autocannon = ${(best / ac.requests.average).toFixed(2)}`);
+    const acServer = ((await serverCpuUs()) - acServer0) / 1000 / 5000;
+    console.log(`\n3. autocannon (100 connections, 5 s): ${Math.round(ac.requests.average)} req/s (server ${(acServer * 100).toFixed(0)} % of a core); ` +
+      `replayer/autocannon = ${(best / ac.requests.average).toFixed(2)}; load ${load()}`);
 
     // 4. memory with 10,000 virtual workers
     const before = process.memoryUsage.rss();
     let peak = before;
     const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 100);
-    const evs = events(5000, 6, 10_000, '/?d=5');
-    await replay(url, evs, 1024);
+    await replay(events(5000, 6, 10_000, '/?d=5'), 1024);
     clearInterval(timer);
-    console.log(`\n4. 10,000 virtual workers (30,000 events at 5,000/s, pool of 1,024 connections): RSS ${(before / 2 ** 20).toFixed(0)} MB before, peak ${(peak / 2 ** 20).toFixed(0)} MB (events held in memory by this script)`);
+    console.log(`\n4. 10,000 virtual workers (30,000 events at 5,000/s, pool of 1,024 connections): RSS ${(before / 2 ** 20).toFixed(0)} MB before, peak ${(peak / 2 ** 20).toFixed(0)} MB`);
   } finally {
     child.kill('SIGTERM');
   }

@@ -1,5 +1,12 @@
-/** The HTTP driver: one undici Pool per target, requests that never throw, transport errors classified. */
-import { Pool } from 'undici';
+/**
+ * The HTTP driver: one undici Pool per target, requests that never throw, transport errors classified.
+ * Requests go through `pool.dispatch` with a small handler rather than `pool.request`: no body stream, no
+ * promise chain per chunk, the body kept as the Buffer chunks it arrived in and decoded once. At thousands of
+ * requests per second that stream machinery was a large share of the replayer's CPU and garbage.
+ */
+import type { Socket } from 'node:net';
+import { Pool, buildConnector } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { TraceRequest } from '../trace/types.ts';
 
 export type TransportError = 'ECONNREFUSED' | 'ECONNRESET' | 'TIMEOUT' | 'OTHER';
@@ -25,6 +32,11 @@ export interface DriverOptions {
 
 export interface HttpDriver {
   send(req: TraceRequest, headers: Record<string, string>): Promise<HttpResult>;
+  /**
+   * Open up to `n` sockets before the run so the first burst does not pay for TCP handshakes; resolves with the
+   * number opened (failures are left to the requests, which classify them).
+   */
+  preconnect?(n: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -40,43 +52,108 @@ export function classifyError(err: unknown): TransportError {
   return 'OTHER';
 }
 
+/** Decode a response body; JSON is parsed only when the server said it is JSON. */
+export function decodeBody(status: number, contentType: string | string[] | undefined, chunks: Buffer[]): HttpResult {
+  const text = chunks.length === 0 ? '' : chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+  let json: unknown;
+  if (text.length > 0 && String(contentType ?? '').includes('json')) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+  }
+  return { status, error: null, text, json };
+}
+
+// One per request: collects the status, content type and body chunks, then settles the send() promise once.
+class ResponseCollector implements Dispatcher.DispatchHandler {
+  private status = 0;
+  private contentType: string | string[] | undefined;
+  private chunks: Buffer[] = [];
+  private settled = false;
+
+  constructor(private readonly settle: (r: HttpResult) => void) {}
+
+  onRequestStart(): void {
+    // A retried request (undici replays the head of a failed pipeline) starts over.
+    this.chunks = [];
+  }
+
+  onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    this.status = statusCode;
+    this.contentType = headers['content-type'];
+  }
+
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.settle(decodeBody(this.status, this.contentType, this.chunks));
+  }
+
+  onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.settle({ status: null, error: classifyError(err), text: '', json: undefined });
+  }
+}
+
 /** Open a keep-alive pool to the backend. */
 export function createDriver(opts: DriverOptions): HttpDriver {
-  const origin = new URL(opts.url).origin;
-  const basePath = new URL(opts.url).pathname.replace(/\/$/, '');
+  const url = new URL(opts.url);
+  const origin = url.origin;
+  const basePath = url.pathname.replace(/\/$/, '');
+  // Sockets opened ahead of the run, handed to the pool as it grows. Opening them on demand is what made the
+  // start of a run late: when the schedule falls a little behind, every due event needs a socket at once, and
+  // hundreds of handshakes (and the server's accepts) on the same cores deepen the backlog they were opened for.
+  const spare: Socket[] = [];
+  const baseConnect = buildConnector({ timeout: opts.timeoutMs });
+  const connect: buildConnector.connector = (o, cb) => {
+    for (let s = spare.pop(); s; s = spare.pop()) {
+      // Asynchronously, as a real connect would: undici's client re-enters its resume loop from this callback.
+      if (!s.destroyed && s.readyState === 'open') return queueMicrotask(() => cb(null, s));
+    }
+    baseConnect(o, cb);
+  };
   const pool = new Pool(origin, {
     connections: Math.max(1, opts.connections),
+    // One request per socket at a time: a pipelined request would wait behind its predecessor's response,
+    // which a load test must not hide inside service time.
     pipelining: 1,
     keepAliveTimeout: 30_000,
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
-    connectTimeout: opts.timeoutMs,
+    connect,
   });
+  const connectOptions = { hostname: url.hostname.replace(/^\[|\]$/g, ''), host: url.host, protocol: url.protocol, port: url.port };
   return {
-    async send(req, headers) {
+    send(req, headers) {
       const hasBody = req.body !== undefined && req.method !== 'GET';
-      try {
-        const res = await pool.request({
-          path: basePath + req.path,
-          method: req.method,
-          headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
-          body: hasBody ? JSON.stringify(req.body) : undefined,
-        });
-        const text = await res.body.text();
-        let json: unknown;
-        if (text.length > 0 && String(res.headers['content-type'] ?? '').includes('json')) {
-          try {
-            json = JSON.parse(text);
-          } catch {
-            json = undefined;
-          }
+      return new Promise<HttpResult>((resolve) => {
+        const handler = new ResponseCollector(resolve);
+        try {
+          pool.dispatch(
+            { origin, path: basePath + req.path, method: req.method, headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers, body: hasBody ? JSON.stringify(req.body) : null },
+            handler,
+          );
+        } catch (err) {
+          handler.onResponseError(undefined as unknown as Dispatcher.DispatchController, err as Error);
         }
-        return { status: res.statusCode, error: null, text, json };
-      } catch (err) {
-        return { status: null, error: classifyError(err), text: '', json: undefined };
-      }
+      });
+    },
+    async preconnect(n) {
+      const opened = await Promise.all(
+        Array.from({ length: Math.max(0, n) }, () => new Promise<Socket | null>((resolve) => baseConnect(connectOptions, (err, socket) => resolve(err ? null : (socket as Socket))))),
+      );
+      for (const s of opened) if (s) spare.push(s);
+      return spare.length;
     },
     async close() {
+      for (const s of spare.splice(0)) s.destroy();
       await pool.destroy().catch(() => undefined);
     },
   };

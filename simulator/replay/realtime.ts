@@ -15,6 +15,8 @@ import { runSchedule } from './schedule.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
 import { traceparentForSeq } from './traceparent.ts';
 
+const PRECONNECT_MAX = 256;
+
 export interface RealtimeOptions {
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;
   /** Backend base URL. */
@@ -98,6 +100,10 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
         polling = polling.then(poll);
       }, opts.pollMs ?? 1000)
     : undefined;
+
+  // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
+  // while events are due. Capped: a trace that never needs that many only holds idle sockets.
+  await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
 
   let done = 0;
   const dispatch = async (event: TraceEvent, intended: number): Promise<void> => {

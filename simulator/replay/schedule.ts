@@ -47,7 +47,8 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     busy.add(event.worker);
     inFlight += 1;
     dispatched += 1;
-    void dispatch(event, intended).then(() => finish(event.worker), () => finish(event.worker));
+    const done = (): void => finish(event.worker);
+    void dispatch(event, intended).then(done, done);
   };
   const finish = (worker: number): void => {
     inFlight -= 1;
@@ -59,18 +60,35 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     if (inFlight === 0 && drained) drained();
   };
 
-  for await (const event of opts.events) {
-    if (signal?.aborted) break;
-    const intended = t0 + event.t / speed;
-    if (clock.now() < intended) await clock.sleepUntil(intended, signal);
-    if (signal?.aborted) break;
-    if (busy.has(event.worker)) {
-      let queue = queues.get(event.worker);
-      if (!queue) queues.set(event.worker, (queue = []));
-      queue.push({ event, intended });
-    } else {
-      send(event, intended);
+  // A sync source (an array) is walked without `for await`, which would cost a few promise turns per event;
+  // everything already due goes out in one synchronous pass, and the loop only awaits to sleep.
+  const source = opts.events;
+  const syncIt = Symbol.iterator in source ? (source as Iterable<TraceEvent>)[Symbol.iterator]() : null;
+  const asyncIt = syncIt ? null : (source as AsyncIterable<TraceEvent>)[Symbol.asyncIterator]();
+  let exhausted = false;
+  try {
+    for (;;) {
+      if (signal?.aborted) break;
+      const next = syncIt ? syncIt.next() : await asyncIt!.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      const event = next.value;
+      const intended = t0 + event.t / speed;
+      if (clock.now() < intended) await clock.sleepUntil(intended, signal);
+      if (signal?.aborted) break;
+      if (busy.has(event.worker)) {
+        let queue = queues.get(event.worker);
+        if (!queue) queues.set(event.worker, (queue = []));
+        queue.push({ event, intended });
+      } else {
+        send(event, intended);
+      }
     }
+  } finally {
+    // As `for await` would on an early exit: let the source release its file.
+    if (!exhausted) await (syncIt ? syncIt.return?.() : asyncIt!.return?.());
   }
   const interrupted = signal?.aborted === true;
   if (interrupted) {

@@ -82,4 +82,65 @@ describe('runSchedule', () => {
     expect(res.abandoned).toBe(1);
     expect(clock.now()).toBe(1500);
   });
+
+  it('reads a sync generator and an async source alike, and closes the source when stopped early', async () => {
+    for (const kind of ['sync', 'async'] as const) {
+      const clock = new ManualClock();
+      const controller = new AbortController();
+      let closed = false;
+      function* syncEvents(): Generator<TraceEvent> {
+        try {
+          for (let i = 0; i < 10; i++) yield ev(i, i * 100, i);
+        } finally {
+          closed = true;
+        }
+      }
+      async function* asyncEvents(): AsyncGenerator<TraceEvent> {
+        yield* syncEvents();
+      }
+      const sent: number[] = [];
+      const res = await clock.run(
+        runSchedule({
+          clock,
+          speed: 1,
+          events: kind === 'sync' ? syncEvents() : asyncEvents(),
+          signal: controller.signal,
+          dispatch: async (e) => {
+            sent.push(e.seq);
+            if (e.seq === 3) controller.abort();
+            await clock.delay(10);
+          },
+        }),
+      );
+      expect(sent, kind).toEqual([0, 1, 2, 3]);
+      expect(res.interrupted).toBe(true);
+      expect(closed, `${kind} source closed`).toBe(true);
+    }
+  });
+
+  it('sends everything already due in one pass, in trace order, each with its own intended time', async () => {
+    const clock = new ManualClock();
+    const sent: { seq: number; at: number; intended: number }[] = [];
+    // Five events due between 0 and 4 ms, but the clock only reaches 50 when the schedule first looks.
+    const events = [0, 1, 2, 3, 4].map((i) => ev(i, i, i + 1));
+    let first = true;
+    const lateClock = {
+      now: () => (first ? 0 : 50),
+      sleepUntil: (until: number, signal?: AbortSignal) => clock.sleepUntil(until, signal),
+    };
+    const res = await clock.run(
+      runSchedule({
+        clock: lateClock,
+        speed: 1,
+        events,
+        onStart: () => (first = false),
+        dispatch: async (e, intended) => {
+          sent.push({ seq: e.seq, at: lateClock.now(), intended });
+        },
+      }),
+    );
+    expect(res.dispatched).toBe(5);
+    expect(sent).toEqual(events.map((e) => ({ seq: e.seq, at: 50, intended: e.t })));
+  });
 });
+
