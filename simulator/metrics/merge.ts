@@ -8,7 +8,6 @@ import { InputError } from '../cli/command.ts';
 import type { ExpectMismatch, MemoryReport, Report } from '../report/model.ts';
 import { REPORT_SCHEMA_VERSION } from '../report/model.ts';
 import { readEvents, readReport } from '../report/read.ts';
-import { encodeHistogram } from './histogram.ts';
 import { sheetsReportFrom } from './run-metrics.ts';
 import { ScenarioStats } from './scenario-stats.ts';
 import { Timeline } from './timeline.ts';
@@ -83,7 +82,6 @@ export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import
     Math.max(...reports.map((r) => r.sheets.maxAppendRows)),
   );
   const examples: ExpectMismatch[] = reports.flatMap((r) => r.expectations.examples).sort((a, b) => a.seq - b.seq).slice(0, 20);
-  const totalReport = total.toReport(sheetsAvailable);
   const scenarioReports: Report['scenarios'] = {};
   for (const name of [...scenarios.keys()].sort()) scenarioReports[name] = scenarios.get(name)!.toReport(sheetsAvailable);
   return {
@@ -102,18 +100,7 @@ export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import
     trace: first.trace,
     digest: null,
     workbookDigest: null,
-    totals: {
-      requests: total.count,
-      ok: total.ok,
-      failed: total.count - total.ok,
-      successRate: totalReport.successRate,
-      responseTime: totalReport.responseTime,
-      serviceTime: totalReport.serviceTime,
-      lateness: totalReport.lateness,
-      histograms: { responseTime: encodeHistogram(total.response), serviceTime: encodeHistogram(total.service), lateness: encodeHistogram(total.lateness) },
-      statuses: totalReport.statuses,
-      errors: totalReport.errors,
-    },
+    totals: total.toTotals(),
     scenarios: scenarioReports,
     sheets,
     expectations: { checked: sum((r) => r.expectations.checked), mismatches: sum((r) => r.expectations.mismatches), examples },

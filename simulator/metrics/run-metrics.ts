@@ -3,7 +3,6 @@ import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { ExpectMismatch, Report, SheetsReport } from '../report/model.ts';
 import type { EventCalls, EventOutcome } from '../replay/outcome.ts';
 import { expectOk } from '../replay/outcome.ts';
-import { encodeHistogram } from './histogram.ts';
 import { ScenarioStats } from './scenario-stats.ts';
 import { countBursts, rateWindow } from './sheets-rates.ts';
 import { Timeline } from './timeline.ts';
@@ -88,23 +87,10 @@ export class RunMetrics {
 
   /** The metric sections of the report. */
   sections(sheetsAvailable: boolean, simulatedMs: number): Pick<Report, 'totals' | 'scenarios' | 'sheets' | 'expectations' | 'timeline'> {
-    const t = this.total;
     const scenarios: Report['scenarios'] = {};
     for (const name of [...this.scenarios.keys()].sort()) scenarios[name] = this.scenarios.get(name)!.toReport(sheetsAvailable);
-    const totalReport = t.toReport(sheetsAvailable);
     return {
-      totals: {
-        requests: t.count,
-        ok: t.ok,
-        failed: t.count - t.ok,
-        successRate: totalReport.successRate,
-        responseTime: totalReport.responseTime,
-        serviceTime: totalReport.serviceTime,
-        lateness: totalReport.lateness,
-        histograms: { responseTime: encodeHistogram(t.response), serviceTime: encodeHistogram(t.service), lateness: encodeHistogram(t.lateness) },
-        statuses: totalReport.statuses,
-        errors: totalReport.errors,
-      },
+      totals: this.total.toTotals(),
       scenarios,
       sheets: this.sheetsReport(sheetsAvailable, simulatedMs),
       expectations: { checked: this.checked, mismatches: this.mismatches, examples: this.examples },

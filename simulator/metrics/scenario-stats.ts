@@ -1,5 +1,5 @@
 /** Per-scenario (and overall) accumulators: histograms, statuses, errors, Sheets calls. Mergeable. */
-import type { LatencySummary, ScenarioReport, SheetsCallsPerOperation, StatusClass } from '../report/model.ts';
+import type { LatencySummary, ScenarioReport, SheetsCallsPerOperation, StatusClass, Report } from '../report/model.ts';
 import { type Histogram, encodeHistogram, newHistogram, recordMs, summarise } from './histogram.ts';
 import { statusClass } from './status-class.ts';
 
@@ -78,6 +78,23 @@ export class ScenarioStats {
       },
       sheetsCalls: sheetsAvailable ? this.sheetsCalls() : null,
       expectMismatches: this.expectMismatches,
+    };
+  }
+
+  /** The report's `totals`, when these stats hold every event of the run. */
+  toTotals(): Report['totals'] {
+    const r = this.toReport(false);
+    return {
+      requests: this.count,
+      ok: this.ok,
+      failed: this.count - this.ok,
+      successRate: r.successRate,
+      responseTime: r.responseTime,
+      serviceTime: r.serviceTime,
+      lateness: r.lateness,
+      histograms: r.histograms,
+      statuses: r.statuses,
+      errors: r.errors,
     };
   }
 
