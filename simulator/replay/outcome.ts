@@ -5,14 +5,9 @@ import type { EventRecord } from '../report/model.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { TransportError } from './http.ts';
 
-export interface EventOutcome {
+/** What happened to one event; the timings mean what they mean in its events.jsonl line. */
+export interface EventOutcome extends Pick<EventRecord, 'intendedMs' | 'startMs' | 'responseMs' | 'serviceMs' | 'latenessMs'> {
   event: TraceEvent;
-  /** Intended and actual send, ms since the run's t0. */
-  intendedMs: number;
-  startMs: number;
-  responseMs: number;
-  serviceMs: number;
-  latenessMs: number;
   status: number | null;
   error: TransportError | null;
   /** Normalised body: JSON with sorted keys, or the raw text. */
