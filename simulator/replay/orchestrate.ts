@@ -13,7 +13,7 @@ import { RunMetrics } from '../metrics/run-metrics.ts';
 import { evaluateGates, type GateConfig } from '../report/gates.ts';
 import type { Report, RunInfo } from '../report/model.ts';
 import { writeReportFiles } from '../report/write.ts';
-import { readTrace } from '../trace/reader.ts';
+import { readTrace, verifyTrace } from '../trace/reader.ts';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
 import { EventsWriter } from './events-writer.ts';
 import { runExact } from './exact.ts';
@@ -97,6 +97,9 @@ async function* shardEvents(events: AsyncIterable<TraceEvent>, shard: RunConfig[
 
 /** Run one replay and write its report folder. */
 export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
+  // Refuse a truncated or edited trace before anything starts, not minutes into the run (one streaming pass:
+  // about 4 s for a million events).
+  await verifyTrace(resolve(cfg.cwd, cfg.tracePath), cfg.tracePath);
   const trace = await readTrace(resolve(cfg.cwd, cfg.tracePath), cfg.tracePath);
   const header = trace.header;
   // The footer promise rejects when the events are not read to the end (Ctrl-C); handled where it is awaited.

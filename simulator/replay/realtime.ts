@@ -101,56 +101,63 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       }, opts.pollMs ?? 1000)
     : undefined;
 
-  // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
-  // while events are due. Capped: a trace that never needs that many only holds idle sockets.
-  await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
+  let wallMs: number;
+  let result: Awaited<ReturnType<typeof runSchedule>>;
+  try {
+    // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
+    // while events are due. Capped: a trace that never needs that many only holds idle sockets.
+    await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
 
-  let done = 0;
-  const dispatch = async (event: TraceEvent, intended: number): Promise<void> => {
-    const startAbs = clock.now();
-    const startMs = startAbs - t0;
-    if (opts.sheets) attributor.begin(event.seq, startMs);
-    const res = await driver.send(event.req, {
-      traceparent: traceparentForSeq(event.seq),
-      'x-sheetsim-seq': String(event.seq),
-    });
-    const end = clock.now();
-    const outcome: EventOutcome = {
-      event,
-      intendedMs: intended - t0,
-      startMs,
-      responseMs: end - intended,
-      serviceMs: end - startAbs,
-      latenessMs: startAbs - intended,
-      status: res.status,
-      error: res.error,
-      body: res.status === null ? '' : normaliseBody(res.text, res.json),
-      action_taken: actionTaken(res.json),
+    let done = 0;
+    const dispatch = async (event: TraceEvent, intended: number): Promise<void> => {
+      const startAbs = clock.now();
+      const startMs = startAbs - t0;
+      if (opts.sheets) attributor.begin(event.seq, startMs);
+      const res = await driver.send(event.req, {
+        traceparent: traceparentForSeq(event.seq),
+        'x-sheetsim-seq': String(event.seq),
+      });
+      const end = clock.now();
+      const outcome: EventOutcome = {
+        event,
+        intendedMs: intended - t0,
+        startMs,
+        responseMs: end - intended,
+        serviceMs: end - startAbs,
+        latenessMs: startAbs - intended,
+        status: res.status,
+        error: res.error,
+        body: res.status === null ? '' : normaliseBody(res.text, res.json),
+        action_taken: actionTaken(res.json),
+      };
+      if (opts.sheets) attributor.complete(outcome, end - t0);
+      else release(outcome, null);
+      done += 1;
+      opts.onProgress?.(done);
     };
-    if (opts.sheets) attributor.complete(outcome, end - t0);
-    else release(outcome, null);
-    done += 1;
-    opts.onProgress?.(done);
-  };
 
-  const result = await runSchedule({
-    clock,
-    speed: opts.speed,
-    events: opts.events,
-    dispatch,
-    ...(opts.signal ? { signal: opts.signal } : {}),
-    graceMs: opts.graceMs ?? 5000,
-    onStart: (start) => {
-      t0 = start;
-      anchorLocal = 0;
-    },
-  });
-  const wallMs = clock.now() - t0;
-  if (pollTimer) clearInterval(pollTimer);
-  await polling;
-  await poll();
-  attributor.flushAll();
-  await driver.close();
+    result = await runSchedule({
+      clock,
+      speed: opts.speed,
+      events: opts.events,
+      dispatch,
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      graceMs: opts.graceMs ?? 5000,
+      onStart: (start) => {
+        t0 = start;
+        anchorLocal = 0;
+      },
+    });
+    wallMs = clock.now() - t0;
+    if (pollTimer) clearInterval(pollTimer);
+    await polling;
+    await poll();
+    attributor.flushAll();
+  } finally {
+    // Also when the trace turns out bad mid-run: an open pool would keep the target's server from closing.
+    if (pollTimer) clearInterval(pollTimer);
+    await driver.close();
+  }
   return {
     wallMs,
     dispatched: result.dispatched,

@@ -126,3 +126,10 @@ export async function collectTrace(path: string, file: string = path): Promise<{
   for await (const e of reader.events) events.push(e);
   return { header: reader.header, events, footer: await reader.footer };
 }
+
+/** Read a whole trace once, validating every line and the footer, without keeping the events; the footer. */
+export async function verifyTrace(path: string, file: string = path): Promise<TraceFooter> {
+  const reader = await readTrace(path, file);
+  for await (const _ of reader.events);
+  return reader.footer;
+}

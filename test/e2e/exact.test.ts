@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../simulator/report/model.ts';
@@ -62,5 +62,14 @@ describe('sheetsim run --mode exact', () => {
     const res = await cli(['run', '--mode', 'exact', '--trace', bad, '--out', join(dir, 'bad-run')]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/bad\.jsonl:3/);
+  });
+
+  it('refuses a truncated trace before starting anything, in realtime too (exit 2)', async () => {
+    const cut = join(dir, 'cut.jsonl');
+    writeFileSync(cut, readFileSync(trace, 'utf8').split('\n').slice(0, 4).join('\n') + '\n');
+    const res = await cli(['run', '--trace', cut, '--speed', '100', '--out', join(dir, 'cut-run')]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/cut\.jsonl: truncated after line 4 \(no footer\)/);
+    expect(existsSync(join(dir, 'cut-run'))).toBe(false);
   });
 });

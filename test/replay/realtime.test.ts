@@ -122,4 +122,21 @@ describe('runRealtime against a real server', () => {
     expect(s.totals.statuses).toEqual({ error: 2 });
     expect(s.expectations.mismatches).toBe(2);
   });
+
+  it('a trace that breaks mid-run rejects the run and closes its connections, so the target can stop', async () => {
+    server = createServer((_req, res) => res.end('{}'));
+    await new Promise<void>((r) => server!.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as AddressInfo).port;
+    const events = (async function* () {
+      yield ev(0, 0, 1);
+      yield ev(1, 5, 2);
+      throw new Error('trace.jsonl: truncated after line 3 (no footer)');
+    })();
+    await expect(
+      runRealtime({ events, url: `http://127.0.0.1:${port}`, speed: 1, connections: 8, timeoutMs: 2000, metrics: new RunMetrics(), sheets: null, countUntracedCalls: true }),
+    ).rejects.toThrow(/truncated/);
+    // The pre-opened keep-alive sockets are closed: the server can close (a leaked pool kept it waiting for good).
+    await new Promise<void>((r) => server!.close(() => r()));
+    server = undefined;
+  });
 });
