@@ -117,10 +117,12 @@ def patch_requests(sessions_module):
         if target is None:
             return original_send(self, request, **kwargs)
         request.url = target
-        # Proxies were chosen for the Google URL; choose again for the mock's (NO_PROXY applies).
+        # Proxies were chosen for the Google URL; choose again for the mock's: none for a loopback mock,
+        # else the environment's (NO_PROXY applies).
         from requests.utils import get_environ_proxies
 
-        kwargs["proxies"] = get_environ_proxies(target) if self.trust_env else {}
+        loopback = (urlsplit(target).hostname or "") in ("127.0.0.1", "localhost", "::1")
+        kwargs["proxies"] = get_environ_proxies(target) if self.trust_env and not loopback else {}
         current = inbound.get() if original_host == SHEETS_HOST else None
         if current is not None:
             for name, value in current.headers().items():
