@@ -222,7 +222,8 @@ export function batchUpdateSpreadsheet(store: SheetsStore, spreadsheet: Spreadsh
       if (typeof req.fields !== 'string' || req.fields.trim() === '') throw badRequest(`${where}At least one field must be updated, but 'fields' is empty.`);
       const p = sheetPropsOf(req.properties, `requests[${i}].updateSheetProperties.properties`);
       const sheet = findSheet(sheets, p.sheetId ?? 0, where);
-      const fields = req.fields.split(',').map((f) => f.trim());
+      // gspread's resize() writes the mask path with '/' (`gridProperties/rowCount`); Google accepts it as '.'.
+      const fields = req.fields.split(',').map((f) => f.trim().replaceAll('/', '.'));
       const has = (name: string): boolean => fields.includes('*') || fields.includes(name) || (name.startsWith('gridProperties.') && fields.includes('gridProperties'));
       const updated: SheetRow = { ...sheet };
       for (const field of fields) {

@@ -81,12 +81,22 @@ function runScript(script: string, mock: Mock, adapterOn = true): Promise<any> {
 
 const title = (name: string) => (skipReason === null ? name : `${name} — skipped: ${skipReason}`);
 
+/** Scripts whose output several describes read run once. */
+const runs = new Map<string, Promise<{ mock: Mock; out: any }>>();
+function resultOf(name: 'read-write'): Promise<{ mock: Mock; out: any }> {
+  let run = runs.get(name);
+  if (!run) {
+    run = startMock(name).then(async (mock) => ({ mock, out: await runScript('read_write.py', mock) }));
+    runs.set(name, run);
+  }
+  return run;
+}
+
 describe.skipIf(skipReason !== null)(title('gspread 6.2.1 through the service-account flow'), () => {
   let out: any;
   let mock: Mock;
   beforeAll(async () => {
-    mock = await startMock('read-write');
-    out = await runScript('read_write.py', mock);
+    ({ mock, out } = await resultOf('read-write'));
   }, 180_000);
 
   it('authenticates with a token from the mock and opens the spreadsheet by key', () => {
@@ -217,6 +227,29 @@ describe.skipIf(skipReason !== null)(title('gspread 6.2.1 through the service-ac
     expect(serial[0][0][0]).toBe('float');
     expect(serial[0][0][1]).toBeCloseTo(46083 + (10 * 3600 + 15 * 60) / 86400, 9);
     expect(string).toEqual([[['str', '02-03-2026 10:15:00']]]);
+  });
+});
+
+describe.skipIf(skipReason !== null)(title('gspread: sheet management, and what the mock refuses'), () => {
+  let out: any;
+  beforeAll(async () => {
+    out = (await resultOf('read-write')).out;
+  }, 180_000);
+
+  it('add_worksheet, update_title, add_rows, find, del_worksheet, batch_clear', () => {
+    expect(out.manage).toEqual({
+      added: ['Extra2', 7, 3],
+      titles_after_add: ['Operaciones', 'Metadata', 'My Sheet', 'Extra2'],
+      find: [3, 1, 'OT-002'],
+      titles_after_delete: ['Operaciones', 'Metadata', 'My Sheet'],
+      after_batch_clear: [[]], // no `values` key, as Google: gspread's get() then returns [[]]
+    });
+  });
+
+  it('Drive (open by title) and insert_row (insertDimension) are APIErrors that say so, nothing reaches Google', () => {
+    expect(out.refused.open_by_title).toMatchObject({ class: 'APIError', code: 404 });
+    expect(out.refused.insert_row).toMatchObject({ class: 'APIError', code: 400, status: 'INVALID_ARGUMENT' });
+    expect(out.refused.insert_row.message).toContain("does not support 'insertDimension'");
   });
 });
 

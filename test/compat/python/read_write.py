@@ -4,7 +4,7 @@ import gspread
 from gspread.cell import Cell
 from gspread.utils import DateTimeOption, ValueInputOption, ValueRenderOption
 
-from compat import client, emit, spreadsheet_id, typed
+from compat import api_error, client, emit, spreadsheet_id, typed
 
 gc = client()
 out = {"version": gspread.__version__}
@@ -57,5 +57,23 @@ out["date_time_roundtrip"] = {
     "formatted": ws.acell("B3").value,
     "serial": typed(ws.get("B3", value_render_option=ValueRenderOption.unformatted)),
     "string": typed(ws.get("B3", value_render_option=ValueRenderOption.unformatted, date_time_render_option=DateTimeOption.formatted_string)),
+}
+# Sheet management the mock serves, and what it refuses (Drive, unsupported batchUpdate kinds) as APIError.
+added = sh.add_worksheet("Extra", rows=5, cols=3)
+added.update_title("Extra2")
+added.add_rows(2)
+found = ws.find("OT-002")
+out["manage"] = {
+    "added": [added.title, added.row_count, added.col_count],
+    "titles_after_add": [w.title for w in sh.worksheets()],
+    "find": [found.row, found.col, found.value],
+}
+sh.del_worksheet(added)
+out["manage"]["titles_after_delete"] = [w.title for w in sh.worksheets()]
+meta.batch_clear(["A8:B9"])
+out["manage"]["after_batch_clear"] = meta.get("A8:B9")
+out["refused"] = {
+    "open_by_title": api_error(lambda: gc.open("ZEUES test")),
+    "insert_row": api_error(lambda: ws.insert_row(["x"], 2)),
 }
 emit(out)

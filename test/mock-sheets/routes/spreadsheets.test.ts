@@ -112,6 +112,10 @@ describe('spreadsheets.batchUpdate', () => {
     const grow = await batch([{ updateSheetProperties: { properties: { sheetId: 0, gridProperties: { rowCount: 50 } }, fields: 'gridProperties.rowCount' } }]);
     expect(grow.status).toBe(200);
     expect((await api.get(api.values('Ops!A1:B50'))).json.values).toHaveLength(2);
+    // gspread's resize()/add_rows() write the mask path with '/', which Google accepts.
+    const slash = await batch([{ updateSheetProperties: { properties: { sheetId: 0, gridProperties: { rowCount: 60 } }, fields: 'gridProperties/rowCount' } }]);
+    expect(slash.status).toBe(200);
+    expect((await api.get(api.values('Ops!A60'))).status).toBe(200);
   });
 
   it('refuses a workbook above 10,000,000 cells', async () => {
