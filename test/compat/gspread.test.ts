@@ -272,6 +272,24 @@ describe.skipIf(skipReason !== null)(title('gspread and the per-user quota'), ()
   }, 180_000);
 });
 
+describe.skipIf(skipReason !== null)(title('gspread and Google’s size limits'), () => {
+  it('an 11 MB body and a 50,001-character cell are 400 APIErrors (not EPIPE), a 100 KB URL the 414 page', async () => {
+    const out = await runScript('limits.py', await startMock('limits'));
+    expect(out.body_11mb).toEqual({
+      class: 'APIError',
+      code: 400,
+      http_status: 400,
+      status: 'INVALID_ARGUMENT',
+      message: 'Request payload size exceeds the limit: 10485760 bytes.',
+    });
+    expect(out.cell_50001).toMatchObject({ code: 400, message: 'Your input contains more than the maximum of 50000 characters in a single cell.' });
+    // Google's front end answers HTML here, so gspread reports code -1 with the page as the message.
+    expect(out.url_100kb).toMatchObject({ class: 'APIError', code: -1, http_status: 414 });
+    expect(out.url_100kb.message).toContain('The requested URL is too large to process.');
+    expect(out.still_serving).toEqual([['ID']]);
+  }, 180_000);
+});
+
 describe.skipIf(skipReason !== null)(title('the Python adapter (adapters/python/sitecustomize.py)'), () => {
   it('forwards each inbound traceparent and x-sheetsim-time on that request’s Sheets calls, sync and async endpoints', async () => {
     const seen: { path: string; traceparent?: string; time?: string }[] = [];
