@@ -69,8 +69,8 @@ export function rangeText(sheet: SheetRow, rect: Rect): string {
 
 /**
  * values.update and values.append: a body `range`, when given, must name the URL's range (compared resolved, so
- * `A1:B2` and `'Sheet1'!A1:B2` agree on the first sheet). Google answers 400 otherwise; its exact text is not
- * pinned down (docs/fidelity.md).
+ * `A1:B2` and `'Sheet1'!A1:B2` agree on the first sheet). Google answers 400 otherwise, with this text as
+ * recalled from its answers (not verified against a recorded body; docs/fidelity.md).
  */
 export function checkBodyRange(sheets: readonly SheetRow[], urlRange: string, url: ResolvedRange, bodyRange: string | undefined, clip = false): void {
   if (bodyRange === undefined) return;
@@ -87,5 +87,5 @@ export function checkBodyRange(sheets: readonly SheetRow[], urlRange: string, ur
     body.rect.endRow === url.rect.endRow &&
     body.rect.startCol === url.rect.startCol &&
     body.rect.endCol === url.rect.endCol;
-  if (!same) throw badRequest(`Requested range [${urlRange}] and the range in the request body [${bodyRange}] do not match.`);
+  if (!same) throw badRequest(`Request range[${urlRange}] does not match value's range[${bodyRange}]`);
 }

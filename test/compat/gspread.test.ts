@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { execFile, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,11 +57,11 @@ async function startMock(name: string, options: MockSheetsOptions = {}, setup?: 
 }
 
 /** Run one script (asynchronously: the mock answers from this process) and parse the JSON it prints. */
-function runScript(script: string, mock: Mock, adapterOn = true): Promise<any> {
+function runScript(script: string, mock: Mock, adapterOn = true, extraPath: string[] = []): Promise<any> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
-    PYTHONPATH: [PYTHON_ADAPTER_DIR, VENDOR].join(delimiter),
+    PYTHONPATH: [PYTHON_ADAPTER_DIR, VENDOR, ...extraPath].join(delimiter),
     PYTHONDONTWRITEBYTECODE: '1',
     SHEETSIM_COMPAT_CREDENTIALS: mock.credentials,
     SHEETSIM_COMPAT_SPREADSHEET: SPREADSHEET_ID,
@@ -329,9 +329,12 @@ describe.skipIf(skipReason !== null)(title('the Python adapter (adapters/python/
     expect(traced.map((c) => c.traceId)).toEqual([first, first, first, second].map((t) => t.split('-')[1]));
   }, 180_000);
 
-  it('does nothing when SHEETSIM_SHEETS_URL is unset', async () => {
+  it('does nothing when SHEETSIM_SHEETS_URL is unset, but still runs the sitecustomize it shadows', async () => {
     const mock = mocks[0] ?? (await startMock('off'));
-    const out = await runScript('adapter_off.py', mock, false);
-    expect(out).toEqual({ sitecustomize: join(PYTHON_ADAPTER_DIR, 'sitecustomize.py'), send_patched: false, starlette_patched: false });
+    const shadowed = join(dir, 'shadowed');
+    mkdirSync(shadowed);
+    writeFileSync(join(shadowed, 'sitecustomize.py'), 'import builtins\nbuiltins.SHEETSIM_COMPAT_SHADOWED = True\n');
+    const out = await runScript('adapter_off.py', mock, false, [shadowed]);
+    expect(out).toEqual({ sitecustomize: join(PYTHON_ADAPTER_DIR, 'sitecustomize.py'), send_patched: false, starlette_patched: false, shadowed_ran: true });
   }, 60_000);
 });

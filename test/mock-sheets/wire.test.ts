@@ -137,7 +137,7 @@ describe("a body range must be the URL's range (values.update and values.append)
       }
       expect(res.status).toBe(400);
       expect(res.json.error.status).toBe('INVALID_ARGUMENT');
-      expect(res.json.error.message).toContain(`[${c.bodyRange}]`);
+      expect(res.json.error.message).toBe(`Request range[${decodeURIComponent(c.path().split('/values/')[1]!.split(/[?:]/)[0]!)}] does not match value's range[${c.bodyRange}]`);
       expect(await api.digest()).toBe(before);
     });
   }
