@@ -78,13 +78,13 @@ const REQUEST_TOO_LARGE_HTML = [
 
 /**
  * Node's `clientError` handler: headers past MAX_HEADER_BYTES get Google's 413 page (Node would send a bare 431);
- * other malformed requests a bare 400, as Node does.
+ * a request that timed out a bare 408 and other malformed requests a bare 400, as Node does.
  */
 export function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
   const overflow = err.code === 'HPE_HEADER_OVERFLOW';
   const body = overflow ? REQUEST_TOO_LARGE_HTML : '';
-  const status = overflow ? '413 Request Entity Too Large' : '400 Bad Request';
+  const status = overflow ? '413 Request Entity Too Large' : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
   socket.end(
     `HTTP/1.1 ${status}\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
