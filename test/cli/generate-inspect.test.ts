@@ -43,6 +43,17 @@ describe('sheetsim generate / inspect', () => {
     expect(Object.keys(s.choices)).toEqual(['finalizar_arm_10', 'finalizar_sold_5', 'finalizar_arm_50', 'iniciar', 'disponibles_arm', 'metricas']);
   });
 
+  it("generate's choice counts are inspect's (choices cut off by the trace end are listed apart by both)", () => {
+    const g = run('generate', '--seed', '3', '--out', 'seed3.jsonl');
+    expect(g.status, g.stderr).toBe(0);
+    const printed = Object.fromEntries([...(/^choices: (.*)$/m.exec(g.stdout)![1]!).matchAll(/(\w+) (\d+) \(/g)].map((m) => [m[1], Number(m[2])]));
+    const s = JSON.parse(run('inspect', '--json', 'seed3.jsonl').stdout);
+    expect(printed).toEqual(Object.fromEntries(Object.entries(s.choices as Record<string, { count: number }>).map(([c, v]) => [c, v.count])));
+    const unfinished = /^unfinished: (\d+) \(/m.exec(g.stdout);
+    expect(Number(unfinished?.[1])).toBe(s.unfinishedChoices);
+    expect(s.unfinishedChoices).toBeGreaterThan(0);
+  });
+
   it('a bad file gives a one-line error with its line number and exit code 2', async () => {
     const lines = (await readFile(join(dir, 'a.jsonl'), 'utf8')).split('\n');
     lines[4] = lines[4]!.replace(/"t":\d+/, '"t":-3');

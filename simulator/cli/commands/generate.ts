@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { type Command, InputError, UsageError, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
 import { generateTrace } from '../../workload/generate.ts';
-import { choiceMixLine, formatDurationMs, redrawLine, requestMixLine } from '../../workload/mix-text.ts';
+import { choiceMixLine, formatDurationMs, redrawLine, requestMixLine, unfinishedLine } from '../../workload/mix-text.ts';
 import { PROFILES, type TraceOptions, defaultTraceOptions } from '../../workload/profiles.ts';
+import { CHOICES } from '../../workload/scenarios.ts';
 import { MAX_PAYROLL, MAX_SPOOLS } from '../../workload/world.ts';
 
 const d = defaultTraceOptions;
@@ -23,7 +24,9 @@ that are still available, choices weighted 3:2:1:1:1:1 as the original Locust su
 share of deliberately wrong requests (--conflicts). locust = the original locustfile as written (random tags
 OT-001..OT-100, worker ids 1-100, its exact bodies, which the API mostly rejects or cancels).
 
-Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event count and the mix.`,
+Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event count and the mix. A choice is
+counted when its last request is in the trace, as 'sheetsim inspect' counts it; choices whose FINALIZAR falls
+after the end are listed as unfinished.`,
   options: {
     seed: { type: 'string', valueName: 'N', description: 'Seed of the world and the workload.', defaultText: String(d.seed) },
     profile: { type: 'string', valueName: 'NAME', description: `Workload profile: ${PROFILES.join(' | ')}.`, defaultText: d.profile },
@@ -72,6 +75,7 @@ Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event c
       `events: ${result.events} (profile ${options.profile}, seed ${options.seed}, ${options.workers} workers, ${formatDurationMs(options.durationMs)})`,
       `requests: ${requestMixLine(result.scenarios)}`,
       `choices: ${choiceMixLine(stats.realised)}`,
+      `unfinished: ${unfinishedLine(stats)}${CHOICES.some((c) => stats.unfinished[c] > 0) ? ', INICIAR sent, FINALIZAR past the end' : ''}`,
       `re-draws: ${redrawLine(stats)}`,
       `conflicts: ${Object.keys(stats.conflicts).length === 0 ? 'none' : Object.entries(stats.conflicts).map(([s, n]) => `${s} x${n}`).join(', ')}`,
       '',

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InputError, UsageError, boolOpt } from '../command.ts';
 import { TraceError } from '../../trace/error.ts';
-import { formatDurationMs, redrawLine } from '../../workload/mix-text.ts';
+import { formatDurationMs, redrawLine, unfinishedLine } from '../../workload/mix-text.ts';
 import { CHOICES } from '../../workload/scenarios.ts';
 import { type TraceSummary, summarizeTrace } from '../../workload/summary.ts';
 
@@ -31,6 +31,8 @@ function render(s: TraceSummary): string {
     const v = s.choices[c];
     lines.push(`  ${pad(c, 20)}${num(v.count, 8)}${`${v.share.toFixed(1)}%`.padStart(9)}${`${v.target.toFixed(1)}%`.padStart(9)}`);
   }
+  lines.push(`  unfinished at the trace end (INICIAR sent, FINALIZAR after it; not counted above): ${
+    s.generator ? unfinishedLine(s.generator.stats) : s.unfinishedChoices === 0 ? 'none' : s.unfinishedChoices}`);
   if (s.generator) {
     lines.push(`  re-draws (no spool fitted the choice): ${redrawLine(s.generator.stats)}`);
     const conflicts = Object.entries(s.generator.stats.conflicts);
