@@ -62,7 +62,7 @@ sheetsim reproduces the file byte for byte.`,
     json: { type: 'boolean', description: 'Print the summary as JSON.', defaultText: 'off' },
     regenerate: { type: 'boolean', description: 'Regenerate from the header to check reproduction (--no-regenerate to skip).', defaultText: 'on' },
   },
-  examples: ['sheetsim inspect traces/zeues-seed42.jsonl', 'sheetsim inspect --json a.jsonl | jq .choices', 'sheetsim inspect --no-regenerate big.jsonl'],
+  examples: ['sheetsim inspect traces/zeues-seed42-w40-d300s-s2000-c0.05.jsonl', 'sheetsim inspect --json a.jsonl | jq .choices', 'sheetsim inspect --no-regenerate big.jsonl'],
   async run(ctx) {
     if (ctx.positionals.length !== 1) throw new UsageError(`inspect takes one trace FILE, got ${ctx.positionals.length} (see 'sheetsim inspect --help')`);
     const file = ctx.positionals[0]!;
