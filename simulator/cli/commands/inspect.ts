@@ -55,7 +55,7 @@ export const inspectCommand: Command = {
 Reads the whole trace, validating the header, every event and the footer (count and sha256). A bad file
 gives one line naming the line number and the field, and exit code 2. Shows the profile, seed, options and
 world, the duration, the workers, events per scenario, the choices the workers made against the original
-suite's 3:2:1:1:1:1 target, the expected statuses and actions, and the requests per simulated minute. It also
+suite's 3:2:1:1:1:1 target (and apart, those the trace's end cut off after their INICIAR), the expected statuses and actions, and the requests per simulated minute. It also
 regenerates the trace from its header (in memory) to report re-draws and conflicts and to confirm that this
 sheetsim reproduces the file byte for byte.`,
   options: {
