@@ -1,45 +1,23 @@
 /** Dates as the real backend writes and reads them: America/Santiago wall time, day-first text, Sheets serials. */
 
-/** The real backend's TIMEZONE. */
+import { type WallTime, santiagoWallTime } from './santiago-time.ts';
+
+/** The real backend's TIMEZONE; its wall time comes from the rule table in santiago-time.ts, not from Intl. */
 export const BACKEND_TIME_ZONE = 'America/Santiago';
 
-const formatter = new Intl.DateTimeFormat('en-GB', {
-  timeZone: BACKEND_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
-
-function santiagoParts(epochMs: number): Parts {
-  const out: Record<string, number> = {};
-  for (const p of formatter.formatToParts(new Date(epochMs))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return { year: out.year!, month: out.month!, day: out.day!, hour: out.hour! % 24, minute: out.minute!, second: out.second! };
-}
+type Parts = WallTime;
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
 
 /** `DD-MM-YYYY HH:MM:SS` in Santiago time, as `now_chile().strftime(...)` wrote every timestamp. */
 export function formatTimestamp(epochMs: number): string {
-  const p = santiagoParts(epochMs);
+  const p = santiagoWallTime(epochMs);
   return `${pad(p.day)}-${pad(p.month)}-${p.year} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
 /** `DD-MM-YYYY` in Santiago time (Metadata's Fecha_Operacion). */
 export function formatDate(epochMs: number): string {
-  const p = santiagoParts(epochMs);
+  const p = santiagoWallTime(epochMs);
   return `${pad(p.day)}-${pad(p.month)}-${p.year}`;
 }
 

@@ -51,6 +51,32 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+// `--workers -3`: node's parser refuses a value that starts with a dash ("ambiguous ... use --workers=-XYZ"). A
+// negative number after a flag that takes a value is that flag's value, so the flag's own check can answer it.
+function attachNegativeValues(argv: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    if (arg === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    const long = /^--([^=]+)$/.exec(arg);
+    const short = /^-([^-])$/.exec(arg);
+    const name = long ? long[1]! : short ? Object.keys(options).find((k) => options[k]!.short === short[1]) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && NEGATIVE_NUMBER.test(next)) {
+      out.push(`--${name}=${next}`);
+      i += 1;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 /** Parse argv for one command with node's strict parser; unknown flags become a UsageError. */
 export function parseCommandArgs(command: Command, argv: string[]): { values: CommandContext['values']; positionals: string[]; help: boolean } {
   const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
@@ -60,11 +86,15 @@ export function parseCommandArgs(command: Command, argv: string[]): { values: Co
     options[name] = { type: spec.type, ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) };
   }
   try {
-    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, allowNegative: true } as Parameters<typeof parseArgs>[0]);
+    const parsed = parseArgs({ args: attachNegativeValues(argv, options), options, allowPositionals: true, strict: true, allowNegative: true } as Parameters<typeof parseArgs>[0]);
     const values = parsed.values as CommandContext['values'];
     return { values, positionals: parsed.positionals, help: values.help === true };
   } catch (err) {
-    throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional argument.*$/s, '')} (see 'sheetsim ${command.name} --help')`);
+    const message = (err as Error).message;
+    // Node explains this one in three lines; one is enough.
+    const ambiguous = /^Option '(?:-\w, )?(--[\w-]+)[^']*' argument is ambiguous/.exec(message);
+    if (ambiguous) throw new UsageError(`${ambiguous[1]} expects a value; to give one that starts with a dash, write ${ambiguous[1]}=VALUE`);
+    throw new UsageError(`${message.replace(/\. To specify a positional argument.*$/s, '')} (see 'sheetsim ${command.name} --help')`);
   }
 }
 
@@ -105,7 +135,9 @@ export function intOpt(ctx: CommandContext, name: string, fallback: number, min 
   if (v === undefined) return fallback;
   if (!/^-?\d+$/.test(v.trim())) throw new UsageError(`--${name} expects a whole number, got '${v}'`);
   const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max) {
+    throw new UsageError(max === Number.MAX_SAFE_INTEGER ? `--${name} must be a whole number >= ${min}, got ${n}` : `--${name} must be between ${min} and ${max}, got ${n}`);
+  }
   return n;
 }
 

@@ -1,5 +1,6 @@
 /** Assembles the Report model from the run's parts (the one place every field of report.json is filled). */
 import { REPORT_SCHEMA_VERSION, type MemoryReport, type Report, type RunInfo } from '../report/model.ts';
+import { currentRuntime } from '../report/runtime-versions.ts';
 import type { TraceHeader } from '../trace/types.ts';
 import type { RunMetrics } from './run-metrics.ts';
 
@@ -19,7 +20,7 @@ export function buildReport(p: ReportParts): Report {
   const sections = p.metrics.sections(p.sheetsAvailable, Math.max(p.run.simulatedDurationMs, 1));
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    sheetsim: { version: p.version, node: process.version },
+    sheetsim: { version: p.version, ...currentRuntime() },
     run: p.run,
     trace: p.trace,
     digest: p.digest,

@@ -2,11 +2,20 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { generateTrace } from '../workload/generate.ts';
-import type { TraceOptions } from '../workload/profiles.ts';
+import { type TraceOptions, defaultTraceOptions } from '../workload/profiles.ts';
 
-/** The file name a generated trace gets: every option that changes its bytes is in it. */
+/**
+ * The file name a generated trace gets: every option that changes its bytes is in it. Payroll, start date and
+ * think times appear only when they differ from the defaults, so the names of default-world traces stay short.
+ */
 export function defaultTraceName(o: TraceOptions): string {
-  return `${o.profile}-seed${o.seed}-w${o.workers}-d${Math.round(o.durationMs / 1000)}s-s${o.spools}-c${o.conflicts}.jsonl`;
+  const d = defaultTraceOptions;
+  const duration = o.durationMs % 1000 === 0 ? `${o.durationMs / 1000}s` : `${o.durationMs}ms`;
+  let name = `${o.profile}-seed${o.seed}-w${o.workers}-d${duration}-s${o.spools}-c${o.conflicts}`;
+  if (o.payroll !== d.payroll) name += `-p${o.payroll}`;
+  if (o.startDate !== d.startDate) name += `-${o.startDate}`;
+  if (o.thinkMinMs !== d.thinkMinMs || o.thinkMaxMs !== d.thinkMaxMs) name += `-t${o.thinkMinMs}-${o.thinkMaxMs}`;
+  return `${name}.jsonl`;
 }
 
 /** Generate the trace into `<cwd>/traces/` unless that exact trace already exists; returns its path (relative to cwd). */

@@ -6,7 +6,7 @@
 
 import type { TraceHeader } from '../trace/types.ts';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** Summary of one HDR histogram. Values in ms (recorded in microseconds, reported with 3 decimals). */
 export interface LatencySummary {
@@ -174,7 +174,8 @@ export interface RunInfo {
 
 export interface Report {
   schemaVersion: typeof REPORT_SCHEMA_VERSION;
-  sheetsim: { version: string; node: string };
+  /** sheetsim's version and the runtime's: `--reproduce` warns when Node, tz or ICU differ (runtime-versions.ts). */
+  sheetsim: { version: string; node: string; tz: string; icu: string };
   run: RunInfo;
   trace: { path: string; sha256: string; events: number; header: TraceHeader };
   /** Outcome digest (exact mode only): sha256 over statuses, normalised bodies, Sheets calls and the final workbook. */

@@ -16,6 +16,12 @@ export function choiceMixLine(counts: Record<Choice, number>): string {
   return CHOICES.map((c, i) => `${c} ${counts[c]} (${pct(counts[c], total)}, target ${pct(CHOICE_WEIGHTS[i]!, weight)})`).join(', ');
 }
 
+/** `6 (finalizar_arm_10 5, iniciar 1)` or `none`: choices whose FINALIZAR would come after the trace's end. */
+export function unfinishedLine(stats: GeneratorStats): string {
+  const total = CHOICES.reduce((a, c) => a + stats.unfinished[c], 0);
+  return total === 0 ? 'none' : `${total} (${CHOICES.filter((c) => stats.unfinished[c] > 0).map((c) => `${c} ${stats.unfinished[c]}`).join(', ')})`;
+}
+
 /** `546 (finalizar_arm_10 271 from 58.5 s, ...)` or `none`: choices that found no spool and were drawn again. */
 export function redrawLine(stats: GeneratorStats): string {
   const parts = CHOICES.filter((c) => stats.redraws[c] > 0)

@@ -9,12 +9,17 @@ export const CHOICE_WEIGHTS: readonly number[] = [3, 2, 1, 1, 1, 1];
 export const SCENARIOS = [...CHOICES, 'finalizar_cancel'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
-/** What the generator did besides writing events: drawn and realised choices, re-draws, conflicts. */
+/** What the generator did besides writing events: drawn, realised and unfinished choices, re-draws, conflicts. */
 export interface GeneratorStats {
   /** Choices drawn by weight, before any re-draw. */
   drawn: Record<Choice, number>;
-  /** Choices actually carried out (after re-draws). */
+  /**
+   * Choices carried out (after re-draws) whose last request is in the trace: counted at the FINALIZAR that ends a
+   * finalizar_* or standalone iniciar choice, so they agree with what `inspect` reconstructs from the file.
+   */
   realised: Record<Choice, number>;
+  /** Choices whose INICIAR is in the trace but whose FINALIZAR would come after the trace's end. */
+  unfinished: Record<Choice, number>;
   /** Choices that found no spool to work on and were drawn again, by the choice that failed. */
   redraws: Record<Choice, number>;
   /** Deliberately wrong requests, by expected status. */
@@ -26,5 +31,5 @@ export interface GeneratorStats {
 /** Zeroed stats. */
 export function emptyStats(): GeneratorStats {
   const zero = () => Object.fromEntries(CHOICES.map((c) => [c, 0])) as Record<Choice, number>;
-  return { drawn: zero(), realised: zero(), redraws: zero(), conflicts: {}, firstRedrawMs: {} };
+  return { drawn: zero(), realised: zero(), unfinished: zero(), redraws: zero(), conflicts: {}, firstRedrawMs: {} };
 }

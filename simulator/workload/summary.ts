@@ -22,6 +22,8 @@ export interface TraceSummary {
   ops: Record<string, number>;
   /** What workers decided, reconstructed from the requests, against the 3:2:1:1:1:1 target. */
   choices: Record<Choice, { count: number; share: number; target: number }>;
+  /** Choices begun but cut off by the trace's end: a worker's last event is the INICIAR a FINALIZAR would follow. */
+  unfinishedChoices: number;
   /** Expected outcomes, `200 PAUSAR`, `403`, ... */
   expected: Record<string, number>;
   /** Requests in each simulated minute (index 0 = minute 1). */
@@ -38,8 +40,13 @@ export interface TraceSummary {
  */
 export function choiceOf(profile: TraceHeader['profile'], e: TraceEvent): Choice | undefined {
   if (e.scenario === 'finalizar_cancel') return 'iniciar';
-  if (profile === 'zeues' && e.scenario === 'iniciar' && e.expect?.status === 200) return undefined;
+  if (opensChoice(profile, e)) return undefined;
   return (CHOICES as readonly string[]).includes(e.scenario) ? (e.scenario as Choice) : undefined;
+}
+
+/** True for the INICIAR step of a zeues choice: the choice is counted at the FINALIZAR that follows it. */
+function opensChoice(profile: TraceHeader['profile'], e: TraceEvent): boolean {
+  return profile === 'zeues' && e.scenario === 'iniciar' && e.expect?.status === 200;
 }
 
 const share = (n: number, total: number) => (total === 0 ? 0 : Math.round((n / total) * 10_000) / 100);
@@ -54,6 +61,8 @@ export async function summarizeTrace(path: string, regenerateCheck = true): Prom
   const expected: Record<string, number> = {};
   const perMinute: number[] = [];
   const workers = new Set<number>();
+  // Per worker: does its latest event open a choice (an INICIAR step) that a later FINALIZAR closes?
+  const open = new Map<number, boolean>();
   let events = 0;
   let lastEventMs = 0;
   for await (const e of reader.events) {
@@ -64,6 +73,7 @@ export async function summarizeTrace(path: string, regenerateCheck = true): Prom
     ops[e.op] = (ops[e.op] ?? 0) + 1;
     const c = choiceOf(header.profile, e);
     if (c) choiceCounts[c] += 1;
+    open.set(e.worker, opensChoice(header.profile, e));
     const x = e.expect ? `${e.expect.status}${e.expect.action_taken ? ` ${e.expect.action_taken}` : ''}` : 'none';
     expected[x] = (expected[x] ?? 0) + 1;
     const minute = Math.floor(e.t / 60_000);
@@ -77,6 +87,7 @@ export async function summarizeTrace(path: string, regenerateCheck = true): Prom
   perMinute.forEach((n, i) => {
     if (n > peak.requests) peak = { minute: i + 1, requests: n };
   });
+  const unfinishedChoices = [...open.values()].filter(Boolean).length;
   const totalChoices = Object.values(choiceCounts).reduce((a, b) => a + b, 0);
   const totalWeight = CHOICE_WEIGHTS.reduce((a, b) => a + b, 0);
   const choices = Object.fromEntries(CHOICES.map((c, i) => [c, {
@@ -86,7 +97,7 @@ export async function summarizeTrace(path: string, regenerateCheck = true): Prom
     .map(([k, n]) => [k, { count: n, share: share(n, events) }]));
   const summary: TraceSummary = {
     file: path, header, spreadsheetId: worldSpreadsheetId(header.world.seed), events, lastEventMs,
-    workersSeen: workers.size, sha256: footer.sha256, sha256Valid: true, scenarios, ops, choices, expected,
+    workersSeen: workers.size, sha256: footer.sha256, sha256Valid: true, scenarios, ops, choices, unfinishedChoices, expected,
     perMinute, peakPerMinute: peak,
   };
   if (regenerateCheck) {

@@ -39,9 +39,12 @@ export function* zeuesEvents(header: TraceHeader, world: World, rng: Random, sta
   const active = world.workers.filter((w) => w.active);
   if (active.length === 0) throw new Error('the world has no active worker: nobody can INICIAR');
   const queue = new WorkerQueue<VirtualWorker>();
+  const workerList: VirtualWorker[] = [];
   for (let k = 1; k <= workers; k++) {
     // Virtual worker k is an active payroll worker; with more virtual workers than payroll, ids repeat.
-    queue.push({ k, nextT: rng.int(0, thinkMinMs), payroll: active[(k - 1) % active.length]!, pending: undefined });
+    const w: VirtualWorker = { k, nextT: rng.int(0, thinkMinMs), payroll: active[(k - 1) % active.length]!, pending: undefined };
+    workerList.push(w);
+    queue.push(w);
   }
   const unknownBase = Math.max(900, world.spools.length + 1);
   let seq = 0;
@@ -60,7 +63,11 @@ export function* zeuesEvents(header: TraceHeader, world: World, rng: Random, sta
   const get = (path: string): TraceRequest => ({ method: 'GET', path });
   const post = (path: string, body: unknown): TraceRequest => ({ method: 'POST', path, body });
 
+  // The choice a pending FINALIZAR closes: a standalone INICIAR ends with finalizar_cancel.
+  const choiceOfPending = (p: Pending): Choice => (p.scenario === 'finalizar_cancel' ? 'iniciar' : p.scenario as Choice);
+
   function finalizarStep(w: VirtualWorker, p: Pending): TraceEvent {
+    stats.realised[choiceOfPending(p)] += 1;
     const selected = p.limit === 0 ? [] : model.availableUnions(p.spool, p.operacion).slice(0, p.limit);
     const body = finalizarBody(w, p.spool.tag, p.operacion, selected);
     return event(w, 'finalizar', p.scenario, post(FINALIZAR_PATH, body), model.finalizar(body));
@@ -151,7 +158,8 @@ export function* zeuesEvents(header: TraceHeader, world: World, rng: Random, sta
     for (;;) {
       const ev = realise(w, choice);
       if (ev) {
-        stats.realised[choice] += 1;
+        // A choice that left a FINALIZAR pending is counted when that FINALIZAR is written.
+        if (!w.pending) stats.realised[choice] += 1;
         return ev;
       }
       stats.redraws[choice] += 1;
@@ -166,7 +174,11 @@ export function* zeuesEvents(header: TraceHeader, world: World, rng: Random, sta
   for (;;) {
     // The earliest worker acts, then moves to its next time; it never leaves the queue.
     const w = queue.peek()!;
-    if (w.nextT >= durationMs) return;
+    if (w.nextT >= durationMs) {
+      // Every worker is past the end now; those still holding a spool started a choice the trace cannot finish.
+      for (const v of workerList) if (v.pending) stats.unfinished[choiceOfPending(v.pending)] += 1;
+      return;
+    }
     if (w.pending) {
       const p = w.pending;
       w.pending = undefined;

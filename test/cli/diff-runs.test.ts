@@ -41,14 +41,16 @@ describe('report and diff on real exact runs', () => {
     expect(json.gates.map((g: { id: string }) => g.id)).toEqual(['PERF-01', 'PERF-02', 'PERF-03', 'PERF-04', 'PERF-05']);
   });
 
-  it('sheetsim report re-renders a run and its exit code follows the gates', async () => {
+  it('sheetsim report re-evaluates a run (exit code follows the gates) and --out writes a re-rendered copy', async () => {
     const failing = await sheetsim(['report', join(dir, 'zeues-1')]);
     expect(failing.stdout).toMatch(/PERF gates passed/);
     expect(failing.code).toBe(JSON.parse(readFileSync(join(dir, 'zeues-1', 'report.json'), 'utf8')).gates.every((g: { pass: boolean }) => g.pass) ? 0 : 1);
-    const none = await sheetsim(['report', '--no-gates', join(dir, 'zeues-1')]);
+    const none = await sheetsim(['report', '--no-gates', '--out', join(dir, 'zeues-1-no-gates'), join(dir, 'zeues-1')]);
     expect(none.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, 'zeues-1', 'report.json'), 'utf8')).gates).toEqual([]);
-    expect(readFileSync(join(dir, 'zeues-1', 'metrics.csv'), 'utf8').split('\n')[0]).toBe('metric,value,unit,status');
+    expect(JSON.parse(readFileSync(join(dir, 'zeues-1-no-gates', 'report.json'), 'utf8')).gates).toEqual([]);
+    expect(readFileSync(join(dir, 'zeues-1-no-gates', 'metrics.csv'), 'utf8').split('\n')[0]).toBe('metric,value,unit,status');
+    // The run's own record keeps its verdicts.
+    expect(JSON.parse(readFileSync(join(dir, 'zeues-1', 'report.json'), 'utf8')).gates).toHaveLength(5);
   });
 
   it('two exact runs of the same build are identical and exit 0', async () => {

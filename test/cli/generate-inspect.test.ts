@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,45 @@ describe('sheetsim generate / inspect', () => {
     expect(s.perMinute).toHaveLength(2);
     expect(s.generator.reproduces).toBe(true);
     expect(Object.keys(s.choices)).toEqual(['finalizar_arm_10', 'finalizar_sold_5', 'finalizar_arm_50', 'iniciar', 'disponibles_arm', 'metricas']);
+  });
+
+  it("generate's choice counts are inspect's (choices cut off by the trace end are listed apart by both)", () => {
+    const g = run('generate', '--seed', '3', '--out', 'seed3.jsonl');
+    expect(g.status, g.stderr).toBe(0);
+    const printed = Object.fromEntries([...(/^choices: (.*)$/m.exec(g.stdout)![1]!).matchAll(/(\w+) (\d+) \(/g)].map((m) => [m[1], Number(m[2])]));
+    const s = JSON.parse(run('inspect', '--json', 'seed3.jsonl').stdout);
+    expect(printed).toEqual(Object.fromEntries(Object.entries(s.choices as Record<string, { count: number }>).map(([c, v]) => [c, v.count])));
+    const unfinished = /^unfinished: (\d+) \(/m.exec(g.stdout);
+    expect(Number(unfinished?.[1])).toBe(s.unfinishedChoices);
+    expect(s.unfinishedChoices).toBeGreaterThan(0);
+  });
+
+  it('the default path names every option that changes the bytes; another trace is never replaced without --force', async () => {
+    const a = run('generate', '--seed', '5', '--workers', '4', '--duration', '30s');
+    expect(a.status, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/^trace: traces\/zeues-seed5-w4-d30s-s2000-c0.05.jsonl$/m);
+    const b = run('generate', '--seed', '5', '--workers', '4', '--duration', '30s', '--payroll', '20', '--start-date', '2026-06-01');
+    expect(b.stdout).toMatch(/^trace: traces\/zeues-seed5-w4-d30s-s2000-c0.05-p20-2026-06-01.jsonl$/m);
+
+    const first = run('generate', '--seed', '5', '--duration', '30s', '--out', 'keep.jsonl');
+    expect(first.status, first.stderr).toBe(0);
+    const before = await readFile(join(dir, 'keep.jsonl'));
+    const same = run('generate', '--seed', '5', '--duration', '30s', '--out', 'keep.jsonl');
+    expect(same.status, same.stderr).toBe(0);
+    const other = run('generate', '--seed', '6', '--duration', '30s', '--out', 'keep.jsonl');
+    expect(other.status).toBe(2);
+    expect(other.stderr).toMatch(/^sheetsim generate: keep.jsonl already holds another trace \(sha256 [0-9a-f]{12}…, this one is [0-9a-f]{12}…\); pass --force to replace it or choose another --out\n$/);
+    expect(await readFile(join(dir, 'keep.jsonl'))).toEqual(before);
+    expect((await readdir(dir)).filter((f) => f.startsWith('keep.jsonl.'))).toEqual([]);
+    const forced = run('generate', '--seed', '6', '--duration', '30s', '--out', 'keep.jsonl', '--force');
+    expect(forced.status, forced.stderr).toBe(0);
+    expect(await readFile(join(dir, 'keep.jsonl'))).not.toEqual(before);
+
+    await writeFile(join(dir, 'notes.txt'), 'my notes\n');
+    const clobber = run('generate', '--duration', '30s', '--out', 'notes.txt');
+    expect(clobber.status).toBe(2);
+    expect(clobber.stderr).toBe('sheetsim generate: notes.txt exists and is not a sheetsim trace; pass --force to replace it or choose another --out\n');
+    expect(await readFile(join(dir, 'notes.txt'), 'utf8')).toBe('my notes\n');
   });
 
   it('a bad file gives a one-line error with its line number and exit code 2', async () => {

@@ -166,7 +166,7 @@ function aggregate(events: EventRecord[], o: Required<Pick<FixtureOptions, 'mode
   }
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
-    sheetsim: { version: '0.1.0', node: 'v20.19.0' },
+    sheetsim: { version: '0.1.0', node: 'v20.19.0', tz: '2025b', icu: '77.1' },
     run: {
       id: `20261126-203000-zeues-seed${o.seed}-${o.mode}`, mode: o.mode, startedAt: '2026-11-26T20:30:00.000Z', wallDurationMs: lastT / 20,
       simulatedDurationMs: lastT, speed: o.mode === 'exact' ? 0 : 20, partial: false, shard: null, label: o.label ?? null,

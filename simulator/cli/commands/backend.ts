@@ -87,7 +87,16 @@ variables) and refuses to start without one. See docs/backend.md.`,
     } catch (err) {
       throw new UsageError((err as Error).message);
     }
-    const address = await app.listen({ port, host });
+    let address: string;
+    try {
+      address = await app.listen({ port, host });
+    } catch (err) {
+      await app.close();
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EADDRINUSE') throw new UsageError(`port ${port} on ${host} is in use; pick another with --port or PORT (0 = any free port)`);
+      if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new UsageError(`--host ${host} is not an address of this machine`);
+      throw err;
+    }
     const url = new URL(address);
     ctx.stdout.write(`listening: http://${host}:${url.port}\n`);
     ctx.stdout.write(`profile ${profile}, sheets ${sheetsUrl}, spreadsheet ${spreadsheetId}${simClock ? ', sim clock' : ''}\n`);

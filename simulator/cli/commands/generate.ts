@@ -1,9 +1,14 @@
+import { existsSync } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { type Command, InputError, UsageError, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
+import { type Command, InputError, UsageError, boolOpt, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
 import { generateTrace } from '../../workload/generate.ts';
-import { choiceMixLine, formatDurationMs, redrawLine, requestMixLine } from '../../workload/mix-text.ts';
+import { choiceMixLine, formatDurationMs, redrawLine, requestMixLine, unfinishedLine } from '../../workload/mix-text.ts';
 import { PROFILES, type TraceOptions, defaultTraceOptions } from '../../workload/profiles.ts';
+import { CHOICES } from '../../workload/scenarios.ts';
 import { MAX_PAYROLL, MAX_SPOOLS } from '../../workload/world.ts';
+import { defaultTraceName } from '../../replay/trace-file.ts';
+import { peekFooter } from '../../trace/peek-footer.ts';
 
 const d = defaultTraceOptions;
 
@@ -23,7 +28,14 @@ that are still available, choices weighted 3:2:1:1:1:1 as the original Locust su
 share of deliberately wrong requests (--conflicts). locust = the original locustfile as written (random tags
 OT-001..OT-100, worker ids 1-100, its exact bodies, which the API mostly rejects or cancels).
 
-Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event count and the mix.`,
+The default file name carries every option that changes the bytes (payroll and start date only when not the
+defaults), so 'sheetsim run' with the same flags replays it instead of generating it again. An existing FILE that
+holds the same trace is rewritten with the same bytes; one that holds another trace, or something else, is left
+alone (exit 2) unless --force.
+
+Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event count and the mix. A choice is
+counted when its last request is in the trace, as 'sheetsim inspect' counts it; choices whose FINALIZAR falls
+after the end are listed as unfinished.`,
   options: {
     seed: { type: 'string', valueName: 'N', description: 'Seed of the world and the workload.', defaultText: String(d.seed) },
     profile: { type: 'string', valueName: 'NAME', description: `Workload profile: ${PROFILES.join(' | ')}.`, defaultText: d.profile },
@@ -33,7 +45,8 @@ Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event c
     payroll: { type: 'string', valueName: 'N', description: 'Workers on payroll (Trabajadores rows; 10% inactive).', defaultText: String(d.payroll) },
     conflicts: { type: 'string', valueName: 'P', description: 'Share of deliberately wrong choices, 0..1 (zeues only).', defaultText: String(d.conflicts) },
     'start-date': { type: 'string', valueName: 'YYYY-MM-DD', description: "Day the trace starts; the world's dates derive from it.", defaultText: d.startDate },
-    out: { type: 'string', short: 'o', valueName: 'FILE', description: 'Output file (its folder is created).', defaultText: 'traces/<profile>-seed<seed>.jsonl' },
+    out: { type: 'string', short: 'o', valueName: 'FILE', description: 'Output file (its folder is created).', defaultText: 'traces/<profile>-seed<seed>-w<workers>-d<duration>-s<spools>-c<conflicts>[-p<payroll>][-<start-date>].jsonl, the name sheetsim run looks for' },
+    force: { type: 'boolean', description: 'Replace FILE even when it holds another trace (or is not a trace).', defaultText: 'off: refuse, exit 2' },
   },
   examples: [
     'sheetsim generate --seed 42',
@@ -55,15 +68,28 @@ Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event c
       startDate: stringOpt(ctx, 'start-date', d.startDate),
     };
     if (!/^\d{4}-\d{2}-\d{2}$/.test(options.startDate)) throw new UsageError(`--start-date expects YYYY-MM-DD, got '${options.startDate}'`);
-    const out = stringOpt(ctx, 'out') ?? `traces/${options.profile}-seed${options.seed}.jsonl`;
+    const out = stringOpt(ctx, 'out') ?? `traces/${defaultTraceName(options)}`;
+    const outPath = resolve(ctx.cwd, out);
+    const force = boolOpt(ctx, 'force');
+    // An existing file is only replaced by the same trace (or with --force): generate beside it, then compare.
+    const existing = existsSync(outPath) ? await peekFooter(outPath) : undefined;
+    if (existing === null && !force) throw new InputError(`${out} exists and is not a sheetsim trace; pass --force to replace it or choose another --out`);
+    const writePath = existing ? `${outPath}.new-${process.pid}` : outPath;
     let result;
     try {
-      result = await generateTrace(options, resolve(ctx.cwd, out), ctx.signal);
+      result = await generateTrace(options, writePath, ctx.signal);
     } catch (err) {
       const msg = (err as Error).message;
       if (/must be|is not a real/.test(msg)) throw new UsageError(msg);
       if ((err as NodeJS.ErrnoException).code) throw new InputError(`cannot write ${out}: ${msg}`);
       throw err;
+    }
+    if (existing) {
+      if (existing.sha256 !== result.sha256 && !force) {
+        await unlink(writePath);
+        throw new InputError(`${out} already holds another trace (sha256 ${existing.sha256.slice(0, 12)}…, this one is ${result.sha256.slice(0, 12)}…); pass --force to replace it or choose another --out`);
+      }
+      await rename(writePath, outPath);
     }
     const { stats } = result;
     ctx.stdout.write([
@@ -72,6 +98,7 @@ Prints the output path, a line 'sha256: <hex>' (scripts rely on it), the event c
       `events: ${result.events} (profile ${options.profile}, seed ${options.seed}, ${options.workers} workers, ${formatDurationMs(options.durationMs)})`,
       `requests: ${requestMixLine(result.scenarios)}`,
       `choices: ${choiceMixLine(stats.realised)}`,
+      `unfinished: ${unfinishedLine(stats)}${CHOICES.some((c) => stats.unfinished[c] > 0) ? ', INICIAR sent, FINALIZAR past the end' : ''}`,
       `re-draws: ${redrawLine(stats)}`,
       `conflicts: ${Object.keys(stats.conflicts).length === 0 ? 'none' : Object.entries(stats.conflicts).map(([s, n]) => `${s} x${n}`).join(', ')}`,
       '',

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InputError, UsageError, boolOpt } from '../command.ts';
 import { TraceError } from '../../trace/error.ts';
-import { formatDurationMs, redrawLine } from '../../workload/mix-text.ts';
+import { formatDurationMs, redrawLine, unfinishedLine } from '../../workload/mix-text.ts';
 import { CHOICES } from '../../workload/scenarios.ts';
 import { type TraceSummary, summarizeTrace } from '../../workload/summary.ts';
 
@@ -31,6 +31,8 @@ function render(s: TraceSummary): string {
     const v = s.choices[c];
     lines.push(`  ${pad(c, 20)}${num(v.count, 8)}${`${v.share.toFixed(1)}%`.padStart(9)}${`${v.target.toFixed(1)}%`.padStart(9)}`);
   }
+  lines.push(`  unfinished at the trace end (INICIAR sent, FINALIZAR after it; not counted above): ${
+    s.generator ? unfinishedLine(s.generator.stats) : s.unfinishedChoices === 0 ? 'none' : s.unfinishedChoices}`);
   if (s.generator) {
     lines.push(`  re-draws (no spool fitted the choice): ${redrawLine(s.generator.stats)}`);
     const conflicts = Object.entries(s.generator.stats.conflicts);
@@ -53,14 +55,14 @@ export const inspectCommand: Command = {
 Reads the whole trace, validating the header, every event and the footer (count and sha256). A bad file
 gives one line naming the line number and the field, and exit code 2. Shows the profile, seed, options and
 world, the duration, the workers, events per scenario, the choices the workers made against the original
-suite's 3:2:1:1:1:1 target, the expected statuses and actions, and the requests per simulated minute. It also
+suite's 3:2:1:1:1:1 target (and apart, those the trace's end cut off after their INICIAR), the expected statuses and actions, and the requests per simulated minute. It also
 regenerates the trace from its header (in memory) to report re-draws and conflicts and to confirm that this
 sheetsim reproduces the file byte for byte.`,
   options: {
     json: { type: 'boolean', description: 'Print the summary as JSON.', defaultText: 'off' },
     regenerate: { type: 'boolean', description: 'Regenerate from the header to check reproduction (--no-regenerate to skip).', defaultText: 'on' },
   },
-  examples: ['sheetsim inspect traces/zeues-seed42.jsonl', 'sheetsim inspect --json a.jsonl | jq .choices', 'sheetsim inspect --no-regenerate big.jsonl'],
+  examples: ['sheetsim inspect traces/zeues-seed42-w40-d300s-s2000-c0.05.jsonl', 'sheetsim inspect --json a.jsonl | jq .choices', 'sheetsim inspect --no-regenerate big.jsonl'],
   async run(ctx) {
     if (ctx.positionals.length !== 1) throw new UsageError(`inspect takes one trace FILE, got ${ctx.positionals.length} (see 'sheetsim inspect --help')`);
     const file = ctx.positionals[0]!;

@@ -16,6 +16,7 @@ import { SHEETSIM_VERSION } from '../main.ts';
 import { GATE_OPTIONS, gateConfigFromFlags } from '../../report/gate-options.ts';
 import { gatesPass } from '../../report/gates.ts';
 import { readReport } from '../../report/read.ts';
+import { currentRuntime, runtimeDifferences } from '../../report/runtime-versions.ts';
 import { renderSummary } from '../../report/terminal.ts';
 import { TraceError } from '../../trace/error.ts';
 import { type RunConfig, type TargetChoice, executeRun } from '../../replay/orchestrate.ts';
@@ -136,7 +137,12 @@ async function execute(ctx: CommandContext, cfg: RunConfig): Promise<Awaited<Ret
 async function reproduce(ctx: CommandContext, dirArg: string): Promise<number> {
   const dir = resolve(ctx.cwd, dirArg);
   const previous = await readReport(dir);
-  if (!previous.digest) throw new InputError(`${dir}/report.json has no digest (only exact-mode runs have one); nothing to compare with`);
+  if (!previous.digest) {
+    throw new InputError(`${dirArg} is a ${previous.run.mode} run without a digest: --reproduce re-runs exact-mode reports only (to repeat this one, run --trace ${previous.trace.path} again)`);
+  }
+  // The digest should not depend on these, but a backend that formats dates or strings through ICU may: say so.
+  const runtime = runtimeDifferences(previous.sheetsim, currentRuntime());
+  if (runtime.length > 0) ctx.stderr.write(`sheetsim run: warning: ${dirArg} was recorded with another runtime (${runtime.join(', ')}); a different digest may come from that\n`);
   const values: Values = {};
   for (const [k, v] of Object.entries(previous.run.options)) if (v !== null && v !== undefined) values[k] = typeof v === 'boolean' ? v : String(v);
   values.mode = 'exact';
@@ -208,7 +214,7 @@ or input, 130 interrupted.`,
     shard: { type: 'string', valueName: 'i/n', description: "Replay only events whose worker % n == i (realtime; merge shards with 'sheetsim merge')." },
     timeout: { type: 'string', valueName: 'MS', description: 'Per-request headers/body timeout; a timeout is recorded as TIMEOUT.', defaultText: '30000' },
     'ready-timeout': { type: 'string', valueName: 'MS', description: 'How long a --target-cmd backend gets to answer GET /api/health.', defaultText: '30000' },
-    reproduce: { type: 'string', valueName: 'DIR', description: "Re-run DIR's trace and parameters in exact mode; exit 0 if the digest matches, 1 if not." },
+    reproduce: { type: 'string', valueName: 'DIR', description: "Re-run an exact-mode report's trace and parameters and compare digests: exit 0 if they match, 1 if not, 2 for a realtime report (it has no digest)." },
   },
   examples: [
     'sheetsim run                                    # seed-42 trace, embedded target, realtime at 1x',
