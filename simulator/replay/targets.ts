@@ -14,7 +14,7 @@ import { buildMockSheets } from '../../mock-sheets/app.ts';
 import { writeFakeCredentials } from '../../mock-sheets/credentials.ts';
 import type { TargetKind } from '../report/model.ts';
 import type { WorldParams } from '../trace/types.ts';
-import { generateWorld } from '../workload/world.ts';
+import { generateWorld, worldWorkbooks } from '../workload/world.ts';
 import { processTreeRssMb, selfRssMb } from '../metrics/memory.ts';
 
 export interface Target {
@@ -79,11 +79,12 @@ async function listenLocal(app: FastifyInstance): Promise<string> {
 }
 
 /** Start the mock Sheets API for a world on a free loopback port. */
-async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: string; spreadsheetId: string }> {
+async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: string; spreadsheetId: string; auditSpreadsheetId: string }> {
   const world = generateWorld(s.world);
   const app = await buildMockSheets({
-    workbook: world.workbook,
-    loadWorkbook: (seed: number) => generateWorld({ ...s.world, seed }).workbook,
+    // The main workbook and the audit one a HEAD backend refuses to boot without, reset together.
+    workbook: worldWorkbooks(world),
+    loadWorkbook: (seed: number) => worldWorkbooks(generateWorld({ ...s.world, seed })),
     seed: s.world.seed,
     latency: s.latency,
     quota: s.quota,
@@ -92,7 +93,7 @@ async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: 
     startMs: s.epochMs,
   });
   const url = await listenLocal(app);
-  return { app, url, spreadsheetId: world.workbook.spreadsheetId };
+  return { app, url, spreadsheetId: world.workbook.spreadsheetId, auditSpreadsheetId: world.auditWorkbook.spreadsheetId };
 }
 
 async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded' }>): Promise<Target> {
