@@ -22,12 +22,13 @@ import { ProgressReporter } from './progress.ts';
 import { runRealtime } from './realtime.ts';
 import { runId, uniqueDir } from './run-id.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
+import type { TargetEnvEntry } from './target-env.ts';
 import { startTarget, type TargetSpec } from './targets.ts';
 
 export type TargetChoice =
   | { kind: 'embedded'; backendProfile: 'lean' | 'zeues' }
   | { kind: 'url'; url: string; sheetsUrl: string | null }
-  | { kind: 'command'; command: string };
+  | { kind: 'command'; command: string; targetEnv?: TargetEnvEntry[] };
 
 export interface RunConfig {
   tracePath: string;
@@ -116,7 +117,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
       ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, ...mock }
       : cfg.target.kind === 'url'
         ? { kind: 'url', url: cfg.target.url, sheetsUrl: cfg.target.sheetsUrl }
-        : { kind: 'command', command: cfg.target.command, cwd: cfg.cwd, env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, ...mock };
+        : { kind: 'command', command: cfg.target.command, cwd: cfg.cwd, env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, targetEnv: cfg.target.targetEnv ?? [], ...mock };
   const sheetsimMemory = new MemorySampler(selfRssMb, () => performance.now());
   let target;
   try {
