@@ -1,6 +1,7 @@
 /**
  * The mock Google Sheets API v4 as a Fastify app factory. The factory never listens: the CLI (or a test) does.
  */
+import type { Readable } from 'node:stream';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SheetsMethod } from './admin-types.ts';
 import { quotaUserOf } from './auth.ts';
@@ -13,6 +14,7 @@ import { registerAdminRoutes } from './routes/admin.ts';
 import { registerSpreadsheetRoutes } from './routes/spreadsheets.ts';
 import { registerTokenRoutes } from './routes/token.ts';
 import { registerValuesRoutes } from './routes/values.ts';
+import { answerClientError, MAX_HEADER_BYTES, MAX_URL_BYTES, payloadTooLarge, readBodyText, URL_TOO_LONG_HTML } from './request-limits.ts';
 import { newSpreadsheetId } from './sheet-ops.ts';
 import { SheetsStore } from './store.ts';
 import type { WorkbookSpec } from './workbook.ts';
@@ -106,7 +108,15 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
   };
 
   // No automatic HEAD routes: a HEAD would otherwise run (and log) a Sheets call.
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: MAX_PAYLOAD_BYTES, exposeHeadRoutes: false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: MAX_PAYLOAD_BYTES,
+    exposeHeadRoutes: false,
+    // Long URLs reach the app (and Google's 414 page below) instead of Node's bare 431 or Fastify's 414.
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    routerOptions: { maxParamLength: MAX_URL_BYTES },
+    clientErrorHandler: answerClientError,
+  });
   const handle: MockSheetsHandle = {
     get spreadsheetId() {
       return store.firstSpreadsheetId() ?? '';
@@ -119,6 +129,12 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
   app.decorate('sheetsim', handle);
   app.addHook('onClose', async () => store.close());
 
+  app.addHook('onRequest', async (req, reply) => {
+    if (Buffer.byteLength(req.url) > MAX_URL_BYTES) {
+      return reply.code(414).header('connection', 'close').type('text/html; charset=UTF-8').send(URL_TOO_LONG_HTML);
+    }
+  });
+
   app.setNotFoundHandler((req, reply) => {
     if (req.url.startsWith('/v4/')) return sendError(reply, notFound(), legacyErrors);
     return reply.code(404).send({ error: { code: 404, message: `no route ${req.method} ${req.url.split('?', 1)[0]}` } });
@@ -128,8 +144,10 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
     const method = methodOfRequest(req);
     if (method === undefined) return reply.send(err);
     const google =
-      err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-        ? new GoogleError(400, `Request payload size exceeds the limit: ${MAX_PAYLOAD_BYTES} bytes.`, 'payloadTooLarge')
+      (err as unknown) instanceof GoogleError
+        ? (err as unknown as GoogleError)
+        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? payloadTooLarge()
         : (err.statusCode ?? 500) < 500
           ? new GoogleError(400, err.message, 'badRequest')
           : new GoogleError(500, 'Internal error encountered.', `internal:${err.message}`);
@@ -159,7 +177,8 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
   await app.register(async (scope) => {
     // Bodies reach the pipeline as text: bad JSON is then a logged Google 400, whatever the content type says.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+    // The body is read to its end even when it is too large, so the client hears Google's 400 (request-limits.ts).
+    scope.addContentTypeParser('*', (req: FastifyRequest, payload: Readable) => readBodyText(payload, Number(req.headers['content-length'] ?? 0)));
     registerSpreadsheetRoutes(scope, ctx);
     registerValuesRoutes(scope, ctx);
   });

@@ -66,3 +66,26 @@ export function resolveRange(sheets: readonly SheetRow[], text: string, clip = f
 export function rangeText(sheet: SheetRow, rect: Rect): string {
   return formatA1(sheet.title, rect);
 }
+
+/**
+ * values.update and values.append: a body `range`, when given, must name the URL's range (compared resolved, so
+ * `A1:B2` and `'Sheet1'!A1:B2` agree on the first sheet). Google answers 400 otherwise; its exact text is not
+ * pinned down (docs/fidelity.md).
+ */
+export function checkBodyRange(sheets: readonly SheetRow[], urlRange: string, url: ResolvedRange, bodyRange: string | undefined, clip = false): void {
+  if (bodyRange === undefined) return;
+  let body: ResolvedRange | undefined;
+  try {
+    body = resolveRange(sheets, bodyRange, clip);
+  } catch {
+    body = undefined;
+  }
+  const same =
+    body !== undefined &&
+    body.sheet.sid === url.sheet.sid &&
+    body.rect.startRow === url.rect.startRow &&
+    body.rect.endRow === url.rect.endRow &&
+    body.rect.startCol === url.rect.startCol &&
+    body.rect.endCol === url.rect.endCol;
+  if (!same) throw badRequest(`Requested range [${urlRange}] and the range in the request body [${bodyRange}] do not match.`);
+}

@@ -109,10 +109,15 @@ export function checkQueryNames(query: Query, allowed: readonly string[]): void 
   }
 }
 
-function parseBool(raw: unknown, field: string): boolean {
+/**
+ * A boolean query parameter or body field. Google's query binding takes `true`/`false` in any case (Python
+ * clients such as gspread send `False`); a JSON body field must be a JSON boolean (or the string forms).
+ */
+export function parseBool(raw: unknown, field: string, fromQuery = false): boolean {
   if (raw === undefined) return false;
-  if (raw === true || raw === 'true' || raw === '1') return true;
-  if (raw === false || raw === 'false' || raw === '0') return false;
+  const text = fromQuery && typeof raw === 'string' ? raw.toLowerCase() : raw;
+  if (text === true || text === 'true' || text === '1') return true;
+  if (text === false || text === 'false' || text === '0') return false;
   throw badRequest(`Invalid value at '${field}' (TYPE_BOOL), ${show(raw)}`);
 }
 
@@ -148,7 +153,7 @@ export function insertDataOption(query: Query): InsertDataOption {
 export function responseOptions(source: Query, fromBody = false): ResponseOptions {
   const get = (name: string): unknown => (fromBody ? source[name] : single(source, name));
   return {
-    includeValues: parseBool(get('includeValuesInResponse'), 'include_values_in_response'),
+    includeValues: parseBool(get('includeValuesInResponse'), 'include_values_in_response', !fromBody),
     render: {
       majorDimension: 'ROWS',
       valueRender: parseEnum(get('responseValueRenderOption'), { ...VALUE_RENDER, field: 'response_value_render_option' }) ?? 'FORMATTED_VALUE',
@@ -183,16 +188,30 @@ export function parseJsonBody(text: string | undefined): unknown {
   }
 }
 
-/** The body as a JSON object whose fields are all in `allowed`. */
+/**
+ * The body as a JSON object whose fields are all in `allowed`. A member whose value is JSON `null` is "not set"
+ * (proto3 JSON mapping) and is left out of the result: gspread sends `"majorDimension": null` and
+ * `"includeValuesInResponse": null`, which Google accepts.
+ */
 export function bodyObject(body: unknown, allowed: readonly string[], at = ''): Record<string, unknown> {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     if (at === '') throw invalidPayload('Unknown name "": Root element must be a message.');
     throw invalidPayload(`Invalid value at '${at}': expected an object, got ${show(body)}.`);
   }
-  for (const key of Object.keys(body)) {
+  const set: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
     if (!allowed.includes(key)) throw invalidPayload(`Unknown name "${key}"${at === '' ? '' : ` at '${at}'`}: Cannot find field.`);
+    if (value !== null) set[key] = value;
   }
-  return body as Record<string, unknown>;
+  return set;
+}
+
+/** Google's limit on the text of one cell. */
+export const MAX_CELL_CHARACTERS = 50_000;
+
+/** Counted in UTF-16 code units (a character outside the BMP counts 2); whether Google counts so is not pinned down. */
+function tooLongForCell(text: string): boolean {
+  return text.length > MAX_CELL_CHARACTERS;
 }
 
 /** Validate `values` of a ValueRange: an array of rows, each an array of strings, numbers, booleans or nulls. */
@@ -204,6 +223,9 @@ function valuesAt(raw: unknown, at: string): InputValue[][] {
     row.forEach((value, j) => {
       if (value !== null && typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
         throw invalidPayload(`Invalid value at '${at}[${i}][${j}]': expected a string, number, boolean or null, got ${show(value)}.`);
+      }
+      if (typeof value === 'string' && tooLongForCell(value)) {
+        throw badRequest(`Your input contains more than the maximum of ${MAX_CELL_CHARACTERS} characters in a single cell.`);
       }
     });
   });

@@ -7,7 +7,7 @@ import { badRequest, GoogleError } from '../errors.ts';
 import { handleCall, requireSpreadsheet, sendError, type SheetsContext } from '../pipeline.ts';
 import { rangeText, resolveRange } from '../ranges.ts';
 import { batchUpdateSpreadsheet, createSpreadsheet, spreadsheetResource } from '../sheet-ops.ts';
-import { checkQueryNames, parseJsonBody, queryRanges, type Query } from '../wire.ts';
+import { checkQueryNames, parseBool, parseJsonBody, queryRanges, type Query } from '../wire.ts';
 
 /** Register spreadsheets.get, spreadsheets.create and spreadsheets.batchUpdate. */
 export function registerSpreadsheetRoutes(app: FastifyInstance, ctx: SheetsContext): void {
@@ -19,10 +19,7 @@ export function registerSpreadsheetRoutes(app: FastifyInstance, ctx: SheetsConte
       const query = req.query as Query;
       checkQueryNames(query, ['ranges', 'includeGridData', 'excludeTablesInBandedRanges']);
       const gridData = Array.isArray(query.includeGridData) ? query.includeGridData.at(-1) : query.includeGridData;
-      if (gridData !== undefined && gridData !== 'false' && gridData !== 'true') {
-        throw badRequest(`Invalid value at 'include_grid_data' (TYPE_BOOL), ${JSON.stringify(gridData)}`);
-      }
-      if (gridData === 'true') throw badRequest('sheetsim does not support includeGridData=true; read cell values with spreadsheets.values.get (see docs/fidelity.md)');
+      if (parseBool(gridData, 'include_grid_data', true)) throw badRequest('sheetsim does not support includeGridData=true; read cell values with spreadsheets.values.get (see docs/fidelity.md)');
       const spreadsheet = requireSpreadsheet(store, id);
       const sheets = store.sheets(id);
       const ranges = queryRanges(query);

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SheetsMethod } from '../admin-types.ts';
 import { badRequest, GoogleError } from '../errors.ts';
 import { handleCall, requireSpreadsheet, sendError, type Prepared, type SheetsContext } from '../pipeline.ts';
-import { rangeText, resolveRange } from '../ranges.ts';
+import { checkBodyRange, rangeText, resolveRange } from '../ranges.ts';
 import { appendRows, clearRange, readRange, sizeOf, updateRange } from '../value-ops.ts';
 import {
   bodyObject,
@@ -83,7 +83,10 @@ export function registerValuesRoutes(app: FastifyInstance, ctx: SheetsContext): 
       const response = responseOptions(query);
       const input = valueRange(parseJsonBody(req.body as string | undefined));
       const id = req.params.spreadsheetId;
-      const target = resolveRange(sheetsOf(id), decodeRange(rawRangeSegment(req.url)));
+      const sheets = sheetsOf(id);
+      const urlRange = decodeRange(rawRangeSegment(req.url));
+      const target = resolveRange(sheets, urlRange);
+      checkBodyRange(sheets, urlRange, target, input.range);
       return {
         spreadsheetId: id,
         ranges: [rangeText(target.sheet, target.rect)],
@@ -109,7 +112,9 @@ export function registerValuesRoutes(app: FastifyInstance, ctx: SheetsContext): 
         const response = responseOptions(query);
         const input = valueRange(parseJsonBody(req.body as string | undefined));
         const sheets = sheetsOf(id);
-        const search = resolveRange(sheets, decodeRange(rawRange), true);
+        const urlRange = decodeRange(rawRange);
+        const search = resolveRange(sheets, urlRange, true);
+        checkBodyRange(sheets, urlRange, search, input.range, true);
         return {
           spreadsheetId: id,
           ranges: [rangeText(search.sheet, search.rect)],

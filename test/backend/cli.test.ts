@@ -32,10 +32,21 @@ describe('sheetsim backend', () => {
     expect(err3.text()).toMatch(/--profile must be one of lean, zeues/);
   });
 
+  it('refuses to start without a Sheets credential, in one line naming the flags and variables', async () => {
+    const err = capture();
+    const out = capture();
+    const args = ['backend', '--port', '0', '--sheets-url', pair.mockUrl, '--spreadsheet-id', 'backend-test'];
+    expect(await main(args, { stdout: out.stream, stderr: err.stream, env: {} })).toBe(2);
+    expect(err.text()).toBe(
+      'sheetsim backend: no Sheets credential: pass --credentials FILE (or set GOOGLE_APPLICATION_CREDENTIALS), --api-key K (or set SHEETS_API_KEY) or --token T\n',
+    );
+    expect(out.text()).not.toContain('listening');
+  });
+
   it('starts from environment variables only, prints where it listens, serves, and stops on the signal', async () => {
     const out = capture();
     const controller = new AbortController();
-    const env = { PORT: '0', SHEETS_API_URL: pair.mockUrl, SPREADSHEET_ID: 'backend-test', BACKEND_PROFILE: 'zeues' };
+    const env = { PORT: '0', SHEETS_API_URL: pair.mockUrl, SPREADSHEET_ID: 'backend-test', BACKEND_PROFILE: 'zeues', SHEETS_API_KEY: 'sheetsim' };
     const running = main(['backend'], { stdout: out.stream, stderr: out.stream, env, signal: controller.signal });
     let url: string | undefined;
     for (let i = 0; i < 200 && !url; i++) {

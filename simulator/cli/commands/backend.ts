@@ -17,7 +17,8 @@ Every flag defaults to the environment variable a deployed backend reads, so 'sh
 can start it with env vars only. Profiles: 'lean' (default) makes at most 2 Sheets calls per write and none
 for warm reads, and backs off on 429/503; 'zeues' reproduces the real backend's call pattern (spec §5.3).
 With --sim-clock the time comes from each request's x-sheetsim-time header (epoch ms) and uuids are seeded,
-so an exact replay gives identical writes. See docs/backend.md.`,
+so an exact replay gives identical writes. It needs one credential (--credentials, --api-key or --token, or their
+variables) and refuses to start without one. See docs/backend.md.`,
   options: {
     port: { type: 'string', valueName: 'N', description: 'Port to listen on (0 = any free port).', defaultText: '$PORT or 8000' },
     host: { type: 'string', valueName: 'HOST', description: 'Interface to bind.', defaultText: '127.0.0.1' },
@@ -32,9 +33,10 @@ so an exact replay gives identical writes. See docs/backend.md.`,
     credentials: { type: 'string', valueName: 'FILE', description: 'Service-account JSON; its token_uri gets a JWT-bearer grant.', defaultText: '$GOOGLE_APPLICATION_CREDENTIALS' },
   },
   examples: [
-    'sheetsim backend --sheets-url http://127.0.0.1:8090/ --spreadsheet-id zeues-seed-42',
-    'sheetsim backend --profile zeues --credentials creds.json --sheets-url http://127.0.0.1:8090/ --spreadsheet-id zeues-seed-42',
-    'PORT=0 SHEETS_API_URL=http://127.0.0.1:8090/ SPREADSHEET_ID=zeues-seed-42 sheetsim backend --sim-clock',
+    'sheetsim mock-sheets --port 8090 &    # the mock accepts any API key or bearer token',
+    'sheetsim backend --sheets-url http://127.0.0.1:8090/ --spreadsheet-id zeues-seed-42 --api-key sheetsim',
+    'sheetsim credentials --url http://127.0.0.1:8090 --out creds.json && sheetsim backend --profile zeues --credentials creds.json --sheets-url http://127.0.0.1:8090/ --spreadsheet-id zeues-seed-42',
+    'PORT=0 SHEETS_API_URL=http://127.0.0.1:8090/ SPREADSHEET_ID=zeues-seed-42 SHEETS_API_KEY=sheetsim sheetsim backend --sim-clock',
     'curl -s http://127.0.0.1:8000/api/health',
   ],
   async run(ctx) {
@@ -60,6 +62,12 @@ so an exact replay gives identical writes. See docs/backend.md.`,
     const credentialsFile = stringOpt(ctx, 'credentials') ?? env.GOOGLE_APPLICATION_CREDENTIALS;
     const apiKey = stringOpt(ctx, 'api-key') ?? env.SHEETS_API_KEY;
     const token = stringOpt(ctx, 'token');
+    // Without one, every Sheets call would be answered 401 and every request 500: refuse to start instead.
+    if (!credentialsFile && !apiKey && !token) {
+      throw new UsageError(
+        'no Sheets credential: pass --credentials FILE (or set GOOGLE_APPLICATION_CREDENTIALS), --api-key K (or set SHEETS_API_KEY) or --token T',
+      );
+    }
 
     // `sheetsim run --mode exact --target-cmd` asks its child for the sim clock through the environment.
     const simClock = boolOpt(ctx, 'sim-clock', ctx.env.SHEETSIM_SIM_CLOCK === '1');

@@ -94,7 +94,7 @@ export const mockSheetsCommand: Command = {
   description: `
 Starts an HTTP server that answers the Google Sheets API v4 as sheets.googleapis.com does (same paths,
 shapes and error bodies), holding the seeded ZEUES workbook in SQLite. Point a backend at it with
-@googleapis/sheets' rootUrl, gspread's session, or plain HTTP. Every call is logged; see
+@googleapis/sheets' rootUrl, gspread through 'sheetsim adapter python', or plain HTTP. Every call is logged; see
 GET /__sheetsim/calls, /__sheetsim/stats, /__sheetsim/config, /__sheetsim/state.
 
 It prints 'url: <base URL>' and 'spreadsheet: <id>' first (scripts read them), then examples. Ctrl-C stops it.
@@ -199,9 +199,8 @@ Bound to a non-loopback --host, the admin API requires --admin-token (header x-s
       '@googleapis/sheets (Node):',
       `  const api = sheets({ version: 'v4', auth: 'any-key', rootUrl: '${url}/' });`,
       `  await api.spreadsheets.values.get({ spreadsheetId: '${spreadsheetId}', range: 'Operaciones!A1:E5' });`,
-      `gspread (Python; key file from: sheetsim credentials --url ${url} --out sa.json):`,
-      `  gc = gspread.service_account(filename='sa.json'); s = gc.http_client.session; r = s.request`,
-      `  s.request = lambda method, url, **kw: r(method, url.replace('https://sheets.googleapis.com', '${url}'), **kw)`,
+      `gspread (Python, code unchanged; key file from: sheetsim credentials --url ${url} --out sa.json):`,
+      `  eval "$(sheetsim adapter python --url ${url} --export)"; python3 app.py   # gspread.service_account(filename='sa.json')`,
       'curl:',
       `  curl ${authHeader}'${url}/v4/spreadsheets/${spreadsheetId}/values/Operaciones!A1:E3'`,
       `  curl ${adminToken ? "-H 'x-sheetsim-admin-token: <T>' " : ''}'${url}/__sheetsim/calls'`,
