@@ -16,7 +16,7 @@ import type { TargetKind } from '../report/model.ts';
 import type { WorldParams } from '../trace/types.ts';
 import { generateWorld, worldWorkbooks } from '../workload/world.ts';
 import { processTreeRssMb, selfRssMb } from '../metrics/memory.ts';
-import { pythonAdapterEnv } from './python-adapter.ts';
+import { pythonAdapterEnv } from '../cli/python-adapter.ts';
 import { type TargetEnvEntry, expandTargetEnv } from './target-env.ts';
 
 export interface Target {
