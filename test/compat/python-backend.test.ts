@@ -97,6 +97,19 @@ describe.skipIf(missing !== null)('an unchanged FastAPI + gspread backend under 
     for (const f of ['report.html', 'metrics.csv', 'scenarios.csv', 'timeline.csv']) expect(existsSync(join(out, f)), f).toBe(true);
   }, 180_000);
 
+  it('exact mode: a backend that stamps wall-clock time gets no digest, and the run says why', async () => {
+    const dir = tempDir();
+    const trace = await smallTrace(dir, { workers: 2, durationMs: 30_000, conflicts: 0 });
+    const out = join(dir, 'exact');
+    const res = await sheetsim(['run', '--mode', 'exact', '--trace', trace, '--warn-only', '--out', out, '--target-cmd', UVICORN, ...MAPPING]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).not.toMatch(/^digest: /m);
+    expect(res.stderr).toMatch(/the backend ignores exact mode's virtual clock: \d+ of \d+ Metadata timestamps/);
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    expect(report.digest).toBeNull();
+    expect(report.totals.requests).toBeGreaterThan(0);
+  }, 180_000);
+
   it('without the audit spreadsheet id the backend refuses to boot, and the run says why (exit 2 or 1, no report)', async () => {
     const dir = tempDir();
     const trace = await smallTrace(dir, { workers: 1, durationMs: 10_000, conflicts: 0 });
@@ -105,5 +118,16 @@ describe.skipIf(missing !== null)('an unchanged FastAPI + gspread backend under 
     expect(res.code).not.toBe(0);
     expect(res.stderr).toMatch(/GOOGLE_AUDIT_SHEET_ID is not set/);
     expect(existsSync(join(dir, 'r', 'report.json'))).toBe(false);
+  }, 120_000);
+});
+
+describe('exact mode with a --target-cmd backend that keeps the virtual clock', () => {
+  it('sheetsim backend (x-sheetsim-time) passes the clock check and prints a digest', async () => {
+    const dir = tempDir();
+    const trace = await smallTrace(dir, { workers: 2, durationMs: 30_000, conflicts: 0 });
+    const res = await sheetsim(['run', '--mode', 'exact', '--trace', trace, '--warn-only', '--out', join(dir, 'ref'), '--target-cmd', `node ${join(REPO, 'bin/sheetsim.js')} backend`]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^digest: [0-9a-f]{64}$/m);
+    expect(res.stderr).not.toMatch(/virtual clock/);
   }, 120_000);
 });
