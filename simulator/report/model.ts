@@ -47,7 +47,7 @@ export interface ScenarioReport {
   count: number;
   /** HTTP status → count; transport failures are keyed `error`. */
   statuses: Record<string, number>;
-  /** Transport error type → count: `ECONNREFUSED`, `ECONNRESET`, `TIMEOUT`, `OTHER`. */
+  /** Transport error type → count: `ECONNREFUSED`, `ECONNRESET`, `KEEPALIVE_CLOSED` (an idle keep-alive socket closed by the server as the request was written; never resent), `TIMEOUT`, `OTHER`. */
   errors: Record<string, number>;
   /** Share of events with a 2xx status, 0..1. */
   successRate: number;
