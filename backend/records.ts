@@ -102,6 +102,7 @@ export function readUnions(table: SheetTable): UnionRecord[] {
 
 /** The union at a 1-based sheet row, or null when the row has no OT or N_UNION. */
 export function unionAt(table: SheetTable, row: number): UnionRecord | null {
+  const otText = cellText(table.get(row, 'OT'));
   const ot = otKey(table.get(row, 'OT'));
   const n = Number(cellText(table.get(row, 'N_UNION')));
   if (!ot || !Number.isInteger(n) || n < 1) return null;
@@ -110,7 +111,8 @@ export function unionAt(table: SheetTable, row: number): UnionRecord | null {
   const dn = dnText === '' ? NaN : Number(dnText);
   return {
     row,
-    id: cellText(table.get(row, 'ID')) || `${tag}+${n}`,
+    // As the HEAD backend does: the ID column is ignored (production once held sequential ids there).
+    id: `${otText}+${n}`,
     ot,
     tag,
     nUnion: n,

@@ -48,11 +48,6 @@ export function workerInitials(w: Pick<WorkerRecord, 'id' | 'nombre' | 'apellido
   return `${first(w.nombre)}${first(w.apellido)}(${w.id})`;
 }
 
-/** `Apellido(ID)`, the token FINALIZAR writes in union worker columns (`Rodriguez(93)`). */
-export function workerSurnameToken(w: Pick<WorkerRecord, 'id' | 'apellido'>): string {
-  return `${w.apellido}(${w.id})`;
-}
-
 /** The worker id an `Ocupado_Por` value ends with (`MR(93)` → 93), or null. */
 export function occupantId(ocupadoPor: string): number | null {
   const m = /\((\d+)\)\s*$/.exec(ocupadoPor);
@@ -87,7 +82,7 @@ function metadataRow(stamp: Stamp, evento: string, tag: string, workerId: number
   return [stamp.uuid(), stamp.timestamp, evento, tag, String(workerId), workerNombre, operacion, accion, stamp.date, pyJsonDumps(json), nUnion];
 }
 
-/** INICIAR step 8: occupy the spool and log TOMAR_SPOOL. */
+/** INICIAR step 8: occupy the spool and log INICIAR_SPOOL (the event type and accion the HEAD backend writes). */
 export function planIniciar(req: IniciarRequest, spool: SpoolRecord, stamp: Stamp): { plan: WritePlan; body: OccupationBody } {
   const version = stamp.uuid();
   const plan: WritePlan = {
@@ -101,7 +96,7 @@ export function planIniciar(req: IniciarRequest, spool: SpoolRecord, stamp: Stam
     ],
     unionCells: [],
     metadataRows: [
-      metadataRow(stamp, 'TOMAR_SPOOL', spool.tag, req.worker_id, req.worker_nombre, req.operacion, 'TOMAR', { lock_token: version, fecha_ocupacion: stamp.timestamp, v4_operation: 'INICIAR' }, ''),
+      metadataRow(stamp, 'INICIAR_SPOOL', spool.tag, req.worker_id, req.worker_nombre, req.operacion, 'INICIAR', { lock_token: version, fecha_ocupacion: stamp.timestamp, v4_operation: 'INICIAR' }, ''),
     ],
   };
   const body: OccupationBody = {
@@ -141,7 +136,7 @@ export function planCancel(req: FinalizarRequest, spool: SpoolRecord, worker: Wo
     spoolRow: spool.row,
     spoolCells: clearOccupation(stamp),
     unionCells: [],
-    metadataRows: [metadataRow(stamp, 'SPOOL_CANCELADO', spool.tag, req.worker_id, workerSurnameToken(worker), req.operacion, 'CANCELAR', { reason: 'zero_unions_selected' }, '')],
+    metadataRows: [metadataRow(stamp, 'SPOOL_CANCELADO', spool.tag, req.worker_id, workerInitials(worker), req.operacion, 'CANCELAR', { reason: 'zero_unions_selected' }, '')],
   };
   const body: OccupationBody = {
     success: true,
@@ -177,7 +172,7 @@ export function planFinalizar(
     throw codedError(409, 'UNIONS_UNAVAILABLE', `${unavailable.length} de ${selectedIds.length} uniones seleccionadas no están disponibles para ${op} en el spool ${spool.tag}`, { unavailable });
   }
   const selected = selectedIds.map((id) => available.get(id)!);
-  const token = workerSurnameToken(worker);
+  const token = workerInitials(worker);
   const [dateCol, workerCol] = op === 'ARM' ? ['ARM_FECHA_FIN', 'ARM_WORKER'] : ['SOL_FECHA_FIN', 'SOL_WORKER'];
   const unionCells = selected.flatMap((u) => [
     { row: u.row, column: dateCol, value: stamp.timestamp },

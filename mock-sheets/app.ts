@@ -21,10 +21,10 @@ import type { WorkbookSpec } from './workbook.ts';
 
 /** The factory's options; latency, quota, faults and the clock are the realism policy's (realism.ts). */
 export interface MockSheetsOptions extends Partial<Omit<PolicyOptions, 'wallNow'>> {
-  /** Loaded when the store holds no spreadsheet yet. */
-  workbook?: WorkbookSpec;
+  /** Loaded when the store holds no spreadsheet yet; several are served side by side (a world and its audit book). */
+  workbook?: WorkbookSpec | readonly WorkbookSpec[];
   /** Used by POST /__sheetsim/reset {"seed": n}. */
-  loadWorkbook?: (seed: number) => WorkbookSpec;
+  loadWorkbook?: (seed: number) => WorkbookSpec | readonly WorkbookSpec[];
   /** SQLite file path; default ':memory:'; WAL; an existing file keeps its workbook. */
   db?: string;
   /** Default 'required'. */
@@ -40,7 +40,7 @@ export interface MockSheetsOptions extends Partial<Omit<PolicyOptions, 'wallNow'
 
 /** What `app.sheetsim` exposes to the CLI, the replayer and tests. */
 export interface MockSheetsHandle {
-  /** The first spreadsheet's id (the world's). */
+  /** The first spreadsheet's id (the world's main workbook). */
   readonly spreadsheetId: string;
   readonly policy: Policy;
   readonly store: SheetsStore;
@@ -60,6 +60,8 @@ export function defaultWorkbook(seed: number): WorkbookSpec {
   return { spreadsheetId: newSpreadsheetId(seed, 0), title: 'sheetsim', sheets: [{ title: 'Sheet1', rows: [] }] };
 }
 
+const asList = (w: WorkbookSpec | readonly WorkbookSpec[]): readonly WorkbookSpec[] => (Array.isArray(w) ? w : [w as WorkbookSpec]);
+
 /** The Sheets method a request was routed to (for errors raised before the route handler runs). */
 function methodOfRequest(req: FastifyRequest): SheetsMethod | undefined {
   const route = req.routeOptions.url ?? '';
@@ -76,10 +78,10 @@ function methodOfRequest(req: FastifyRequest): SheetsMethod | undefined {
 /** Build the mock Sheets server (not listening). */
 export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<FastifyInstance> {
   const seed = options.seed ?? 42;
-  const initial = options.workbook ?? defaultWorkbook(seed);
+  const initial = asList(options.workbook ?? defaultWorkbook(seed));
   const store = new SheetsStore(options.db ?? ':memory:');
   const calls = new CallLog(store.db);
-  if (store.spreadsheetCount() === 0) store.loadWorkbook(initial);
+  if (store.spreadsheetCount() === 0) store.transaction(() => initial.forEach((spec) => store.loadWorkbook(spec)));
   const policy =
     options.policy ??
     createPolicy({
@@ -95,10 +97,10 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
   const ctx: SheetsContext = { store, calls, policy, auth: options.auth ?? 'required', legacyErrors, seed };
 
   const reset = (resetSeed?: number): void => {
-    const spec = resetSeed !== undefined && options.loadWorkbook ? options.loadWorkbook(resetSeed) : initial;
+    const specs = resetSeed !== undefined && options.loadWorkbook ? asList(options.loadWorkbook(resetSeed)) : initial;
     store.transaction(() => {
       store.clearAll();
-      store.loadWorkbook(spec);
+      for (const spec of specs) store.loadWorkbook(spec);
       calls.clear();
     });
     ctx.seed = resetSeed ?? seed;

@@ -132,7 +132,7 @@ export class ZeuesStore implements SpoolStore {
       try {
         await this.appendMetadata(plan);
       } catch {
-        // 81f5cf9 logs a CRITICAL and answers 200: the TOMAR_SPOOL event is lost.
+        // 81f5cf9 logs a CRITICAL and answers 200: the INICIAR_SPOOL event is lost.
       }
       return;
     }

@@ -46,12 +46,14 @@ export class CallAttributor {
   /**
    * @param toLocalMs maps a call's mock clockMs to the replayer's ms since t0 (for the in-flight fallback)
    * @param countUntraced whether calls without a trace id belong to this run (false for shards of a shared mock)
+   * @param unattributed told of each own call that no single event could be given (counted apart in the report)
    */
   constructor(
     private readonly release: Release,
     private readonly ownCall: OwnCall,
     private readonly toLocalMs: (clockMs: number) => number,
     private readonly countUntraced: boolean,
+    private readonly unattributed: OwnCall = () => undefined,
   ) {}
 
   /** An event was sent at `startMs` (ms since t0). */
@@ -85,8 +87,12 @@ export class CallAttributor {
       for (const p of this.pending.values()) {
         if (p.startMs <= at && (p.endMs === null || p.endMs >= at)) candidates.push(p);
       }
-      if (candidates.length === 1) candidates[0]!.calls.push(call);
-      else for (const p of candidates) p.ambiguous = true;
+      if (candidates.length === 1) {
+        candidates[0]!.calls.push(call);
+        continue;
+      }
+      for (const p of candidates) p.ambiguous = true;
+      this.unattributed(call);
     }
   }
 

@@ -17,6 +17,7 @@ export class RunMetrics {
   readonly timeline = new Timeline();
   private sheetsByMethod: Record<string, { count: number; errors: number; status429: number }> = {};
   private sheetsCalls = 0;
+  private unattributedCalls = 0;
   private status429 = 0;
   private maxAppendRows = 0;
   private checked = 0;
@@ -78,11 +79,17 @@ export class RunMetrics {
     this.timeline.addCall(simMs, call.kind, call.status);
   }
 
+  /** One of the run's calls (already counted by addCall) that no event could be attributed. */
+  addUnattributedCall(): void {
+    this.unattributedCalls += 1;
+  }
+
   /** The Sheets section (zeros and available=false when the call log could not be read). */
   sheetsReport(available: boolean, simulatedMs: number): SheetsReport {
     const writes = this.timeline.writesPerSecond();
     const reads = this.timeline.readsPerSecond();
-    return sheetsReportFrom(available, this.sheetsCalls, this.sheetsByMethod, writes, reads, simulatedMs, this.status429, this.maxAppendRows);
+    const report = sheetsReportFrom(available, this.sheetsCalls, this.sheetsByMethod, writes, reads, simulatedMs, this.status429, this.maxAppendRows);
+    return available ? { ...report, unattributedCalls: this.unattributedCalls } : report;
   }
 
   /** The metric sections of the report. */

@@ -33,6 +33,8 @@ export class ScenarioStats {
   callsMax = 0;
   callsByMethod: Record<string, number> = {};
   maxAppendRows = 0;
+  /** Events whose Sheets calls could not be attributed (overlapping events, a backend that forwards no traceparent). */
+  callsUnknown = 0;
 
   /** Add one event. */
   add(s: Sample): void {
@@ -55,10 +57,15 @@ export class ScenarioStats {
       this.callsMax = Math.max(this.callsMax, s.calls.count);
       for (const [m, n] of Object.entries(s.calls.byMethod)) this.callsByMethod[m] = (this.callsByMethod[m] ?? 0) + n;
       this.maxAppendRows = Math.max(this.maxAppendRows, s.calls.maxAppendRows);
+    } else {
+      this.callsUnknown += 1;
     }
   }
 
-  /** The report section; `sheetsAvailable` false gives `sheetsCalls: null`. */
+  /**
+   * The report section; `sheetsAvailable` false gives `sheetsCalls: null`, and so does a scenario none of whose events
+   * could be attributed (its calls per operation are unknown, not 0). `sheetsUnattributed` says how many were not.
+   */
   toReport(sheetsAvailable: boolean): ScenarioReport {
     const byStatusClass: Partial<Record<StatusClass, LatencySummary>> = {};
     for (const cls of [...this.byClass.keys()].sort()) byStatusClass[cls] = summarise(this.byClass.get(cls)!);
@@ -76,7 +83,8 @@ export class ScenarioStats {
         serviceTime: encodeHistogram(this.service),
         lateness: encodeHistogram(this.lateness),
       },
-      sheetsCalls: sheetsAvailable ? this.sheetsCalls() : null,
+      sheetsCalls: sheetsAvailable && (this.callsEvents > 0 || this.count === 0) ? this.sheetsCalls() : null,
+      ...(sheetsAvailable ? { sheetsUnattributed: this.callsUnknown } : {}),
       expectMismatches: this.expectMismatches,
     };
   }

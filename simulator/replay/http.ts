@@ -5,11 +5,23 @@
  * requests per second that stream machinery was a large share of the replayer's CPU and garbage.
  */
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Pool, buildConnector } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { TraceRequest } from '../trace/types.ts';
+import { isKeepAliveClose, markSocketOpened, watchKeepAlive } from './keepalive-watch.ts';
 
-export type TransportError = 'ECONNREFUSED' | 'ECONNRESET' | 'TIMEOUT' | 'OTHER';
+/**
+ * How long the driver keeps an idle socket: under the 5 s after which uvicorn (and Node's http server) close idle
+ * keep-alive connections, so the client, not the server, ends an idle connection and no request races the close.
+ */
+export const IDLE_SOCKET_MS = 4000;
+
+/**
+ * `KEEPALIVE_CLOSED`: the server closed an idle keep-alive socket as the request was written to it (no response
+ * byte; not resent). Counted apart from `ECONNRESET`, which is a connection lost on a fresh or busy socket.
+ */
+export type TransportError = 'ECONNREFUSED' | 'ECONNRESET' | 'KEEPALIVE_CLOSED' | 'TIMEOUT' | 'OTHER';
 
 export interface HttpResult {
   /** HTTP status, or null on a transport error. */
@@ -98,7 +110,8 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {
     if (this.settled) return;
     this.settled = true;
-    this.settle({ status: null, error: classifyError(err), text: '', json: undefined });
+    const error = this.status === 0 && isKeepAliveClose(err) ? 'KEEPALIVE_CLOSED' : classifyError(err);
+    this.settle({ status: null, error, text: '', json: undefined });
   }
 }
 
@@ -110,10 +123,17 @@ export function createDriver(opts: DriverOptions): HttpDriver {
   // Sockets opened ahead of the run, handed to the pool as it grows. Opening them on demand is what made the
   // start of a run late: when the schedule falls a little behind, every due event needs a socket at once, and
   // hundreds of handshakes (and the server's accepts) on the same cores deepen the backlog they were opened for.
-  const spare: Socket[] = [];
+  watchKeepAlive();
+  const spare: { socket: Socket; openedAt: number }[] = [];
   const baseConnect = buildConnector({ timeout: opts.timeoutMs });
   const connect: buildConnector.connector = (o, cb) => {
-    for (let s = spare.pop(); s; s = spare.pop()) {
+    for (let e = spare.pop(); e; e = spare.pop()) {
+      const s = e.socket;
+      // A pre-opened socket idle for as long as the server tolerates is about to be closed by it: drop it.
+      if (performance.now() - e.openedAt >= IDLE_SOCKET_MS) {
+        s.destroy();
+        continue;
+      }
       // Asynchronously, as a real connect would: undici's client re-enters its resume loop from this callback.
       if (!s.destroyed && s.readyState === 'open') return queueMicrotask(() => cb(null, s));
     }
@@ -124,7 +144,8 @@ export function createDriver(opts: DriverOptions): HttpDriver {
     // One request per socket at a time: a pipelined request would wait behind its predecessor's response,
     // which a load test must not hide inside service time.
     pipelining: 1,
-    keepAliveTimeout: 30_000,
+    keepAliveTimeout: IDLE_SOCKET_MS,
+    keepAliveMaxTimeout: IDLE_SOCKET_MS,
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
     connect,
@@ -149,11 +170,16 @@ export function createDriver(opts: DriverOptions): HttpDriver {
       const opened = await Promise.all(
         Array.from({ length: Math.max(0, n) }, () => new Promise<Socket | null>((resolve) => baseConnect(connectOptions, (err, socket) => resolve(err ? null : (socket as Socket))))),
       );
-      for (const s of opened) if (s) spare.push(s);
+      const openedAt = performance.now();
+      for (const s of opened) {
+        if (!s) continue;
+        markSocketOpened(s, openedAt);
+        spare.push({ socket: s, openedAt });
+      }
       return spare.length;
     },
     async close() {
-      for (const s of spare.splice(0)) s.destroy();
+      for (const e of spare.splice(0)) e.socket.destroy();
       await pool.destroy().catch(() => undefined);
     },
   };

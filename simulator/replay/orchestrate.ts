@@ -15,19 +15,22 @@ import type { Report, RunInfo } from '../report/model.ts';
 import { writeReportFiles } from '../report/write.ts';
 import { readTrace, verifyTrace } from '../trace/reader.ts';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
+import { worldSpreadsheetId } from '../workload/world.ts';
 import { EventsWriter } from './events-writer.ts';
+import { checkBackendClock, clockNote } from './clock-check.ts';
 import { runExact } from './exact.ts';
 import { toEventRecord } from './outcome.ts';
 import { ProgressReporter } from './progress.ts';
 import { runRealtime } from './realtime.ts';
 import { runId, uniqueDir } from './run-id.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
+import type { TargetEnvEntry } from './target-env.ts';
 import { startTarget, type TargetSpec } from './targets.ts';
 
 export type TargetChoice =
   | { kind: 'embedded'; backendProfile: 'lean' | 'zeues' }
   | { kind: 'url'; url: string; sheetsUrl: string | null }
-  | { kind: 'command'; command: string };
+  | { kind: 'command'; command: string; targetEnv?: TargetEnvEntry[] };
 
 export interface RunConfig {
   tracePath: string;
@@ -116,7 +119,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
       ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, ...mock }
       : cfg.target.kind === 'url'
         ? { kind: 'url', url: cfg.target.url, sheetsUrl: cfg.target.sheetsUrl }
-        : { kind: 'command', command: cfg.target.command, cwd: cfg.cwd, env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, ...mock };
+        : { kind: 'command', command: cfg.target.command, cwd: cfg.cwd, env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, targetEnv: cfg.target.targetEnv ?? [], ...mock };
   const sheetsimMemory = new MemorySampler(selfRssMb, () => performance.now());
   let target;
   try {
@@ -165,12 +168,27 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   try {
     if (cfg.mode === 'exact') {
       if (!admin) throw new Error('exact mode needs the mock Sheets API (--sheets URL with --target)');
-      if (cfg.target.kind === 'url') await admin.reset(header.world.seed);
+      if (cfg.target.kind === 'url') {
+        // A command target started after its mock was seeded; an already running one may have cached the old workbook.
+        await admin.reset(header.world.seed);
+        notes.push('exact mode reset the mock under an already running --target backend: if it caches the workbook, restart it after a reset (or use --target-cmd, which starts it on a fresh mock)');
+      }
       const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, ...(cfg.signal ? { signal: cfg.signal } : {}) });
       digest = res.digest;
       workbookDigest = res.workbookDigest;
       interrupted = res.interrupted;
       simulatedDurationMs = res.virtualMs;
+      // sheetsim's own backend keeps the virtual clock; an external one must prove it, or its digest is withheld.
+      if (target.kind !== 'embedded' && target.sheetsUrl && !interrupted) {
+        const endMs = epochMs + res.virtualMs;
+        const verdict = await checkBackendClock(target.sheetsUrl, worldSpreadsheetId(header.world.seed), epochMs, endMs);
+        if (verdict?.ignoresClock) {
+          digest = null;
+          notes.push(clockNote(verdict, epochMs, endMs));
+        } else if (!verdict || verdict.ignoresClock === null) {
+          notes.push('could not check that the backend keeps the virtual clock (no Metadata timestamp to read): the digest reproduces only if it takes its time from x-sheetsim-time');
+        }
+      }
     } else {
       const res = await runRealtime({
         events,

@@ -79,6 +79,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     (call) => metrics.addCall(call, ((call.clockMs - anchorMock) / mockSpeed + anchorLocal) * opts.speed),
     (clockMs) => (clockMs - anchorMock) / mockSpeed + anchorLocal,
     opts.countUntracedCalls,
+    () => metrics.addUnattributedCall(),
   );
 
   let pollError: Error | null = null;

@@ -4,7 +4,7 @@
  * command (sheetsim starts the mock, then the user's backend as a child process, and stops both).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,8 +14,10 @@ import { buildMockSheets } from '../../mock-sheets/app.ts';
 import { writeFakeCredentials } from '../../mock-sheets/credentials.ts';
 import type { TargetKind } from '../report/model.ts';
 import type { WorldParams } from '../trace/types.ts';
-import { generateWorld } from '../workload/world.ts';
+import { generateWorld, worldWorkbooks } from '../workload/world.ts';
 import { processTreeRssMb, selfRssMb } from '../metrics/memory.ts';
+import { pythonAdapterEnv } from '../cli/python-adapter.ts';
+import { type TargetEnvEntry, expandTargetEnv } from './target-env.ts';
 
 export interface Target {
   kind: TargetKind;
@@ -48,7 +50,7 @@ export interface MockSettings {
 export type TargetSpec =
   | ({ kind: 'embedded'; backendProfile: 'lean' | 'zeues' } & MockSettings)
   | { kind: 'url'; url: string; sheetsUrl: string | null }
-  | ({ kind: 'command'; command: string; cwd: string; env: NodeJS.ProcessEnv; readyTimeoutMs: number } & MockSettings);
+  | ({ kind: 'command'; command: string; cwd: string; env: NodeJS.ProcessEnv; readyTimeoutMs: number; targetEnv?: TargetEnvEntry[] } & MockSettings);
 
 /** Start (or connect to) the target a run drives. */
 export async function startTarget(spec: TargetSpec): Promise<Target> {
@@ -79,11 +81,12 @@ async function listenLocal(app: FastifyInstance): Promise<string> {
 }
 
 /** Start the mock Sheets API for a world on a free loopback port. */
-async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: string; spreadsheetId: string }> {
+async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: string; spreadsheetId: string; auditSpreadsheetId: string }> {
   const world = generateWorld(s.world);
   const app = await buildMockSheets({
-    workbook: world.workbook,
-    loadWorkbook: (seed: number) => generateWorld({ ...s.world, seed }).workbook,
+    // The main workbook and the audit one a HEAD backend refuses to boot without, reset together.
+    workbook: worldWorkbooks(world),
+    loadWorkbook: (seed: number) => worldWorkbooks(generateWorld({ ...s.world, seed })),
     seed: s.world.seed,
     latency: s.latency,
     quota: s.quota,
@@ -92,7 +95,7 @@ async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: 
     startMs: s.epochMs,
   });
   const url = await listenLocal(app);
-  return { app, url, spreadsheetId: world.workbook.spreadsheetId };
+  return { app, url, spreadsheetId: world.workbook.spreadsheetId, auditSpreadsheetId: world.auditWorkbook.spreadsheetId };
 }
 
 async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded' }>): Promise<Target> {
@@ -163,9 +166,21 @@ async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Pr
     PORT: String(port),
     SHEETS_API_URL: mock.url,
     SPREADSHEET_ID: mock.spreadsheetId,
+    SHEETSIM_AUDIT_SPREADSHEET_ID: mock.auditSpreadsheetId,
     GOOGLE_APPLICATION_CREDENTIALS: credentials,
+    // A Python backend (gspread has no base-URL setting) reaches the mock through the adapter's sitecustomize.
+    ...pythonAdapterEnv(mock.url, spec.env.PYTHONPATH),
     // A backend that honours these runs its own clock and waits at the replay's pace (sheetsim backend does).
     ...(spec.mode === 'exact' ? { SHEETSIM_SIM_CLOCK: '1' } : { SHEETSIM_SPEED: String(spec.speed) }),
+    // Last: the user's mapping onto the names their backend reads (--target-env) wins over the defaults above.
+    ...expandTargetEnv(spec.targetEnv ?? [], {
+      sheets_url: mock.url,
+      spreadsheet_id: mock.spreadsheetId,
+      audit_spreadsheet_id: mock.auditSpreadsheetId,
+      credentials_path: credentials,
+      credentials_json: readFileSync(credentials, 'utf8'),
+      port: String(port),
+    }),
   };
   // detached: the child leads its own process group, so stop() can signal the shell and the backend it started.
   const child = spawn(spec.command, { shell: true, cwd: spec.cwd, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });

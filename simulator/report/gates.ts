@@ -135,6 +135,11 @@ function measure(id: GateId, report: Report, config: GateConfig, threshold: numb
       if (!report.sheets.available || finalizar.some(([, s]) => s.sheetsCalls === null)) {
         return { value: null, description, note: 'Sheets call log unavailable: calls per event cannot be attributed' };
       }
+      const unknown = finalizar.reduce((n, [, s]) => n + (s.sheetsUnattributed ?? 0), 0);
+      // A maximum over the attributed events only would pass a backend whose worst FINALIZARs went unseen.
+      if (unknown > 0) {
+        return { value: null, description, note: `${unknown} FINALIZAR events' Sheets calls could not be attributed (no traceparent forwarded, events overlapping)` };
+      }
       const worst = finalizar.reduce((best, [name, s]) => (s.sheetsCalls!.max > best.max ? { name, max: s.sheetsCalls!.max } : best), { name: '', max: -1 });
       return { value: worst.max, description, note: `highest per-event count, in ${worst.name}` };
     }

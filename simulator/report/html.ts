@@ -73,7 +73,8 @@ export function renderReportHtml(report: Report): string {
   const cards = report.gates.map((g) => `<div class="card ${g.pass ? 'pass' : 'fail'}"><div class="id">${e(g.id)} ${g.pass ? 'PASS' : 'FAIL'}</div><div class="v">${e(fmtGateValue(g))}</div><div class="d">${e(g.description)} (${e(g.comparator)} ${e(g.threshold)} ${e(g.unit)})</div>${g.note ? `<div class="n">${e(g.note)}</div>` : ''}</div>`).join('');
   const scenarioRows = Object.entries(report.scenarios).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => {
     const statuses = Object.entries(s.statuses).map(([k, n]) => `${k}:${n}`).join(' ');
-    const calls = s.sheetsCalls ? `${s.sheetsCalls.mean.toFixed(2)} / ${s.sheetsCalls.max}` : 'n/a';
+    const unknown = s.sheetsUnattributed ? ` (${s.sheetsUnattributed} unattributed)` : '';
+    const calls = `${s.sheetsCalls ? `${s.sheetsCalls.mean.toFixed(2)} / ${s.sheetsCalls.max}` : 'n/a'}${unknown}`;
     return `<tr><td>${e(name)}</td><td>${s.count}</td><td>${(s.successRate * 100).toFixed(1)}%</td><td>${fmtMs(s.responseTime.mean)}</td><td>${fmtMs(s.responseTime.p50)}</td><td>${fmtMs(s.responseTime.p95)}</td><td>${fmtMs(s.responseTime.p99)}</td><td>${fmtMs(s.responseTime.max)}</td><td>${e(calls)}</td><td>${e(statuses)}</td><td>${s.expectMismatches}</td></tr>`;
   }).join('');
   const methodRows = Object.entries(sh.byMethod).sort(([a], [b]) => a.localeCompare(b)).map(([m, v]) => `<tr><td>${e(m)}</td><td>${v.count}</td><td>${v.errors}</td><td>${v.status429}</td></tr>`).join('');

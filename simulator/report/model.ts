@@ -47,7 +47,7 @@ export interface ScenarioReport {
   count: number;
   /** HTTP status → count; transport failures are keyed `error`. */
   statuses: Record<string, number>;
-  /** Transport error type → count: `ECONNREFUSED`, `ECONNRESET`, `TIMEOUT`, `OTHER`. */
+  /** Transport error type → count: `ECONNREFUSED`, `ECONNRESET`, `KEEPALIVE_CLOSED` (an idle keep-alive socket closed by the server as the request was written; never resent), `TIMEOUT`, `OTHER`. */
   errors: Record<string, number>;
   /** Share of events with a 2xx status, 0..1. */
   successRate: number;
@@ -57,8 +57,16 @@ export interface ScenarioReport {
   /** Response time by status class. */
   byStatusClass: Partial<Record<StatusClass, LatencySummary>>;
   histograms: EncodedHistograms;
-  /** null when the Sheets call log was not available (an external target without --sheets). */
+  /**
+   * null when the Sheets call log was not available (an external target without --sheets), or when none of the
+   * scenario's events could be attributed; then its calls per operation are unknown (never shown as 0).
+   */
   sheetsCalls: SheetsCallsPerOperation | null;
+  /**
+   * Events whose Sheets calls could not be attributed: the backend forwarded no `traceparent` and other events were in
+   * flight at the call's time. `sheetsCalls` counts only the attributed ones. Absent when the call log was unavailable.
+   */
+  sheetsUnattributed?: number;
   /** Events whose status or action_taken differed from the trace's `expect`. */
   expectMismatches: number;
 }
@@ -75,6 +83,8 @@ export interface SheetsReport {
   /** False when the call log could not be read; the fields below are then zero. */
   available: boolean;
   calls: number;
+  /** Calls of this run that no event could be attributed (no traceparent, several events in flight). */
+  unattributedCalls?: number;
   /** Google method name → {count, errors (status >= 400), status429}. */
   byMethod: Record<string, { count: number; errors: number; status429: number }>;
   reads: RateWindow;

@@ -38,7 +38,8 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   lines.push(c.dim(`${'scenario'.padEnd(width)}  ${'count'.padStart(6)}  ${'ok'.padStart(6)}  ${'p50'.padStart(8)}  ${'p95'.padStart(8)}  ${'p99'.padStart(8)}  sheets/op`));
   for (const name of names.slice(0, 12)) {
     const s = report.scenarios[name]!;
-    const calls = s.sheetsCalls ? `${s.sheetsCalls.mean.toFixed(1)} (max ${s.sheetsCalls.max})` : 'n/a';
+    const unknown = s.sheetsUnattributed ? `${s.sheetsCalls ? '; ' : ' ('}${s.sheetsUnattributed} unattributed${s.sheetsCalls ? '' : ')'}` : '';
+    const calls = s.sheetsCalls ? `${s.sheetsCalls.mean.toFixed(1)} (max ${s.sheetsCalls.max}${unknown})` : `n/a${unknown}`;
     lines.push(`${name.padEnd(width)}  ${String(s.count).padStart(6)}  ${pct(s.successRate).padStart(6)}  ${fmtMs(s.responseTime.p50).padStart(8)}  ${fmtMs(s.responseTime.p95).padStart(8)}  ${fmtMs(s.responseTime.p99).padStart(8)}  ${calls}`);
   }
   if (names.length > 12) lines.push(c.dim(`… ${names.length - 12} more scenarios in scenarios.csv`));
@@ -48,6 +49,10 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
     const peak = sh.writes.peakPerMinute;
     const quotaColor = peak >= sh.quotaPerMinute ? c.red : peak >= sh.quotaPerMinute / 2 ? c.yellow : c.green;
     lines.push(`Sheets   ${sh.calls} calls (${sh.writes.total} writes, ${sh.reads.total} reads)  peak writes/min ${quotaColor(String(peak))} of quota ${sh.quotaPerMinute} (${pct(sh.writeUtilisation)})  429s ${sh.status429 > 0 ? c.red(String(sh.status429)) : '0'}  largest append ${sh.maxAppendRows} rows`);
+    const unknownEvents = Object.values(report.scenarios).reduce((n, s) => n + (s.sheetsUnattributed ?? 0), 0);
+    if (unknownEvents > 0 || (sh.unattributedCalls ?? 0) > 0) {
+      lines.push(c.yellow(`         ${sh.unattributedCalls ?? 0} calls could not be attributed to an event (${unknownEvents} events' calls unknown): the backend forwarded no traceparent and events overlapped`));
+    }
   } else {
     lines.push(c.yellow('Sheets   call log unavailable (external target without --sheets): Sheets gates cannot be measured'));
   }

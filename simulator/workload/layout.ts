@@ -35,6 +35,15 @@ export const TRABAJADORES_HEADER: readonly string[] = ['Id', 'Nombre', 'Apellido
 /** Roles: one row per (worker, role); a worker may have several (spec §4.4). */
 export const ROLES_HEADER: readonly string[] = ['Id', 'Rol', 'Activo'];
 
+/** Audit workbook (`GOOGLE_AUDIT_SHEET_ID`), tab `Lista`: the supervisor's list of spools (spec §4, HEAD). */
+export const LISTA_HEADER: readonly string[] = ['TAG_SPOOL', 'Added_At', 'Updated_At', 'Notes'];
+
+/** Audit workbook, tab `Audit`: the UI audit log. */
+export const AUDIT_HEADER: readonly string[] = ['ID', 'Timestamp', 'Session_ID', 'Event_Type', 'TAG_SPOOL', 'Modal', 'Route', 'Payload_JSON'];
+
+/** Audit workbook, tab `Snapshots_Legacy`. */
+export const SNAPSHOTS_LEGACY_HEADER: readonly string[] = ['Snapshot_ID', 'Captured_At', 'Raw_JSON', 'User_Agent'];
+
 /** Union types that need SOLD after ARM; any other type (FW) is ARM-only (docs/contract.md). */
 export const SOLD_REQUIRED_TYPES: readonly string[] = ['BW', 'BR', 'SO', 'FILL', 'LET'];
 

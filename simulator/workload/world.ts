@@ -2,7 +2,7 @@ import type { CellInput, NumberFormatSpec, SheetSpec, WorkbookSpec } from '../..
 import type { WorldParams } from '../trace/types.ts';
 import { type DayNumber, formatDayFirst, formatDayFirstTime, parseIsoDate } from './calendar.ts';
 import {
-  DN_VALUES, METADATA_HEADER, OPERACIONES_HEADER, ROLES_HEADER, SOLD_REQUIRED_TYPES, TRABAJADORES_HEADER, UNIONES_HEADER,
+  AUDIT_HEADER, DN_VALUES, LISTA_HEADER, METADATA_HEADER, SNAPSHOTS_LEGACY_HEADER, OPERACIONES_HEADER, ROLES_HEADER, SOLD_REQUIRED_TYPES, TRABAJADORES_HEADER, UNIONES_HEADER,
   columnIndex,
 } from './layout.ts';
 import { FIRST_NAMES, SURNAMES } from './names.ts';
@@ -12,7 +12,7 @@ import { type Random, seededRandom } from './random.ts';
 export type SpoolStartState = 'LIBRE' | 'ARM_PARCIAL' | 'ARM_TERMINADO' | 'SOLD_PARCIAL' | 'SOLD_TERMINADO';
 
 export interface WorldUnion {
-  /** `TAG+N`, e.g. `OT-042+7`. */
+  /** `{OT}+{N_UNION}`, e.g. `OT-042+7`: how the real backend builds it (it ignores the ID column). */
   id: string;
   n: number;
   dn: number;
@@ -24,12 +24,12 @@ export interface WorldUnion {
 
 export interface WorldSpool {
   tag: string;
-  /** The number part of the tag, `042`: unions are found by it. */
+  /** The `OT` column, equal to the tag (`OT-042`): unions are found by it and their ids are `{OT}+{N_UNION}`. */
   ot: string;
   /** 0-based row among the data rows (sheet row = index + 2). */
   index: number;
   hasMaterials: boolean;
-  /** One of the 50-union stress spools. */
+  /** One of the stress spools: the most unions the real model allows, all free, for FINALIZAR ARM 50. */
   stress: boolean;
   state: SpoolStartState;
   unions: WorldUnion[];
@@ -44,16 +44,16 @@ export interface WorldWorker {
   /** First role is the one in Trabajadores.Rol; all appear in Roles. */
   roles: WorkerRole[];
   active: boolean;
-  /** `INICIALES(ID)`, what INICIAR writes into Ocupado_Por. */
+  /** `INICIALES(ID)` (`MR(4)`): what INICIAR writes into Ocupado_Por and FINALIZAR into the union worker columns. */
   token: string;
-  /** `Apellido(ID)`, what FINALIZAR writes into the union worker columns. */
-  surnameToken: string;
 }
 
 /** The seeded world: the workbook the mock serves and the typed view the workload generator plans with. */
 export interface World {
   params: WorldParams;
   workbook: WorkbookSpec;
+  /** The second spreadsheet a HEAD backend refuses to boot without (`GOOGLE_AUDIT_SHEET_ID`). */
+  auditWorkbook: WorkbookSpec;
   spools: WorldSpool[];
   workers: WorldWorker[];
 }
@@ -66,12 +66,28 @@ export const DEFAULT_WORLD_PARAMS: WorldParams = { seed: 42, spools: 2000, worke
 export const MAX_SPOOLS = 99_999;
 export const MAX_PAYROLL = 99_999;
 
-/** Unions of the stress spools (the original suite's FINALIZAR ARM 50). */
-export const STRESS_UNIONS = 50;
+/**
+ * The highest N_UNION the real model accepts: `Union` validates 1..20 and skips any other row, so a union 21+ is
+ * "not found" for it. The stress spools hold this many; the original suite's 50-union FINALIZAR cannot exist.
+ */
+export const MAX_N_UNION = 20;
+
+/** Unions of the stress spools (what the original suite's FINALIZAR ARM 50 becomes within the real model). */
+export const STRESS_UNIONS = MAX_N_UNION;
 
 /** The spreadsheet id the world is served under. */
 export function worldSpreadsheetId(seed: number): string {
   return `zeues-seed-${seed}`;
+}
+
+/** The id of the world's audit spreadsheet (`GOOGLE_AUDIT_SHEET_ID`); sorts after the main one. */
+export function auditSpreadsheetId(seed: number): string {
+  return `${worldSpreadsheetId(seed)}-audit`;
+}
+
+/** Both spreadsheets of a world, main first: what a mock serving the world loads. */
+export function worldWorkbooks(world: World): WorkbookSpec[] {
+  return [world.workbook, world.auditWorkbook];
 }
 
 /** The spool tag of 1-based spool number n: `OT-001`, …, `OT-999`, `OT-1000`. */
@@ -122,11 +138,17 @@ export function generateWorld(params: WorldParams): World {
   // nothing else touches, so building it later gives the same cells; the generator and the model copy what they
   // change, so the spools it reads are still the generated ones.
   let workbook: WorkbookSpec | undefined;
+  let auditWorkbook: WorkbookSpec | undefined;
   return {
     params: { ...params },
     get workbook(): WorkbookSpec {
       workbook ??= buildWorkbook(params, rng, startDay, spools, workers, armadores, soldadores);
       return workbook;
+    },
+    // Its own random stream: building it before, after or without the main workbook gives the same cells.
+    get auditWorkbook(): WorkbookSpec {
+      auditWorkbook ??= buildAuditWorkbook(params, seededRandom(params.seed, 'audit'), startDay, spools);
+      return auditWorkbook;
     },
     spools,
     workers,
@@ -190,7 +212,6 @@ function generateWorkers(rng: Random, count: number): WorldWorker[] {
     workers.push({
       id, nombre, apellido, roles, active: !inactive.has(id),
       token: `${nombre[0]!.toUpperCase()}${apellido[0]!.toUpperCase()}(${id})`,
-      surnameToken: `${apellido}(${id})`,
     });
   }
   return workers;
@@ -202,16 +223,17 @@ function generateSpools(rng: Random, count: number): WorldSpool[] {
   const spools: WorldSpool[] = [];
   for (let i = 0; i < count; i++) {
     const tag = spoolTag(i + 1);
-    const ot = tag.slice(3);
+    // The real model's examples: OT `OT-123`, union `OT-123+5`. One tag per OT, so lookups by OT and by tag agree.
+    const ot = tag;
     const isStress = stress.has(i);
     const hasMaterials = isStress || rng.chance(0.95);
     const n = isStress ? STRESS_UNIONS : 2 + rng.weighted(UNION_COUNT_WEIGHTS);
-    // 50-union spools start with no ARM so FINALIZAR ARM 50 can complete them; no work happens without materials.
+    // Stress spools start with no ARM so FINALIZAR ARM 50 can complete them; no work happens without materials.
     const state: SpoolStartState = isStress || !hasMaterials ? 'LIBRE' : START_STATES[rng.weighted(START_STATE_WEIGHTS)]!;
     const unions: WorldUnion[] = [];
     for (let k = 1; k <= n; k++) {
       const tipo = TIPO_VALUES[rng.weighted(TIPO_WEIGHTS)]!;
-      unions.push({ id: `${tag}+${k}`, n: k, dn: rng.pick(DN_VALUES), tipo, soldRequired: SOLD_REQUIRED_TYPES.includes(tipo), armDone: false, soldDone: false });
+      unions.push({ id: `${ot}+${k}`, n: k, dn: rng.pick(DN_VALUES), tipo, soldRequired: SOLD_REQUIRED_TYPES.includes(tipo), armDone: false, soldDone: false });
     }
     applyStartState(rng, state, unions);
     spools.push({ tag, ot, index: i, hasMaterials, stress: isStress, state, unions });
@@ -261,8 +283,7 @@ function spoolRows(
 
   set('id', spool.index + 1);
   set('NV', `NV${1000 + rng.int(0, 9)}`);
-  // A leading apostrophe keeps `042` a string under USER_ENTERED, as the real sheet's OT text.
-  set('OT', `'${spool.ot}`);
+  set('OT', spool.ot);
   set('CT', rng.pick(['A', 'B', 'C', 'D']));
   set('ITEM', `'${String(rng.int(1, 999)).padStart(3, '0')}`);
   set('SPLIT', 1);
@@ -294,17 +315,50 @@ function spoolRows(
     const armStart = 7 * 3600 + rng.int(0, 4 * 3600);
     const soldStart = 7 * 3600 + rng.int(0, 4 * 3600);
     return [
-      u.id, `'${spool.ot}`, u.n, spool.tag, u.dn, u.tipo,
+      u.id, spool.ot, u.n, spool.tag, u.dn, u.tipo,
       u.armDone ? formatDayFirstTime(armDay, armStart) : '',
       u.armDone ? formatDayFirstTime(armDay, armStart + rng.int(1800, 4 * 3600)) : '',
-      u.armDone ? armador.surnameToken : '',
+      u.armDone ? armador.token : '',
       u.soldDone ? formatDayFirstTime(soldDay, soldStart) : '',
       u.soldDone ? formatDayFirstTime(soldDay, soldStart + rng.int(1800, 4 * 3600)) : '',
-      u.soldDone ? soldador.surnameToken : '',
+      u.soldDone ? soldador.token : '',
       '', '', '', '', 'v4.0',
     ];
   });
   return { opRow: row, unionRowsOf };
+}
+
+// A supervisor's watch list: a few spools added in the weeks before the start date.
+const LISTA_SHARE = 0.02;
+const LISTA_NOTES: readonly string[] = ['', '', 'Prioridad cliente', 'Revisar planos', 'Esperando materiales'];
+
+/**
+ * The audit spreadsheet ("ZEUES_App_Audit" at HEAD): the supervisor list `Lista`, the UI audit log `Audit` and
+ * `Snapshots_Legacy`, with the headers the real backend checks. Only `Lista` has rows: the logs start empty.
+ */
+function buildAuditWorkbook(params: WorldParams, rng: Random, startDay: DayNumber, spools: WorldSpool[]): WorkbookSpec {
+  const count = Math.min(spools.length, Math.max(1, Math.round(spools.length * LISTA_SHARE)));
+  const picked = rng.shuffle(spools.map((s) => s.index)).slice(0, count).sort((a, b) => a - b);
+  const lista: CellInput[][] = [LISTA_HEADER.slice()];
+  for (const i of picked) {
+    const addedDay = startDay - rng.int(1, 30);
+    const added = 7 * 3600 + rng.int(0, 10 * 3600);
+    const updatedDay = addedDay + rng.int(0, startDay - addedDay - 1);
+    const updated = updatedDay === addedDay ? added + rng.int(0, 3600) : 7 * 3600 + rng.int(0, 10 * 3600);
+    lista.push([spools[i]!.tag, formatDayFirstTime(addedDay, added), formatDayFirstTime(updatedDay, updated), rng.pick(LISTA_NOTES)]);
+  }
+  const stamps: Record<number, NumberFormatSpec> = { 1: DATE_TIME_FMT, 2: DATE_TIME_FMT };
+  return {
+    spreadsheetId: auditSpreadsheetId(params.seed),
+    title: `ZEUES_App_Audit (sheetsim world, seed ${params.seed})`,
+    locale: 'es_CL',
+    timeZone: 'America/Santiago',
+    sheets: [
+      { title: 'Lista', rows: lista, columnFormats: stamps },
+      { title: 'Audit', rows: [AUDIT_HEADER.slice()] },
+      { title: 'Snapshots_Legacy', rows: [SNAPSHOTS_LEGACY_HEADER.slice()] },
+    ],
+  };
 }
 
 function workerRow(w: WorldWorker): CellInput[] {

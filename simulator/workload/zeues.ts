@@ -3,7 +3,7 @@ import { WorldModel, type Outcome, type SpoolState } from './model.ts';
 import type { Random } from './random.ts';
 import { CHOICE_WEIGHTS, CHOICES, type Choice, type GeneratorStats, type Scenario } from './scenarios.ts';
 import { WorkerQueue } from './worker-queue.ts';
-import type { World, WorldWorker } from './world.ts';
+import { STRESS_UNIONS, type World, type WorldWorker } from './world.ts';
 
 const INICIAR_PATH = '/api/v4/occupation/iniciar';
 const FINALIZAR_PATH = '/api/v4/occupation/finalizar';
@@ -22,11 +22,13 @@ interface VirtualWorker {
   pending: Pending | undefined;
 }
 
-// What a choice INICIARs before its FINALIZAR, and how many unions that FINALIZAR may select.
+// What a choice INICIARs before its FINALIZAR, and how many unions that FINALIZAR may select. The original suite's
+// FINALIZAR ARM 50 cannot happen in the real model (N_UNION is 1..20): it completes a whole stress spool, 20 unions,
+// the largest FINALIZAR production can see (docs/contract.md).
 const PLANS: Partial<Record<Choice, { operacion: 'ARM' | 'SOLD'; limit: number }>> = {
   finalizar_arm_10: { operacion: 'ARM', limit: 10 },
   finalizar_sold_5: { operacion: 'SOLD', limit: 5 },
-  finalizar_arm_50: { operacion: 'ARM', limit: 50 },
+  finalizar_arm_50: { operacion: 'ARM', limit: STRESS_UNIONS },
 };
 
 /**

@@ -79,7 +79,7 @@ describe('sim clock', () => {
       }
     };
     const first = await run();
-    expect(first.uniones[0]).toEqual(['13-05-2026 11:33:48', 'Rodriguez(1)']);
+    expect(first.uniones[0]).toEqual(['13-05-2026 11:33:48', 'AR(1)']);
     expect(first.meta[0]![1]).toBe('13-05-2026 11:33:48');
     expect(await run()).toEqual(first);
   });

@@ -34,12 +34,12 @@ describe.each(['lean', 'zeues'] as const)('%s profile, 50 concurrent workers', (
     const uniones = await p.read("'Uniones'!A2:L");
     for (let i = 0; i < WORKERS; i++) {
       const rows = uniones.filter((r) => r[3] === tagOf(i));
-      expect(rows.map((r) => r[8])).toEqual(Array(3).fill(`Apellido${workerOf(i)}(${workerOf(i)})`));
+      expect(rows.map((r) => r[8])).toEqual(Array(3).fill(`NA(${workerOf(i)})`));
     }
     const ops = await p.read("'Operaciones'!G2:BO");
     expect(ops.filter((r) => r[0]!.startsWith('OT-1') && (r[60] ?? '') !== '')).toEqual([]);
     const meta = await metadataRows(p);
-    expect(meta.filter((r) => r[2] === 'TOMAR_SPOOL')).toHaveLength(WORKERS);
+    expect(meta.filter((r) => r[2] === 'INICIAR_SPOOL')).toHaveLength(WORKERS);
     const unionRows = meta.filter((r) => r[2] === 'UNION_ARM_REGISTRADA' && (r[10] ?? '') !== '');
     expect(unionRows).toHaveLength(WORKERS * 3);
     expect(new Set(unionRows.map((r) => r[9])).size).toBe(WORKERS * 3);

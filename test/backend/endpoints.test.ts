@@ -106,7 +106,7 @@ describe('INICIAR', () => {
     expect(res.status).toBe(403);
     expect(res.body.detail.error).toBe('ARM_PREREQUISITE');
   });
-  it('200 occupies the spool, writes Operaciones and one TOMAR_SPOOL Metadata row; a second INICIAR is 409', async () => {
+  it('200 occupies the spool, writes Operaciones and one INICIAR_SPOOL Metadata row; a second INICIAR is 409', async () => {
     const res = await iniciar({ tag_spool: 'OT-005', worker_id: 1, worker_nombre: 'AR(1)', operacion: 'ARM' });
     expect(res).toMatchObject({
       status: 200,
@@ -119,8 +119,8 @@ describe('INICIAR', () => {
     expect(ops[0]![1]).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$/);
     expect(ops[0]![2]).toMatch(/^[0-9a-f-]{36}$/);
     const meta = await pair.read("'Metadata'!A2:K");
-    const row = meta.find((r) => r[3] === 'OT-005' && r[2] === 'TOMAR_SPOOL')!;
-    expect(row.slice(2, 8)).toEqual(['TOMAR_SPOOL', 'OT-005', '1', 'AR(1)', 'ARM', 'TOMAR']);
+    const row = meta.find((r) => r[3] === 'OT-005' && r[2] === 'INICIAR_SPOOL')!;
+    expect(row.slice(2, 8)).toEqual(['INICIAR_SPOOL', 'OT-005', '1', 'AR(1)', 'ARM', 'INICIAR']);
     expect(JSON.parse(row[9]!)).toMatchObject({ v4_operation: 'INICIAR', lock_token: ops[0]![2] });
   });
 });
@@ -145,16 +145,16 @@ describe('FINALIZAR', () => {
     expect(res.body).toEqual({ success: true, tag_spool: 'OT-004', message: 'Trabajo cancelado - sin uniones seleccionadas', action_taken: 'CANCELADO', unions_processed: 0, pulgadas: null, metrologia_triggered: false, new_state: null });
     expect((await pair.read("'Operaciones'!BO5:BP5"))[0] ?? []).toEqual([]);
     const meta = await pair.read("'Metadata'!A2:K");
-    expect(meta.find((r) => r[3] === 'OT-004')!.slice(2, 10)).toEqual(['SPOOL_CANCELADO', 'OT-004', '2', 'Perez(2)', 'ARM', 'CANCELAR', expect.stringMatching(/^\d{2}-\d{2}-\d{4}$/), '{"reason": "zero_unions_selected"}']);
+    expect(meta.find((r) => r[3] === 'OT-004')!.slice(2, 10)).toEqual(['SPOOL_CANCELADO', 'OT-004', '2', 'JP(2)', 'ARM', 'CANCELAR', expect.stringMatching(/^\d{2}-\d{2}-\d{4}$/), '{"reason": "zero_unions_selected"}']);
   });
-  it('ARM PAUSAR then COMPLETAR; SOLD PAUSAR then COMPLETAR with metrología; unions written with Apellido(ID)', async () => {
+  it('ARM PAUSAR then COMPLETAR; SOLD PAUSAR then COMPLETAR with metrología; unions written with INICIALES(ID)', async () => {
     const take = async (worker: number, name: string, op: string) => expect((await iniciar({ tag_spool: 'OT-001', worker_id: worker, worker_nombre: name, operacion: op })).status).toBe(200);
     await take(1, 'AR(1)', 'ARM');
     const pausar = await finalizar({ tag_spool: 'OT-001', worker_id: 1, operacion: 'ARM', selected_unions: ['OT-001+1', 'OT-001+3'] });
     expect(pausar.body).toMatchObject({ action_taken: 'PAUSAR', unions_processed: 2, pulgadas: 3.5, metrologia_triggered: false, message: 'Trabajo pausado - 2 uniones procesadas' });
     const unions = await pair.read("'Uniones'!A2:L5");
     expect(unions[0]![7]).toMatch(/^\d{2}-\d{2}-\d{4} \d{2}:\d{2}:\d{2}$/);
-    expect(unions[0]![8]).toBe('Rodriguez(1)');
+    expect(unions[0]![8]).toBe('AR(1)');
     expect(unions[1]![7] ?? '').toBe('');
     // Selecting an already completed union is 409 and writes nothing.
     await take(1, 'AR(1)', 'ARM');
@@ -183,7 +183,7 @@ describe('FINALIZAR', () => {
     expect(res.body).toMatchObject({ action_taken: 'COMPLETAR', metrologia_triggered: true, pulgadas: 3 });
     const rows = (await pair.read("'Metadata'!A2:K")).slice(before);
     expect(rows).toHaveLength(3);
-    expect(rows[0]!.slice(2, 9)).toEqual(['UNION_ARM_REGISTRADA', 'OT-005', '1', 'Rodriguez(1)', 'ARM', 'COMPLETAR', expect.stringMatching(/^\d{2}-\d{2}-\d{4}$/)]);
+    expect(rows[0]!.slice(2, 9)).toEqual(['UNION_ARM_REGISTRADA', 'OT-005', '1', 'AR(1)', 'ARM', 'COMPLETAR', expect.stringMatching(/^\d{2}-\d{2}-\d{4}$/)]);
     expect(JSON.parse(rows[0]![9]!)).toEqual({ union_count: 2, pulgadas: 3, union_ids: ['OT-005+1', 'OT-005+2'] });
     expect(rows[0]![10] ?? '').toBe('');
     expect(rows.slice(1).map((r) => [r[9], r[10]])).toEqual([

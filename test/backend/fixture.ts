@@ -40,7 +40,7 @@ export function fixtureWorkbook(spools: SpoolSpec[] = defaultSpools()): Workbook
   const operaciones: CellInput[][] = [OPERACIONES_HEADER.slice()];
   const uniones: CellInput[][] = [UNIONES_HEADER.slice()];
   spools.forEach((s, i) => {
-    const ot = s.tag.slice(3);
+    const ot = s.tag; // OT = tag, so the id the backend builds, `{OT}+{N_UNION}`, is `OT-005+1`
     const row: CellInput[] = OPERACIONES_HEADER.map(() => '');
     row[col('id')] = i + 1;
     row[col('NV')] = 'NV1000';

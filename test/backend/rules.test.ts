@@ -67,9 +67,9 @@ describe('PAUSAR / COMPLETAR / metrología decisions', () => {
     const { plan, body } = planFinalizar(req('ARM', ['OT-001+1', 'OT-001+2', 'OT-001+1']), spool({ ocupadoPor: 'MR(93)' }), worker, unions, stamp);
     expect(body).toMatchObject({ action_taken: 'PAUSAR', unions_processed: 2, pulgadas: 3, metrologia_triggered: false, new_state: null, message: 'Trabajo pausado - 2 uniones procesadas' });
     expect(plan.unionCells).toHaveLength(4);
-    expect(plan.unionCells[1]).toEqual({ row: 2, column: 'ARM_WORKER', value: 'Rodriguez(93)' });
+    expect(plan.unionCells[1]).toEqual({ row: 2, column: 'ARM_WORKER', value: 'MR(93)' });
     expect(plan.metadataRows).toHaveLength(3);
-    expect(plan.metadataRows[0]!.slice(1, 11)).toEqual(['13-05-2026 11:33:48', 'UNION_ARM_REGISTRADA', 'OT-001', '93', 'Rodriguez(93)', 'ARM', 'COMPLETAR', '13-05-2026', '{"union_count": 2, "pulgadas": 3.0, "union_ids": ["OT-001+1", "OT-001+2"]}', '']);
+    expect(plan.metadataRows[0]!.slice(1, 11)).toEqual(['13-05-2026 11:33:48', 'UNION_ARM_REGISTRADA', 'OT-001', '93', 'MR(93)', 'ARM', 'COMPLETAR', '13-05-2026', '{"union_count": 2, "pulgadas": 3.0, "union_ids": ["OT-001+1", "OT-001+2"]}', '']);
     expect(plan.metadataRows[2]![10]).toBe(2);
     expect(plan.estadoDetalle).toBeUndefined();
   });

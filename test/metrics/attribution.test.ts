@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import { CallAttributor } from '../../simulator/metrics/attribution.ts';
+import { ScenarioStats } from '../../simulator/metrics/scenario-stats.ts';
 import type { EventCalls, EventOutcome } from '../../simulator/replay/outcome.ts';
 import { traceIdForSeq } from '../../simulator/replay/traceparent.ts';
 
@@ -20,7 +21,8 @@ describe('CallAttributor', () => {
   it('attributes by trace id, falls back to the only event in flight, and gives up (null) when several overlap', () => {
     const released = new Map<number, EventCalls | null>();
     const own: CallRecord[] = [];
-    const a = new CallAttributor((o, c) => released.set(o.event.seq, c), (c) => own.push(c), (clockMs) => clockMs, true);
+    const lost: CallRecord[] = [];
+    const a = new CallAttributor((o, c) => released.set(o.event.seq, c), (c) => own.push(c), (clockMs) => clockMs, true, (c) => lost.push(c));
     a.begin(1, 0);
     a.begin(2, 50);
     a.begin(3, 500);
@@ -42,6 +44,20 @@ describe('CallAttributor', () => {
     expect(released.get(2)).toBeNull();
     expect(released.get(3)).toEqual({ count: 1, byMethod: { 'values.get': 1 }, maxAppendRows: 0 });
     expect(own).toHaveLength(5);
+    expect(lost.map((c) => c.clockMs)).toEqual([75]); // the overlapping untraced call is counted apart
+  });
+
+  it('a scenario none of whose events could be attributed reports unknown calls per operation, not 0', () => {
+    const stats = new ScenarioStats();
+    const sample = { responseMs: 1, serviceMs: 1, latenessMs: 0, status: 200, error: null, expectOk: null };
+    stats.add({ ...sample, calls: null });
+    stats.add({ ...sample, calls: null });
+    expect(stats.toReport(true).sheetsCalls).toBeNull();
+    expect(stats.toReport(true).sheetsUnattributed).toBe(2);
+    stats.add({ ...sample, calls: { count: 3, byMethod: { 'values.get': 3 }, maxAppendRows: 0 } });
+    expect(stats.toReport(true).sheetsCalls).toMatchObject({ mean: 3, max: 3, total: 3 });
+    expect(stats.toReport(true).sheetsUnattributed).toBe(2);
+    expect(stats.toReport(false).sheetsUnattributed).toBeUndefined();
   });
 
   it('ignores untraced calls when other replayers share the mock (shards)', () => {

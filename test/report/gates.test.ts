@@ -41,6 +41,14 @@ describe('PERF gates', () => {
     expect(byId(evaluateGates(report, DEFAULT_GATES), 'PERF-03')).toMatchObject({ pass: false, value: 3, threshold: 2, comparator: '<=' });
   });
 
+  it('PERF-03 gives no verdict while some FINALIZAR calls could not be attributed (their worst is unseen)', () => {
+    const { report } = buildFixture({ finalizarCalls: 2 });
+    expect(byId(evaluateGates(report, DEFAULT_GATES), 'PERF-03').pass).toBe(true);
+    const name = Object.keys(report.scenarios).find((n) => n.startsWith('finalizar'))!;
+    report.scenarios[name]!.sheetsUnattributed = 3;
+    expect(byId(evaluateGates(report, DEFAULT_GATES), 'PERF-03')).toMatchObject({ pass: false, value: null, note: expect.stringContaining('3 FINALIZAR events') });
+  });
+
   it('PERF-04 fails when an append writes more than 900 rows', () => {
     expect(byId(evaluateGates(buildFixture({ maxAppendRows: 900 }).report, DEFAULT_GATES), 'PERF-04').pass).toBe(true);
     expect(byId(evaluateGates(buildFixture({ maxAppendRows: 901 }).report, DEFAULT_GATES), 'PERF-04')).toMatchObject({ pass: false, value: 901 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WORLD_PARAMS, generateWorld, worldSpreadsheetId } from '../../simulator/workload/world.ts';
+import { DEFAULT_WORLD_PARAMS, MAX_N_UNION, auditSpreadsheetId, generateWorld, worldSpreadsheetId, worldWorkbooks } from '../../simulator/workload/world.ts';
 
 const params = { ...DEFAULT_WORLD_PARAMS, spools: 100 };
 const world = generateWorld(params);
@@ -37,7 +37,7 @@ describe('the seeded world', () => {
     rows.forEach((r, i) => {
       const tag = `OT-${String(i + 1).padStart(3, '0')}`;
       expect(r[col('Operaciones', 'TAG_SPOOL')]).toBe(tag);
-      expect(r[col('Operaciones', 'OT')]).toBe(`'${tag.slice(3)}`);
+      expect(r[col('Operaciones', 'OT')]).toBe(tag);
       expect(r[col('Operaciones', 'Ocupado_Por')]).toBe('');
       expect(r[col('Operaciones', 'Fecha_Ocupacion')]).toBe('');
       expect(r[col('Operaciones', 'version')]).toBe('v4.0');
@@ -49,7 +49,7 @@ describe('the seeded world', () => {
     expect(withMaterials).toBeLessThan(100);
   });
 
-  it('union IDs are TAG+N, N sequential; 2–20 unions or 50 for stress spools; DN and types from the real sets', () => {
+  it('union IDs are {OT}+{N_UNION} (what the real backend builds), N sequential 1..20; DN and types from the real sets', () => {
     const urows = sheet('Uniones').rows.slice(1);
     const perTag = new Map<string, number[]>();
     for (const r of urows) {
@@ -58,6 +58,10 @@ describe('the seeded world', () => {
       const n = Number(r[col('Uniones', 'N_UNION')]);
       expect(id).toMatch(/^OT-\d{3,}\+[1-9]\d*$/);
       expect(id).toBe(`${tag}+${n}`);
+      // The real backend ignores ID and builds `{OT}+{N_UNION}`: that must give the id the trace sends.
+      expect(`${r[col('Uniones', 'OT')]}+${n}`).toBe(id);
+      expect(n).toBeGreaterThanOrEqual(1);
+      expect(n).toBeLessThanOrEqual(MAX_N_UNION);
       expect([0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0]).toContain(r[col('Uniones', 'DN_UNION')]);
       expect(['BW', 'BR', 'SO', 'FILL', 'LET', 'FW']).toContain(r[col('Uniones', 'TIPO_UNION')]);
       perTag.set(tag, [...(perTag.get(tag) ?? []), n]);
@@ -65,12 +69,12 @@ describe('the seeded world', () => {
     expect(perTag.size).toBe(100);
     for (const ns of perTag.values()) {
       expect(ns).toEqual(ns.map((_, i) => i + 1));
-      expect(ns.length === 50 || (ns.length >= 2 && ns.length <= 20)).toBe(true);
+      expect(ns.length >= 2 && ns.length <= 20).toBe(true);
     }
     const stress = world.spools.filter((s) => s.stress);
     expect(stress.length).toBeGreaterThanOrEqual(3);
     for (const s of stress) {
-      expect(s.unions).toHaveLength(50);
+      expect(s.unions).toHaveLength(MAX_N_UNION);
       expect(s.unions.every((u) => !u.armDone)).toBe(true);
       expect(s.hasMaterials).toBe(true);
     }
@@ -100,7 +104,7 @@ describe('the seeded world', () => {
       const m = /^(\d{2})-(\d{2})-(\d{4}) \d{2}:\d{2}:\d{2}$/.exec(fin)!;
       expect(m).not.toBeNull();
       expect(`${m[3]}-${m[2]}-${m[1]}` < '2026-03-02').toBe(true);
-      expect(String(r[col('Uniones', 'ARM_WORKER')])).toMatch(/^\S+\(\d+\)$/);
+      expect(String(r[col('Uniones', 'ARM_WORKER')])).toMatch(/^[A-Z]{2}\(\d+\)$/); // INICIALES(ID), as FINALIZAR writes
     }
     expect(done).toBeGreaterThan(50);
   });
@@ -122,6 +126,28 @@ describe('the seeded world', () => {
     expect(roleRows.length).toBeGreaterThan(100); // some workers hold two roles
     expect(new Set(rows.map((r) => r[3]))).toContain('Armador');
     expect(new Set(rows.map((r) => r[3]))).toContain('Soldador');
+  });
+
+  it('has the audit workbook a HEAD backend needs (GOOGLE_AUDIT_SHEET_ID): Lista seeded with world spools, empty logs', () => {
+    const audit = world.auditWorkbook;
+    expect(audit.spreadsheetId).toBe('zeues-seed-42-audit');
+    expect(auditSpreadsheetId(7)).toBe('zeues-seed-7-audit');
+    expect(worldWorkbooks(world).map((w) => w.spreadsheetId)).toEqual(['zeues-seed-42', 'zeues-seed-42-audit']);
+    expect(audit.sheets.map((s) => s.title)).toEqual(['Lista', 'Audit', 'Snapshots_Legacy']);
+    const [lista, log, snapshots] = audit.sheets;
+    expect(lista!.rows[0]).toEqual(['TAG_SPOOL', 'Added_At', 'Updated_At', 'Notes']);
+    expect(log!.rows).toEqual([['ID', 'Timestamp', 'Session_ID', 'Event_Type', 'TAG_SPOOL', 'Modal', 'Route', 'Payload_JSON']]);
+    expect(snapshots!.rows).toEqual([['Snapshot_ID', 'Captured_At', 'Raw_JSON', 'User_Agent']]);
+    const tags = new Set(world.spools.map((s) => s.tag));
+    expect(lista!.rows.length).toBeGreaterThan(1);
+    for (const r of lista!.rows.slice(1)) {
+      expect(tags.has(String(r[0]))).toBe(true);
+      const toIso = (v: unknown) => String(v).replace(/^(\d{2})-(\d{2})-(\d{4}) (.*)$/, '$3-$2-$1 $4');
+      expect(toIso(r[1]) < '2026-03-02').toBe(true);
+      expect(toIso(r[2]) >= toIso(r[1])).toBe(true);
+    }
+    // Its own random stream: building it alone gives the same cells as after the main workbook.
+    expect(generateWorld(params).auditWorkbook).toEqual(audit);
   });
 
   it('is deterministic: same params same world, another seed another world', () => {

@@ -7,7 +7,7 @@ import { ConfigError } from '../../../mock-sheets/config-fields.ts';
 import { type FaultConfig, parseFaultConfig } from '../../../mock-sheets/faults.ts';
 import { type LatencyConfig, parseLatencyConfig } from '../../../mock-sheets/latency.ts';
 import { type QuotaConfig, parseQuotaConfig } from '../../../mock-sheets/quota.ts';
-import { DEFAULT_WORLD_PARAMS, generateWorld } from '../../workload/world.ts';
+import { DEFAULT_WORLD_PARAMS, auditSpreadsheetId, generateWorld, worldWorkbooks } from '../../workload/world.ts';
 import type { WorldParams } from '../../trace/types.ts';
 import {
   type Command,
@@ -155,7 +155,7 @@ Bound to a non-loopback --host, the admin API requires --admin-token (header x-s
 
     let workbook;
     try {
-      workbook = generateWorld(world).workbook;
+      workbook = worldWorkbooks(generateWorld(world));
     } catch (err) {
       throw new UsageError((err as Error).message.replace(/^world\.(\w+)/, (_, f: string) => `--${f === 'workers' ? 'payroll' : f === 'startDate' ? 'start-date' : f}`));
     }
@@ -163,7 +163,7 @@ Bound to a non-loopback --host, the admin API requires --admin-token (header x-s
 
     const app = await buildMockSheets({
       workbook,
-      loadWorkbook: (s: number) => generateWorld({ ...world, seed: s }).workbook,
+      loadWorkbook: (s: number) => worldWorkbooks(generateWorld({ ...world, seed: s })),
       seed,
       ...(db !== undefined ? { db } : {}),
       auth,
@@ -193,6 +193,7 @@ Bound to a non-loopback --host, the admin API requires --admin-token (header x-s
     const out = [
       `url: ${url}`,
       `spreadsheet: ${spreadsheetId}`,
+      `audit spreadsheet: ${auditSpreadsheetId(seed)}`,
       `clock: ${clock}${clock === 'wall' && speed !== 1 ? ` ×${speed} (quota minute = ${+(60 / speed).toFixed(3)} s)` : ''}; latency: ${describeLatency(latency)}; quota: ${describeQuota(quota)}; auth: ${auth}${db ? `; db: ${db}` : ''}`,
       '',
       '@googleapis/sheets (Node):',

@@ -20,6 +20,7 @@ import { currentRuntime, runtimeDifferences } from '../../report/runtime-version
 import { renderSummary } from '../../report/terminal.ts';
 import { TraceError } from '../../trace/error.ts';
 import { type RunConfig, type TargetChoice, executeRun } from '../../replay/orchestrate.ts';
+import { FASTAPI_GSPREAD_MAPPING, TARGET_ENV_PLACEHOLDERS, TargetEnvError, type TargetEnvEntry, parseTargetEnv } from '../../replay/target-env.ts';
 import { ensureTrace } from '../../replay/trace-file.ts';
 import { PROFILES, defaultTraceOptions } from '../../workload/profiles.ts';
 import type { WorkloadProfile } from '../../trace/types.ts';
@@ -44,6 +45,17 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
   const targetUrl = stringOpt(c, 'target');
   const sheetsUrl = stringOpt(c, 'sheets') ?? null;
   const targetCmd = stringOpt(c, 'target-cmd');
+  // Repeated flags arrive as a list; a --reproduce'd run's recorded option as one newline-separated string.
+  const targetEnvRaw = c.values['target-env'];
+  const targetEnvList = targetEnvRaw === undefined ? [] : Array.isArray(targetEnvRaw) ? targetEnvRaw : String(targetEnvRaw).split('\n').filter((l) => l !== '');
+  if (targetEnvList.length > 0 && !targetCmd) throw new UsageError('--target-env maps variables for the backend --target-cmd starts; it needs --target-cmd CMD');
+  let targetEnv: TargetEnvEntry[];
+  try {
+    targetEnv = parseTargetEnv(targetEnvList);
+  } catch (err) {
+    if (err instanceof TargetEnvError) throw new UsageError(err.message);
+    throw err;
+  }
   const backendProfile = enumOpt(c, 'backend-profile', ['lean', 'zeues'] as const, 'lean');
   const latency = enumOpt(c, 'latency', ['off', 'realistic'] as const, 'realistic');
   const quota = enumOpt(c, 'quota', ['on', 'off'] as const, 'on');
@@ -63,7 +75,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
   const target: TargetChoice = targetUrl
     ? { kind: 'url', url: targetUrl, sheetsUrl }
     : targetCmd
-      ? { kind: 'command', command: targetCmd }
+      ? { kind: 'command', command: targetCmd, targetEnv }
       : { kind: 'embedded', backendProfile };
 
   let tracePath = stringOpt(c, 'trace');
@@ -92,6 +104,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
     target: targetUrl ?? null,
     sheets: sheetsUrl,
     'target-cmd': targetCmd ?? null,
+    'target-env': targetEnvList.length > 0 ? targetEnvList.join('\n') : null,
     'backend-profile': target.kind === 'embedded' ? backendProfile : null,
     latency,
     quota,
@@ -183,8 +196,17 @@ Targets:
   (default)         embedded mock + reference backend (--backend-profile, --latency, --quota apply)
   --target URL      an already running backend; --sheets URL names its mock (Sheets metrics and exact mode)
   --target-cmd CMD  sheetsim starts the mock, writes fake service-account credentials, runs CMD through the
-                    shell with PORT, SHEETS_API_URL, SPREADSHEET_ID, GOOGLE_APPLICATION_CREDENTIALS (and
-                    SHEETSIM_SIM_CLOCK=1 in exact mode), waits for GET /api/health, samples its memory and stops it.
+                    shell with PORT, SHEETS_API_URL, SPREADSHEET_ID, SHEETSIM_AUDIT_SPREADSHEET_ID,
+                    GOOGLE_APPLICATION_CREDENTIALS (and SHEETSIM_SIM_CLOCK=1 in exact mode), waits for
+                    GET /api/health, samples its memory and stops it. PYTHONPATH starts with the Python adapter
+                    (adapters/python: sitecustomize sends gspread/google-auth's Google hosts to the mock and forwards
+                    each request's traceparent on its Sheets calls) and SHEETSIM_SHEETS_URL is the mock's URL.
+  --target-env NAME=TEMPLATE (repeatable, with --target-cmd) sets NAME for the backend, replacing
+                    ${TARGET_ENV_PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}
+                    ({credentials_json}: the key file's content; {{ and }} are literal braces). The founding users'
+                    FastAPI + gspread backend reads GOOGLE_SHEET_ID, GOOGLE_AUDIT_SHEET_ID and
+                    GOOGLE_APPLICATION_CREDENTIALS_JSON:
+                      ${FASTAPI_GSPREAD_MAPPING.map((m) => `--target-env '${m}'`).join(' \\\n                      ')}
 
 Output: reports/<run-id>/ (report.json, events.jsonl, metrics.csv, scenarios.csv, timeline.csv, report.html);
 the last lines on stdout are 'report: <folder>' and, in exact mode, 'digest: <64 hex>'. Live progress goes to
@@ -204,6 +226,7 @@ or input, 130 interrupted.`,
     target: { type: 'string', valueName: 'URL', description: 'Drive an already running backend.' },
     sheets: { type: 'string', valueName: 'URL', description: 'The mock Sheets API the --target backend uses (call log, clock).' },
     'target-cmd': { type: 'string', valueName: 'CMD', description: 'Start this backend command (through the shell) against a fresh mock.' },
+    'target-env': { type: 'string', multiple: true, valueName: 'NAME=TEMPLATE', description: 'Set NAME for the --target-cmd backend from a template ({spreadsheet_id}, {audit_spreadsheet_id}, {sheets_url}, {credentials_path}, {credentials_json}, {port}); repeatable.' },
     'backend-profile': { type: 'string', valueName: 'NAME', description: 'Call pattern of the embedded reference backend: lean or zeues.', defaultText: 'lean' },
     latency: { type: 'string', valueName: 'off|realistic', description: 'Latency model of the mock sheetsim starts.', defaultText: 'realistic' },
     quota: { type: 'string', valueName: 'on|off', description: 'Per-minute quotas of the mock sheetsim starts.', defaultText: 'on' },
@@ -221,6 +244,7 @@ or input, 130 interrupted.`,
     'sheetsim run --speed 10 --warn-only             # what npm start does',
     'sheetsim run --mode exact --seed 7 --duration 2m',
     'sheetsim run --target-cmd "npx sheetsim backend --profile zeues"',
+    `sheetsim run --target-cmd "python3 -m uvicorn main:app --port \$PORT" ${FASTAPI_GSPREAD_MAPPING.map((m) => `--target-env '${m}'`).join(' ')}`,
     'sheetsim run --target http://127.0.0.1:8000 --sheets http://127.0.0.1:8090 --shard 0/2',
     'sheetsim run --reproduce reports/20261126-203000-zeues-seed42-exact',
   ],
