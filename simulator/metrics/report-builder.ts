@@ -31,5 +31,6 @@ export function buildReport(p: ReportParts): Report {
     memory: p.memory,
     timeline: sections.timeline,
     gates: [],
+    findings: [],
   };
 }
