@@ -9,13 +9,13 @@ import { writeReportFiles } from '../../report/write.ts';
 
 export const reportCommand: Command = {
   name: 'report',
-  summary: 'Re-render report.json, the CSV files and report.html of a run folder, re-evaluating the PERF gates.',
+  summary: 'Re-render report.json, the CSV files, report.html and summary.md of a run folder, re-evaluating the PERF gates.',
   usage: '[options] DIR',
   description: `
 DIR is a folder written by 'sheetsim run' (report.json and events.jsonl). The gates are evaluated again with
-the thresholds you give, report.json is rewritten with the new verdicts, metrics.csv, scenarios.csv,
-timeline.csv and report.html are written again, and the summary is printed. events.jsonl is read (streamed)
-to check it belongs to the report. Exit code 1 when a gate fails, 2 on bad input.`,
+the thresholds you give, report.json is rewritten with the new verdicts and findings, metrics.csv,
+scenarios.csv, timeline.csv, report.html and summary.md are written again, and the summary is printed.
+events.jsonl is read (streamed) to check it belongs to the report. Exit code 1 when a gate fails, 2 on bad input.`,
   options: {
     ...GATE_OPTIONS,
     color: { type: 'boolean', description: 'Colour the summary (--no-color to force plain text).', defaultText: 'on a terminal' },

@@ -180,7 +180,8 @@ Targets:
                     shell with PORT, SHEETS_API_URL, SPREADSHEET_ID, GOOGLE_APPLICATION_CREDENTIALS (and
                     SHEETSIM_SIM_CLOCK=1 in exact mode), waits for GET /api/health, samples its memory and stops it.
 
-Output: reports/<run-id>/ (report.json, events.jsonl, metrics.csv, scenarios.csv, timeline.csv, report.html);
+Output: reports/<run-id>/ (report.json, events.jsonl, metrics.csv, scenarios.csv, timeline.csv, report.html,
+summary.md);
 the last lines on stdout are 'report: <folder>' and, in exact mode, 'digest: <64 hex>'. Live progress goes to
 stderr. Ctrl-C stops scheduling, waits up to 5 s for requests in flight and writes a report marked partial.
 Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only) or --reproduce found another digest, 2 bad usage
