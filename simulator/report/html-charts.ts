@@ -150,6 +150,13 @@ export const CHART_SCRIPT = `
   // Response-time percentiles per scenario, each line only as far as its count supports.
   var dist = d.distribution;
   var marks = [0, 90, 99, 99.9, 99.99];
+  // Without a cursor, a line's legend shows its highest supported percentile: "p97.5 6.61 s".
+  function highestPercentile(u, v, si, idx) {
+    if (idx != null) return ms(v);
+    var data = u.data[si];
+    for (var k = data.length - 1; k >= 0; k--) if (data[k] != null) return 'p' + dist.percentiles[k] + ' ' + ms(data[k]);
+    return 'no events';
+  }
   var xmax = dist.x.length ? dist.x[dist.x.length - 1] : 0;
   plot('chart-distribution', {
     scales: { x: { time: false, range: [0, Math.max(xmax, 0.1)] }, y: { distr: 4, asinh: 1 } },
@@ -157,7 +164,7 @@ export const CHART_SCRIPT = `
              values: function (u, vals) { return vals.map(function (v) { for (var i = 0; i < marks.length; i++) if (Math.abs(-Math.log10(1 - marks[i] / 100) - v) < 1e-6) return marks[i] + '%'; return ''; }); } },
            { label: 'ms (log scale)', size: 60, splits: decades, values: decadeValues(int) }],
     series: [{ label: 'percentile', value: function (u, v, si, i) { return i == null ? 'up to ' + (dist.percentiles[dist.percentiles.length - 1] || 0) + '%' : dist.percentiles[i] + '%'; } }]
-      .concat(d.scenarios.map(function (name, i) { return { label: name + ' (' + dist.counts[i] + ')', stroke: palette[i % palette.length], width: 2, points: { show: true, size: 4 }, value: summary('last', ms) }; }))
+      .concat(d.scenarios.map(function (name, i) { return { label: name + ' (' + dist.counts[i] + ')', stroke: palette[i % palette.length], width: 2, points: { show: true, size: 4 }, value: highestPercentile }; }))
   }, [dist.x].concat(dist.series));
 
   // Status classes per second, stacked; the legend shows each class's own count.

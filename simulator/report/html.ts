@@ -40,7 +40,10 @@ export function renderReportHtml(report: Report): string {
   const kpi = (label: string, value: string) => `<div class="kpi"><span class="muted">${e(label)}</span><b>${e(value)}</b></div>`;
   const findings = report.findings.map((f) => `<li class="finding ${e(f.severity)}"><span class="sev">${e(f.severity)}</span><span class="text">${e(f.text)}</span> <a href="${e(f.anchor)}">${f.anchor.startsWith('#chart-') ? 'see chart' : 'see table'}</a></li>`).join('');
   const chart = (id: string, title: string, note = '') => `<div class="chart" id="${id}"><h3>${title}</h3>${note ? `<p class="muted note">${note}</p>` : ''}<div class="plot"></div></div>`;
-  const memoryTitle = report.memory.target ? 'Memory (RSS, MB) of the target and of sheetsim over wall time' : 'Memory (RSS, MB) of sheetsim over wall time (the target is not sampled)';
+  const data = chartData(report);
+  const memoryTitle = !report.memory.target ? 'Memory (RSS, MB) of sheetsim over wall time (the target is not sampled)'
+    : data.memory.sameProcess ? 'Memory (RSS, MB) over wall time: sheetsim and the embedded target are one process'
+    : 'Memory (RSS, MB) of the target and of sheetsim over wall time';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">${OFFLINE_CSP}
 <meta name="viewport" content="width=device-width,initial-scale=1">
@@ -81,7 +84,7 @@ ${mismatchRows ? `<p class="muted">${report.expectations.mismatches} of ${report
 <h2 id="run">Run details</h2>
 <div class="meta">${meta.map(([k, v]) => `<span>${e(k)}</span><b>${e(v)}</b>`).join('')}</div>
 </main>
-${jsonScript('report-data', chartData(report))}
+${jsonScript('report-data', data)}
 <script>${js}</script>
 <script>${CHART_SCRIPT}</script>
 </body></html>

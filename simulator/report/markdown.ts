@@ -7,7 +7,7 @@ const SEVERITY_MARK: Record<Finding['severity'], string> = { critical: '🔴 **c
 
 /** Escape text for a Markdown table cell or a line: no markup, no table break, no HTML. */
 export function escapeMarkdown(text: unknown): string {
-  return String(text).replace(/[\\`*_{}[\]()#+!|<>~]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
+  return String(text).replace(/[\\`*_[\]|<>~]/g, (ch) => `\\${ch}`).replace(/\r?\n/g, ' ');
 }
 
 /** The whole summary.md of a report. */
