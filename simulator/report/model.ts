@@ -6,7 +6,7 @@
 
 import type { TraceHeader } from '../trace/types.ts';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** Summary of one HDR histogram. Values in ms (recorded in microseconds, reported with 3 decimals). */
 export interface LatencySummary {
