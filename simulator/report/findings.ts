@@ -289,7 +289,7 @@ function status429Bursts(report: Report): Finding | null {
 }
 
 /** The cold-start window found in the timeline, also used by the latency chart to shade it. */
-export function coldStart(report: Report): { peakP95Ms: number; peakS: number; laterMedianP95Ms: number; settledAtS: number | null; writesPerMinuteAtPeak: number } | null {
+export function coldStart(report: Report): { peakP95Ms: number; peakS: number; laterMedianP95Ms: number; settledAtS: number | null; writesPerMinuteAtPeak: number; requests: number } | null {
   const tl = report.timeline;
   const start = tl[0]?.s ?? 0;
   const early = tl.filter((p) => p.requests > 0 && p.s < start + WARMUP_WINDOW_S);
@@ -302,9 +302,11 @@ export function coldStart(report: Report): { peakP95Ms: number; peakS: number; l
   const settleBelow = Math.max(2 * base, base + 250);
   const settled = tl.find((p) => p.s > peakPoint.s && p.requests > 0 && p.p95 <= settleBelow);
   const perMinute = perSlidingMinute(tl, (p) => p.sheetsWrites);
+  const until = settled?.s ?? start + WARMUP_WINDOW_S;
   return {
     peakP95Ms: peakPoint.p95, peakS: peakPoint.s, laterMedianP95Ms: base, settledAtS: settled?.s ?? null,
     writesPerMinuteAtPeak: perMinute[tl.indexOf(peakPoint)] ?? 0,
+    requests: tl.filter((p) => p.s < until).reduce((a, p) => a + p.requests, 0),
   };
 }
 
@@ -314,12 +316,14 @@ function warmup(report: Report): Finding | null {
   if (!c) return null;
   const explicit = report.run.warmup;
   const text = `Latency was worst at the start: p95 up to ${fmtMs(c.peakP95Ms)} at s = ${c.peakS}`
-    + (c.settledAtS !== null ? `, settling by s = ${c.settledAtS}` : '')
-    + ` (median p95 after the first minute: ${fmtMs(c.laterMedianP95Ms)}), while Sheets writes ran at ${fmtInt(c.writesPerMinuteAtPeak)}/min`
+    + (c.settledAtS !== null ? `, settling by s = ${c.settledAtS}` : '') + ` (${fmtInt(c.requests)} request${c.requests === 1 ? '' : 's'} before that;`
+    + ` median p95 after the first minute ${fmtMs(c.laterMedianP95Ms)}), while Sheets writes ran at ${fmtInt(c.writesPerMinuteAtPeak)}/min`
     + ` — a cold start${explicit ? ' despite the warm-up' : ''}, not the quota.`;
+  // A cold start paid by a handful of requests is worth knowing, not worth a warning.
+  const severity = c.requests >= Math.max(5, 0.01 * report.totals.requests) ? 'warning' : 'info';
   return {
-    id: 'warmup', severity: 'warning', text,
-    figures: { peakP95Ms: c.peakP95Ms, peakS: c.peakS, laterMedianP95Ms: c.laterMedianP95Ms, settledAtS: c.settledAtS ?? 'never', writesPerMinuteAtPeak: c.writesPerMinuteAtPeak },
+    id: 'warmup', severity, text,
+    figures: { peakP95Ms: c.peakP95Ms, peakS: c.peakS, laterMedianP95Ms: c.laterMedianP95Ms, settledAtS: c.settledAtS ?? 'never', writesPerMinuteAtPeak: c.writesPerMinuteAtPeak, requests: c.requests },
     anchor: '#chart-latency',
   };
 }

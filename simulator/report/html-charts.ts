@@ -40,7 +40,8 @@ export const CHART_SCRIPT = `
     for (var v = 1; v <= max; v *= 10) out.push(v);
     return out;
   }
-  function decadeValues(fmt) { return function (u, splits) { return splits.map(function (v) { return fmt(v); }); }; }
+  // uPlot passes null for a tick it dropped for lack of room: leave it blank.
+  function decadeValues(fmt) { return function (u, splits) { return splits.map(function (v) { return v == null ? '' : fmt(v); }); }; }
   function constant(text) { return function () { return text; }; }
   function xRange(unit) {
     return function (u, v, si, idx) {
@@ -62,9 +63,13 @@ export const CHART_SCRIPT = `
     ctx.save();
     ctx.font = '600 ' + Math.round(11 * dpr) + 'px system-ui, sans-serif';
     ctx.fillStyle = color;
-    ctx.textAlign = align || 'left';
     ctx.textBaseline = 'bottom';
-    ctx.fillText(str, x, y);
+    // Keep the label inside the plot: flip it to the other side of x when it would run past an edge.
+    var w = ctx.measureText(str).width;
+    var right = u.bbox.left + u.bbox.width;
+    if (align === 'right' ? x - w < u.bbox.left : x + w > right) { align = align === 'right' ? 'left' : 'right'; }
+    ctx.textAlign = align || 'left';
+    ctx.fillText(str, Math.max(u.bbox.left, Math.min(x, right)), y);
     ctx.restore();
   }
   var t = d.timeline;
@@ -91,8 +96,7 @@ export const CHART_SCRIPT = `
       text(u, 'PERF-05 ' + t.perf05 + '/min', left, u.valToPos(t.perf05, 'y', true) + 14 * dpr, '#ea580c');
       if (t.peak && t.peak.value > 0) {
         var px = u.valToPos(t.peak.s, 'x', true), py = u.valToPos(t.peak.value, 'y', true);
-        var right = px > u.bbox.left + u.bbox.width * 0.7;
-        text(u, 'peak ' + int(t.peak.value) + '/min at s = ' + int(t.peak.s) + (t.quota > 0 ? ' (' + (t.peak.value / t.quota).toFixed(1) + '\\u00d7 quota)' : ''), px + (right ? -6 : 6) * dpr, py - 3 * dpr, '#6b21a8', right ? 'right' : 'left');
+        text(u, 'peak ' + int(t.peak.value) + '/min at s = ' + int(t.peak.s) + (t.quota > 0 ? ' (' + (t.peak.value / t.quota).toFixed(1) + '\\u00d7 quota)' : ''), px + 6 * dpr, py - 3 * dpr, '#6b21a8', 'left');
       }
     }] }
   }, wData);

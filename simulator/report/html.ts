@@ -99,7 +99,7 @@ const REPORT_CSS = `
 .finding.critical{border-left-color:#dc2626;background:#fff5f5}.finding.warning{border-left-color:#ea580c}.finding.info{border-left-color:#2563eb}
 .finding .sev{display:inline-block;min-width:64px;margin-right:8px;font-size:11px;font-weight:700;text-transform:uppercase;color:#4a5463}
 .finding.critical .sev{color:#b42318}.finding a{font-size:12px;color:#2563eb;white-space:nowrap}
-.kpis{margin-bottom:14px;gap:8px}.kpi{padding:5px 10px;min-width:0;flex:1 1 auto}.kpi span{font-size:12px}.kpi b{font-size:16px;white-space:nowrap}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(96px,1fr));gap:8px;margin-bottom:14px}.kpi{padding:5px 10px;min-width:0}.kpi span{font-size:12px}.kpi b{font-size:16px}
 .charts.two{grid-template-columns:1fr 1fr}.chart .note{margin:0 0 4px;font-size:12px}
 .u-legend{font-size:12px}.u-legend .u-value{font-variant-numeric:tabular-nums}
 @media (max-width:900px){.charts.two{grid-template-columns:1fr}}

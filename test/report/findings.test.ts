@@ -139,6 +139,8 @@ describe('findings', () => {
     // Settles at the first second at or under max(2 × 100, 100 + 250) ms: 8000 − 200 s ≤ 350 → s = 39.
     expect(f.figures).toMatchObject({ peakP95Ms: 8000, peakS: 0, laterMedianP95Ms: 100, settledAtS: 39 });
     expect(f.text).toContain('settling by s = 39');
+    const before = report.timeline.filter((p) => p.s < 39).reduce((n, p) => n + p.requests, 0);
+    expect(f.figures.requests).toBe(before);
     expect(f.text).toContain('not the quota');
     expect(f.anchor).toBe('#chart-latency');
   });
@@ -152,6 +154,16 @@ describe('findings', () => {
     const failed = healthy();
     failed.run.warmup = { ms: 30000, sheetsCalls: 0, status: 503 };
     expect(byId(deriveFindings(failed), 'explicit-warmup')!.severity).toBe('warning');
+  });
+
+  it('warm-up: a cold start paid by one request is information, with the count', () => {
+    const report = healthy();
+    for (const p of report.timeline) p.p95 = p.s === 0 ? 5000 : 100;
+    report.timeline[0]!.requests = 1;
+    const f = byId(deriveFindings(report), 'warmup')!;
+    expect(f.severity).toBe('info');
+    expect(f.figures).toMatchObject({ requests: 1, settledAtS: report.timeline.find((p) => p.s > 0 && p.requests > 0)!.s });
+    expect(f.text).toContain('(1 request before that;');
   });
 
   it('a spike later in the run is not a warm-up', () => {
