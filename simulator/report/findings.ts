@@ -5,7 +5,7 @@
  * sheets.writesAdmitted) are used when present; otherwise each rule falls back on what every report has.
  */
 import type { Finding, Report, ScenarioReport, TimelinePoint } from './model.ts';
-import { fmtMs } from './terminal.ts';
+import { fmtGateValue, fmtMs } from './terminal.ts';
 import { perSlidingMinute } from './windows.ts';
 
 /** Seconds of trace time counted as "the start" when looking for a cold start. */
@@ -16,7 +16,7 @@ const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 /** Every rule, in the order findings of equal severity are listed. */
 const RULES: ((r: Report) => Finding | null)[] = [
   invalidTarget, partialRun, overload, replayerBottleneck, writeQuota, readQuota, warmup, explicitWarmup, lateSends,
-  status429Bursts, serverErrors, slowestScenario, expectMismatches,
+  status429Bursts, serverErrors, slowestScenario, expectMismatches, failedGates,
 ];
 
 /** The findings of a report, most severe first; a run with nothing to flag gets one `healthy` finding. */
@@ -405,6 +405,18 @@ function expectMismatches(report: Report): Finding | null {
     text: `${fmtInt(mismatches)} of ${fmtInt(checked)} events (${pct(share)}) were answered otherwise than the trace expected; most in ${byScenario.slice(0, 3).map(([n, s]) => `${n} ${fmtInt(s.expectMismatches)}`).join(', ')}${kindText}.`,
     figures: { mismatches, checked, share: round(share, 3), ...(kindList[0] ? { topKind: kindList[0][0] } : {}), ...(byScenario[0] ? { topScenario: byScenario[0][0] } : {}) },
     anchor: '#mismatches',
+  };
+}
+
+/** PERF gates that failed, with their values, so "nothing limits this run" is never said next to a failed gate. */
+function failedGates(report: Report): Finding | null {
+  const failed = report.gates.filter((g) => !g.pass);
+  if (failed.length === 0) return null;
+  return {
+    id: 'failed-gates', severity: 'warning',
+    text: `${failed.length} of ${report.gates.length} PERF gates failed: ${failed.map((g) => `${g.id} ${fmtGateValue(g)} (needs ${g.comparator} ${g.threshold}${g.unit === 'ms' ? ' ms' : ` ${g.unit}`})`).join(', ')}.`,
+    figures: { failed: failed.length, gates: report.gates.length, ids: failed.map((g) => g.id).join(' ') },
+    anchor: '#gates',
   };
 }
 

@@ -91,12 +91,22 @@ export const CHART_SCRIPT = `
     axes: [{ label: 'simulated s' }, { label: 'per minute (log scale)', size: 60, splits: decades, values: decadeValues(int) }],
     series: wSeries,
     hooks: { draw: [function (u) {
-      var left = u.bbox.left + 6 * dpr;
-      text(u, 'quota ' + t.quota + '/min', left, u.valToPos(t.quota, 'y', true) - 2 * dpr, '#dc2626');
-      text(u, 'PERF-05 ' + t.perf05 + '/min', left, u.valToPos(t.perf05, 'y', true) + 14 * dpr, '#ea580c');
+      // The two limits are labelled at the right end of their lines, the peak next to its point; when the peak's
+      // label would sit on the quota's, it goes above both.
+      var right = u.bbox.left + u.bbox.width - 4 * dpr;
+      var qy = u.valToPos(t.quota, 'y', true);
+      text(u, 'quota ' + t.quota + '/min', right, qy - 2 * dpr, '#dc2626', 'right');
+      text(u, 'PERF-05 ' + t.perf05 + '/min', right, u.valToPos(t.perf05, 'y', true) + 14 * dpr, '#ea580c', 'right');
       if (t.peak && t.peak.value > 0) {
         var px = u.valToPos(t.peak.s, 'x', true), py = u.valToPos(t.peak.value, 'y', true);
-        text(u, 'peak ' + int(t.peak.value) + '/min at s = ' + int(t.peak.s) + (t.quota > 0 ? ' (' + (t.peak.value / t.quota).toFixed(1) + '\\u00d7 quota)' : ''), px + 6 * dpr, py - 3 * dpr, '#6b21a8', 'left');
+        u.ctx.fillStyle = '#6b21a8';
+        u.ctx.beginPath(); u.ctx.arc(px, py, 3.5 * dpr, 0, 2 * Math.PI); u.ctx.fill();
+        var label = 'peak ' + int(t.peak.value) + '/min at s = ' + int(t.peak.s) + (t.quota > 0 ? ' (' + (t.peak.value / t.quota).toFixed(1) + '\\u00d7 quota)' : '');
+        var ly = Math.abs(py - 4 * dpr - qy) < 16 * dpr ? Math.min(py, qy) - 18 * dpr : py - 4 * dpr;
+        u.ctx.font = '600 ' + Math.round(11 * dpr) + 'px system-ui, sans-serif';
+        var lw = u.ctx.measureText(label).width;
+        var fits = px + 6 * dpr + lw <= u.bbox.left + u.bbox.width;
+        text(u, label, fits ? px + 6 * dpr : Math.max(u.bbox.left + lw, px - 6 * dpr), ly, '#6b21a8', fits ? 'left' : 'right');
       }
     }] }
   }, wData);

@@ -37,8 +37,8 @@ export function renderReportHtml(report: Report): string {
   const examples = [...report.expectations.examples].sort((a, b) => mismatchKind(a).localeCompare(mismatchKind(b)) || a.scenario.localeCompare(b.scenario) || a.seq - b.seq);
   const mismatchRows = examples.map((x) => `<tr><td>${e(mismatchKind(x))}</td><td>${e(x.scenario)}</td><td>${x.seq}</td></tr>`).join('');
   const mem = report.memory.target ?? report.memory.sheetsim;
-  const kpi = (label: string, value: string) => `<div class="kpi"><span class="muted">${e(label)}</span><b>${e(value)}</b></div>`;
-  const findings = report.findings.map((f) => `<li class="finding ${e(f.severity)}"><span class="sev">${e(f.severity)}</span><span class="text">${e(f.text)}</span> <a href="${e(f.anchor)}">${f.anchor.startsWith('#chart-') ? 'see chart' : 'see table'}</a></li>`).join('');
+  const kpi = (label: string, value: string) => `<div class="kpi" title="${e(label)}"><span class="muted">${e(label)}</span><b>${e(value)}</b></div>`;
+  const findings = report.findings.map((f) => `<li class="finding ${e(f.severity)}"><span class="sev">${e(f.severity)}</span><span class="text">${e(f.text)}</span> <a href="${e(f.anchor)}">${e(linkText(f.anchor))}</a></li>`).join('');
   const chart = (id: string, title: string, note = '') => `<div class="chart" id="${id}"><h3>${title}</h3>${note ? `<p class="muted note">${note}</p>` : ''}<div class="plot"></div></div>`;
   const data = chartData(report);
   const memoryTitle = !report.memory.target ? 'Memory (RSS, MB) of sheetsim over wall time (the target is not sampled)'
@@ -55,11 +55,11 @@ export function renderReportHtml(report: Report): string {
 <h2>Findings</h2>
 <ul class="findings" id="findings">${findings}</ul>
 <div class="kpis" id="summary">${[
-    kpi('requests', String(t.requests)), kpi('success rate', `${(t.successRate * 100).toFixed(1)}%`), kpi('p50', fmtMs(t.responseTime.p50)),
+    kpi('requests', String(t.requests)), kpi('success', `${(t.successRate * 100).toFixed(1)}%`), kpi('p50', fmtMs(t.responseTime.p50)),
     kpi('p95', fmtMs(t.responseTime.p95)), kpi('p99', fmtMs(t.responseTime.p99)), kpi('max', fmtMs(t.responseTime.max)),
-    kpi('Sheets calls', sh.available ? String(sh.calls) : 'n/a'), kpi('writes/min peak', sh.available ? `${sh.writes.peakPerMinute} / ${sh.quotaPerMinute}` : 'n/a'),
-    kpi('Sheets 429s', sh.available ? String(sh.status429) : 'n/a'), kpi('expect mismatches', String(report.expectations.mismatches)),
-    kpi(report.memory.target ? 'target RSS peak' : 'sheetsim RSS peak', `${mem.peakMb.toFixed(0)} MB (+${mem.increaseMb.toFixed(0)})`),
+    kpi('Sheets calls', sh.available ? String(sh.calls) : 'n/a'), kpi('writes/min', sh.available ? `${sh.writes.peakPerMinute} / ${sh.quotaPerMinute}` : 'n/a'),
+    kpi('429s', sh.available ? String(sh.status429) : 'n/a'), kpi('mismatches', String(report.expectations.mismatches)),
+    kpi(report.memory.target ? 'target RSS' : 'sheetsim RSS', `${mem.peakMb.toFixed(0)} MB`),
   ].join('')}</div>
 <div class="charts two">
 ${chart('chart-writes', `Sheets calls per sliding simulated minute against the ${e(sh.quotaPerMinute)}/min quota and PERF-05`, sh.available ? '' : 'Call log unavailable: no Sheets figures.')}
@@ -91,6 +91,12 @@ ${jsonScript('report-data', data)}
 `;
 }
 
+/** What a finding's link points at, in words. */
+function linkText(anchor: string): string {
+  if (anchor.startsWith('#chart-')) return 'see chart';
+  return ({ '#scenarios': 'see table', '#mismatches': 'see table', '#gates': 'see gates', '#summary': 'see figures', '#run': 'see run details' } as Record<string, string>)[anchor] ?? 'see';
+}
+
 /** Styles only the report page uses (BASE_CSS is shared with the diff page). */
 const REPORT_CSS = `
 .sub{margin:0 0 6px;color:#4a5463;font-size:13px}
@@ -99,7 +105,7 @@ const REPORT_CSS = `
 .finding.critical{border-left-color:#dc2626;background:#fff5f5}.finding.warning{border-left-color:#ea580c}.finding.info{border-left-color:#2563eb}
 .finding .sev{display:inline-block;min-width:64px;margin-right:8px;font-size:11px;font-weight:700;text-transform:uppercase;color:#4a5463}
 .finding.critical .sev{color:#b42318}.finding a{font-size:12px;color:#2563eb;white-space:nowrap}
-.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(96px,1fr));gap:8px;margin-bottom:14px}.kpi{padding:5px 10px;min-width:0}.kpi span{font-size:12px}.kpi b{font-size:16px}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(92px,1fr));gap:8px;margin-bottom:14px}.kpi{padding:5px 10px;min-width:0}.kpi span{font-size:12px}.kpi b{font-size:15px;white-space:nowrap}
 .charts.two{grid-template-columns:1fr 1fr}.chart .note{margin:0 0 4px;font-size:12px}
 .u-legend{font-size:12px}.u-legend .u-value{font-variant-numeric:tabular-nums}
 @media (max-width:900px){.charts.two{grid-template-columns:1fr}}

@@ -211,6 +211,19 @@ describe('findings', () => {
     expect(mismatchKind({ seq: 0, scenario: 'x', expected: { status: 200 }, actual: { status: null } })).toBe('200 → error');
   });
 
+  it('failed gates are listed with their values, and "nothing limits this run" is not said next to them', () => {
+    const report = healthy();
+    report.gates = [
+      { id: 'PERF-01', description: 'p95', value: 1234, threshold: 1000, comparator: '<', unit: 'ms', pass: false },
+      { id: 'PERF-04', description: 'rows', value: 51, threshold: 900, comparator: '<=', unit: 'rows', pass: true },
+    ];
+    const findings = deriveFindings(report);
+    expect(byId(findings, 'failed-gates')!.text).toBe('1 of 2 PERF gates failed: PERF-01 1.23 s (needs < 1000 ms).');
+    expect(byId(findings, 'healthy')).toBeUndefined();
+    report.gates[0]!.pass = true;
+    expect(byId(deriveFindings(report), 'failed-gates')).toBeUndefined();
+  });
+
   it('every finding has the contract shape, and the same report gives the same findings', () => {
     for (const report of [saturated(), healthy(), deadTarget().report, coldStart(healthy())]) {
       const findings = deriveFindings(report);
