@@ -13,6 +13,9 @@ export const WARMUP_WINDOW_S = 60;
 
 const SEVERITY_ORDER = { critical: 0, warning: 1, info: 2 } as const;
 
+/** Findings about latency, left out when the target did not answer. */
+const LATENCY_FINDINGS = new Set(['warmup', 'late-sends', 'slowest-scenario']);
+
 /** Every rule, in the order findings of equal severity are listed. */
 const RULES: ((r: Report) => Finding | null)[] = [
   invalidTarget, partialRun, overload, replayerBottleneck, writeQuota, readQuota, warmup, explicitWarmup, lateSends,
@@ -21,7 +24,9 @@ const RULES: ((r: Report) => Finding | null)[] = [
 
 /** The findings of a report, most severe first; a run with nothing to flag gets one `healthy` finding. */
 export function deriveFindings(report: Report): Finding[] {
-  const found = RULES.map((rule) => rule(report)).filter((f): f is Finding => f !== null);
+  let found = RULES.map((rule) => rule(report)).filter((f): f is Finding => f !== null);
+  // The latency of a target that did not answer is the latency of refused connections: saying more would mislead.
+  if (found.some((f) => f.id === 'invalid-target')) found = found.filter((f) => !LATENCY_FINDINGS.has(f.id));
   if (!found.some((f) => f.severity !== 'info')) found.unshift(healthy(report));
   return found.map((f, i) => ({ f, i })).sort((a, b) => SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || a.i - b.i).map((x) => x.f);
 }

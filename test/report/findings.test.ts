@@ -112,6 +112,9 @@ describe('findings', () => {
     expect(f.text).toContain('ECONNREFUSED');
     expect(f.text).toContain(`from s = ${deadFrom}`);
     expect(byId(findings, 'healthy')).toBeUndefined();
+    // Latency of refused connections is not a finding about the backend.
+    expect(byId(findings, 'slowest-scenario')).toBeUndefined();
+    expect(byId(deriveFindings(healthy()), 'slowest-scenario')).toBeDefined();
   });
 
   it('dead target with the run\'s own validity verdict: its reasons are quoted', () => {
