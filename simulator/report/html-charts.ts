@@ -34,10 +34,10 @@ export const CHART_SCRIPT = `
       return kind + ' ' + fmt(best);
     };
   }
-  // Splits of a log-like (asinh) axis: 0 and the powers of ten up to the top, so no negative or crowded ticks.
+  // Splits of a log-like (asinh) axis: 0 and the powers of ten within the range, so no negative or crowded ticks.
   function decades(u, axisIdx, min, max) {
-    var out = [0];
-    for (var v = 1; v <= max; v *= 10) out.push(v);
+    var out = min <= 0 ? [0] : [];
+    for (var v = 1; v <= max; v *= 10) if (v >= min) out.push(v);
     return out;
   }
   // uPlot passes null for a tick it dropped for lack of room: leave it blank.
@@ -47,7 +47,8 @@ export const CHART_SCRIPT = `
     return function (u, v, si, idx) {
       if (idx != null) return num(v) + ' ' + unit;
       var x = u.data[0];
-      return x.length ? num(x[0]) + '\\u2013' + num(x[x.length - 1]) + ' ' + unit : '';
+      var f = function (n) { return num(n).replace(/\\.0+$/, ''); };
+      return x.length ? f(x[0]) + '\\u2013' + f(x[x.length - 1]) + ' ' + unit : '';
     };
   }
   function plot(id, opts, data) {

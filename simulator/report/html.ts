@@ -70,7 +70,7 @@ ${chart('chart-calls', 'Sheets calls per event by scenario: mean (bar) and max (
 <h2>Performance requirements</h2>
 ${report.gates.length ? `<div class="cards" id="gates">${cards}</div><p class="verdict ${passed === report.gates.length ? 'good' : 'bad'}">${passed}/${report.gates.length} requirements passed</p>` : '<p class="muted">PERF gates not evaluated (--no-gates).</p>'}
 <h2>Scenarios</h2>
-<table id="scenarios"><thead><tr><th>scenario</th><th>count</th><th>success</th><th>mean</th><th>p50</th><th>p95</th><th>p99</th><th>max</th>${hasParts ? '<th>Sheets (mean)</th><th>waits (mean)</th><th>compute (mean)</th>' : ''}<th>Sheets calls mean / max</th><th>statuses</th><th>expect mismatches</th></tr></thead><tbody>${scenarioRows}</tbody></table>
+<div class="scroll"><table id="scenarios"><thead><tr><th>scenario</th><th>count</th><th>success</th><th>mean</th><th>p50</th><th>p95</th><th>p99</th><th>max</th>${hasParts ? '<th>Sheets (mean)</th><th>waits (mean)</th><th>compute (mean)</th>' : ''}<th>Sheets calls mean / max</th><th>statuses</th><th>expect mismatches</th></tr></thead><tbody>${scenarioRows}</tbody></table></div>
 <h2>More charts</h2>
 <div class="charts two">
 ${chart('chart-distribution', 'Response time percentiles per scenario (count in brackets)', 'Each line stops at the highest percentile its count supports (at least one event above it).')}
@@ -108,5 +108,6 @@ const REPORT_CSS = `
 .kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(92px,1fr));gap:8px;margin-bottom:14px}.kpi{padding:5px 10px;min-width:0}.kpi span{font-size:12px}.kpi b{font-size:15px;white-space:nowrap}
 .charts.two{grid-template-columns:1fr 1fr}.chart .note{margin:0 0 4px;font-size:12px}
 .u-legend{font-size:12px}.u-legend .u-value{font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto}
 @media (max-width:900px){.charts.two{grid-template-columns:1fr}}
 `;
