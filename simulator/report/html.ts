@@ -39,7 +39,7 @@ export function renderReportHtml(report: Report): string {
   const mem = report.memory.target ?? report.memory.sheetsim;
   const kpi = (label: string, value: string) => `<div class="kpi" title="${e(label)}"><span class="muted">${e(label)}</span><b>${e(value)}</b></div>`;
   const findings = report.findings.map((f) => `<li class="finding ${e(f.severity)}"><span class="sev">${e(f.severity)}</span><span class="text">${e(f.text)}</span> <a href="${e(f.anchor)}">${e(linkText(f.anchor))}</a></li>`).join('');
-  const chart = (id: string, title: string, note = '') => `<div class="chart" id="${id}"><h3>${title}</h3>${note ? `<p class="muted note">${note}</p>` : ''}<div class="plot"></div></div>`;
+  const chart = (id: string, title: string, note = '') => `<div class="chart" id="${e(id)}"><h3>${e(title)}</h3>${note ? `<p class="muted note">${e(note)}</p>` : ''}<div class="plot"></div></div>`;
   const data = chartData(report);
   const memoryTitle = !report.memory.target ? 'Memory (RSS, MB) of sheetsim over wall time (the target is not sampled)'
     : data.memory.sameProcess ? 'Memory (RSS, MB) over wall time: sheetsim and the embedded target are one process'
@@ -62,7 +62,7 @@ export function renderReportHtml(report: Report): string {
     kpi(report.memory.target ? 'target RSS' : 'sheetsim RSS', `${mem.peakMb.toFixed(0)} MB`),
   ].join('')}</div>
 <div class="charts two">
-${chart('chart-writes', `Sheets calls per sliding simulated minute against the ${e(sh.quotaPerMinute)}/min quota and PERF-05`, sh.available ? '' : 'Call log unavailable: no Sheets figures.')}
+${chart('chart-writes', `Sheets calls per sliding simulated minute against the ${sh.quotaPerMinute}/min quota and PERF-05`, sh.available ? '' : 'Call log unavailable: no Sheets figures.')}
 ${chart('chart-errors', 'Sheets 429s and failed answers per simulated second')}
 ${chart('chart-latency', 'Latency p95 and requests per simulated second (warm-up and overload shaded)')}
 ${chart('chart-calls', 'Sheets calls per event by scenario: mean (bar) and max (dot)', sh.available ? '' : 'Call log unavailable: no Sheets figures.')}
