@@ -19,7 +19,7 @@ export function fmtGateValue(g: GateResult): string {
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** Findings printed before the figures; the rest are in summary.md and report.html. */
-const MAX_FINDINGS = 6;
+const MAX_FINDINGS = 8;
 
 /** The summary printed after a run and by `sheetsim report`; colours only when options.color. */
 export function renderSummary(report: Report, options: { color: boolean; reportDir: string }): string {
@@ -35,7 +35,8 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   // The story first: what limits this run, in words (simulator/report/findings.ts).
   const mark = { critical: c.red(c.bold('CRITICAL')), warning: c.yellow('warning '), info: c.dim('info    ') };
   for (const f of report.findings.slice(0, MAX_FINDINGS)) lines.push(`${mark[f.severity]} ${f.text}`);
-  if (report.findings.length > MAX_FINDINGS) lines.push(c.dim(`… ${report.findings.length - MAX_FINDINGS} more findings in summary.md`));
+  const more = report.findings.length - MAX_FINDINGS;
+  if (more > 0) lines.push(c.dim(`… ${more} more finding${more === 1 ? '' : 's'} in summary.md`));
   if (report.findings.length > 0) lines.push('');
   const okColor = t.successRate >= 0.99 ? c.green : t.successRate >= 0.9 ? c.yellow : c.red;
   lines.push(`requests ${t.requests}  ok ${t.ok}  failed ${t.failed}  success ${okColor(pct(t.successRate))}  expect mismatches ${report.expectations.mismatches}`);
