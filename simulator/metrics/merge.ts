@@ -107,6 +107,7 @@ export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import
     memory: { target: peakMemory(reports.map((r) => r.memory.target)), sheetsim: peakMemory(reports.map((r) => r.memory.sheetsim))! },
     timeline: timeline.points(),
     gates: [],
+    findings: [],
   };
 }
 

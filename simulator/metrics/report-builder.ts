@@ -32,5 +32,6 @@ export function buildReport(p: ReportParts): Report {
     memory: p.memory,
     timeline: sections.timeline,
     gates: [],
+    findings: [],
   };
 }

@@ -1,60 +1,13 @@
-/** report.html: one self-contained offline page (PERF cards, scenario table, uPlot charts) rendered from a Report. */
-import { decodeHistogram } from '../metrics/histogram.ts';
+/** report.html: one self-contained offline page (findings, PERF cards, scenario table, uPlot charts) rendered from a Report. */
+import { chartData } from './chart-data.ts';
+import { mismatchKind } from './findings.ts';
+import { CHART_SCRIPT } from './html-charts.ts';
 import { BASE_CSS, OFFLINE_CSP, escapeHtml as e, jsonScript, uplotAssets } from './html-assets.ts';
 import type { Report } from './model.ts';
 import { fmtGateValue, fmtMs } from './terminal.ts';
 
-/** Percentiles drawn in the distribution chart; x is plotted as -log10(1 - p) so the tail gets room. */
-export const DISTRIBUTION_PERCENTILES = [0, 25, 50, 75, 90, 95, 97.5, 99, 99.5, 99.9, 99.95, 99.99];
-
-/** Number of charts report.html draws (the Chromium test checks it). */
-export const REPORT_CHART_COUNT = 5;
-
-/** The chart data embedded in the page, computed here so the page only draws. */
-export function chartData(report: Report) {
-  const scenarios = Object.keys(report.scenarios).sort();
-  const nines = DISTRIBUTION_PERCENTILES.map((p) => -Math.log10(1 - p / 100));
-  const distribution = scenarios.map((name) => {
-    const h = decodeHistogram(report.scenarios[name]!.histograms.responseTime);
-    return DISTRIBUTION_PERCENTILES.map((p) => (h.totalCount === 0 ? null : Math.round(h.getValueAtPercentile(p)) / 1000));
-  });
-  const tl = report.timeline;
-  const writesPerMinute: number[] = [];
-  let window = 0;
-  for (let i = 0; i < tl.length; i++) {
-    window += tl[i]!.sheetsWrites;
-    if (i >= 60) window -= tl[i - 60]!.sheetsWrites;
-    writesPerMinute.push(window);
-  }
-  const classes = ['2xx', '3xx', '4xx', '5xx', 'error'] as const;
-  const stacked: number[][] = [];
-  let running = tl.map(() => 0);
-  for (const c of classes) {
-    running = running.map((v, i) => v + (tl[i]!.statusClasses[c] ?? 0));
-    stacked.push(running);
-  }
-  const memX = [...new Set([...(report.memory.target?.samples ?? []), ...report.memory.sheetsim.samples].map((m) => m.s))].sort((a, b) => a - b);
-  const memSeries = (samples: { s: number; rssMb: number }[] | undefined) => {
-    const byS = new Map((samples ?? []).map((m) => [m.s, m.rssMb]));
-    return memX.map((s) => byS.get(s) ?? null);
-  };
-  const perf05 = report.gates.find((g) => g.id === 'PERF-05')?.threshold ?? 30;
-  return {
-    scenarios,
-    distribution: { x: nines, percentiles: DISTRIBUTION_PERCENTILES, series: distribution },
-    timeline: {
-      s: tl.map((p) => p.s),
-      requests: tl.map((p) => p.requests),
-      p95: tl.map((p) => (p.requests > 0 ? p.p95 : null)),
-      writesPerMinute,
-      quota: report.sheets.quotaPerMinute,
-      perf05,
-      classes,
-      stacked,
-    },
-    memory: { s: memX, target: report.memory.target ? memSeries(report.memory.target.samples) : null, sheetsim: memSeries(report.memory.sheetsim.samples) },
-  };
-}
+export { DISTRIBUTION_PERCENTILES } from './chart-data.ts';
+export { REPORT_CHART_COUNT } from './html-charts.ts';
 
 /** The whole report.html page. */
 export function renderReportHtml(report: Report): string {
@@ -71,99 +24,91 @@ export function renderReportHtml(report: Report): string {
   ];
   const passed = report.gates.filter((g) => g.pass).length;
   const cards = report.gates.map((g) => `<div class="card ${g.pass ? 'pass' : 'fail'}"><div class="id">${e(g.id)} ${g.pass ? 'PASS' : 'FAIL'}</div><div class="v">${e(fmtGateValue(g))}</div><div class="d">${e(g.description)} (${e(g.comparator)} ${e(g.threshold)} ${e(g.unit)})</div>${g.note ? `<div class="n">${e(g.note)}</div>` : ''}</div>`).join('');
+  const hasParts = Object.values(report.scenarios).some((s) => s.responseParts);
   const scenarioRows = Object.entries(report.scenarios).sort(([a], [b]) => a.localeCompare(b)).map(([name, s]) => {
     const statuses = Object.entries(s.statuses).map(([k, n]) => `${k}:${n}`).join(' ');
     const unknown = s.sheetsUnattributed ? ` (${s.sheetsUnattributed} unattributed)` : '';
     const calls = `${s.sheetsCalls ? `${s.sheetsCalls.mean.toFixed(2)} / ${s.sheetsCalls.max}` : 'n/a'}${unknown}`;
-    return `<tr><td>${e(name)}</td><td>${s.count}</td><td>${(s.successRate * 100).toFixed(1)}%</td><td>${fmtMs(s.responseTime.mean)}</td><td>${fmtMs(s.responseTime.p50)}</td><td>${fmtMs(s.responseTime.p95)}</td><td>${fmtMs(s.responseTime.p99)}</td><td>${fmtMs(s.responseTime.max)}</td><td>${e(calls)}</td><td>${e(statuses)}</td><td>${s.expectMismatches}</td></tr>`;
+    const p = s.responseParts;
+    const parts = hasParts ? (p ? `<td>${fmtMs(p.sheets.mean)}</td><td>${fmtMs(p.waits.mean)}</td><td>${fmtMs(p.compute.mean)}</td>` : '<td>—</td><td>—</td><td>—</td>') : '';
+    return `<tr><td>${e(name)}</td><td>${s.count}</td><td>${(s.successRate * 100).toFixed(1)}%</td><td>${fmtMs(s.responseTime.mean)}</td><td>${fmtMs(s.responseTime.p50)}</td><td>${fmtMs(s.responseTime.p95)}</td><td>${fmtMs(s.responseTime.p99)}</td><td>${fmtMs(s.responseTime.max)}</td>${parts}<td>${e(calls)}</td><td>${e(statuses)}</td><td>${s.expectMismatches}</td></tr>`;
   }).join('');
   const methodRows = Object.entries(sh.byMethod).sort(([a], [b]) => a.localeCompare(b)).map(([m, v]) => `<tr><td>${e(m)}</td><td>${v.count}</td><td>${v.errors}</td><td>${v.status429}</td></tr>`).join('');
-  const mismatchRows = report.expectations.examples.slice(0, 20).map((x) => `<tr><td>${x.seq}</td><td>${e(x.scenario)}</td><td>${e(x.expected.status)} ${e(x.expected.action_taken ?? '')}</td><td>${e(x.actual.status ?? 'error')} ${e(x.actual.action_taken ?? '')}</td></tr>`).join('');
+  // Sorted by kind, then scenario, then trace order, so the same kind of mismatch reads as one block.
+  const examples = [...report.expectations.examples].sort((a, b) => mismatchKind(a).localeCompare(mismatchKind(b)) || a.scenario.localeCompare(b.scenario) || a.seq - b.seq);
+  const mismatchRows = examples.map((x) => `<tr><td>${e(mismatchKind(x))}</td><td>${e(x.scenario)}</td><td>${x.seq}</td></tr>`).join('');
   const mem = report.memory.target ?? report.memory.sheetsim;
-  const kpi = (label: string, value: string) => `<div class="kpi"><span class="muted">${e(label)}</span><b>${e(value)}</b></div>`;
+  const kpi = (label: string, value: string) => `<div class="kpi" title="${e(label)}"><span class="muted">${e(label)}</span><b>${e(value)}</b></div>`;
+  const findings = report.findings.map((f) => `<li class="finding ${e(f.severity)}"><span class="sev">${e(f.severity)}</span><span class="text">${e(f.text)}</span> <a href="${e(f.anchor)}">${e(linkText(f.anchor))}</a></li>`).join('');
+  const chart = (id: string, title: string, note = '') => `<div class="chart" id="${e(id)}"><h3>${e(title)}</h3>${note ? `<p class="muted note">${e(note)}</p>` : ''}<div class="plot"></div></div>`;
+  const data = chartData(report);
+  const memoryTitle = !report.memory.target ? 'Memory (RSS, MB) of sheetsim over wall time (the target is not sampled)'
+    : data.memory.sameProcess ? 'Memory (RSS, MB) over wall time: sheetsim and the embedded target are one process'
+    : 'Memory (RSS, MB) of the target and of sheetsim over wall time';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">${OFFLINE_CSP}
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>sheetsim report ${e(r.id)}</title>
-<style>${css}${BASE_CSS}</style></head>
+<style>${css}${BASE_CSS}${REPORT_CSS}</style></head>
 <body><main>
 <h1>sheetsim performance report</h1>
-<div class="meta">${meta.map(([k, v]) => `<span>${e(k)}</span><b>${e(v)}</b>`).join('')}</div>
-<h2>Summary</h2>
-<div class="kpis">${[
-    kpi('requests', String(t.requests)), kpi('success rate', `${(t.successRate * 100).toFixed(1)}%`), kpi('p50', fmtMs(t.responseTime.p50)),
+<p class="sub">${e(r.id)}${r.label ? ` — ${e(r.label)}` : ''} · ${e(r.mode)}${r.mode === 'realtime' ? ` ×${e(r.speed)}` : ''}${r.partial ? ' · <b class="bad">PARTIAL</b>' : ''} · ${e(r.target.kind)}${r.target.backendProfile ? ` (profile ${e(r.target.backendProfile)})` : ''} · ${e(report.trace.events)} events, ${e((r.simulatedDurationMs / 1000).toFixed(0))} s simulated · <a href="#run">run details</a></p>
+<h2>Findings</h2>
+<ul class="findings" id="findings">${findings}</ul>
+<div class="kpis" id="summary">${[
+    kpi('requests', String(t.requests)), kpi('success', `${(t.successRate * 100).toFixed(1)}%`), kpi('p50', fmtMs(t.responseTime.p50)),
     kpi('p95', fmtMs(t.responseTime.p95)), kpi('p99', fmtMs(t.responseTime.p99)), kpi('max', fmtMs(t.responseTime.max)),
-    kpi('Sheets calls', sh.available ? String(sh.calls) : 'n/a'), kpi('peak writes/min', sh.available ? `${sh.writes.peakPerMinute} / ${sh.quotaPerMinute}` : 'n/a'),
-    kpi('Sheets 429s', sh.available ? String(sh.status429) : 'n/a'), kpi('expect mismatches', String(report.expectations.mismatches)),
-    kpi(report.memory.target ? 'target memory peak' : 'sheetsim memory peak', `${mem.peakMb.toFixed(0)} MB (+${mem.increaseMb.toFixed(1)})`),
+    kpi('Sheets calls', sh.available ? String(sh.calls) : 'n/a'), kpi('writes/min', sh.available ? `${sh.writes.peakPerMinute} / ${sh.quotaPerMinute}` : 'n/a'),
+    kpi('429s', sh.available ? String(sh.status429) : 'n/a'), kpi('mismatches', String(report.expectations.mismatches)),
+    kpi(report.memory.target ? 'target RSS' : 'sheetsim RSS', `${mem.peakMb.toFixed(0)} MB`),
   ].join('')}</div>
+<div class="charts two">
+${chart('chart-writes', `Sheets calls per sliding simulated minute against the ${sh.quotaPerMinute}/min quota and PERF-05`, sh.available ? '' : 'Call log unavailable: no Sheets figures.')}
+${chart('chart-errors', 'Sheets 429s and failed answers per simulated second')}
+${chart('chart-latency', 'Latency p95 and requests per simulated second (warm-up and overload shaded)')}
+${chart('chart-calls', 'Sheets calls per event by scenario: mean (bar) and max (dot)', sh.available ? '' : 'Call log unavailable: no Sheets figures.')}
+</div>
 <h2>Performance requirements</h2>
 ${report.gates.length ? `<div class="cards" id="gates">${cards}</div><p class="verdict ${passed === report.gates.length ? 'good' : 'bad'}">${passed}/${report.gates.length} requirements passed</p>` : '<p class="muted">PERF gates not evaluated (--no-gates).</p>'}
 <h2>Scenarios</h2>
-<table id="scenarios"><thead><tr><th>scenario</th><th>count</th><th>success</th><th>mean</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>Sheets calls mean / max</th><th>statuses</th><th>expect mismatches</th></tr></thead><tbody>${scenarioRows}</tbody></table>
-<h2>Charts</h2>
-<div class="charts">
-<div class="chart"><h3>Response time percentile distribution per scenario (ms)</h3><div id="chart-distribution"></div></div>
-<div class="chart"><h3>Latency p95 (ms) and requests per simulated second</h3><div id="chart-latency"></div></div>
-<div class="chart"><h3>Sheets writes per sliding simulated minute, against the quota (${e(sh.quotaPerMinute)}/min) and PERF-05</h3><div id="chart-writes"></div></div>
-<div class="chart"><h3>Status mix per simulated second (stacked)</h3><div id="chart-status"></div></div>
-<div class="chart"><h3>Memory (RSS, MB) over wall time (s)</h3><div id="chart-memory"></div></div>
+<div class="scroll"><table id="scenarios"><thead><tr><th>scenario</th><th>count</th><th>success</th><th>mean</th><th>p50</th><th>p95</th><th>p99</th><th>max</th>${hasParts ? '<th>Sheets (mean)</th><th>waits (mean)</th><th>compute (mean)</th>' : ''}<th>Sheets calls mean / max</th><th>statuses</th><th>expect mismatches</th></tr></thead><tbody>${scenarioRows}</tbody></table></div>
+<h2>More charts</h2>
+<div class="charts two">
+${chart('chart-distribution', 'Response time percentiles per scenario (count in brackets)', 'Each line stops at the highest percentile its count supports (at least one event above it).')}
+${chart('chart-status', 'Status mix per simulated second (stacked)')}
+${chart('chart-memory', memoryTitle)}
 </div>
 <h2>Sheets API calls by method</h2>
 ${sh.available ? `<table><thead><tr><th>method</th><th>calls</th><th>errors</th><th>429</th></tr></thead><tbody>${methodRows}</tbody></table><p class="muted">reads ${sh.reads.total} (peak ${sh.reads.peakPerMinute}/min), writes ${sh.writes.total} (peak ${sh.writes.peakPerMinute}/min, ${(sh.writeUtilisation * 100).toFixed(0)}% of quota), bursts ${sh.bursts}, largest append ${sh.maxAppendRows} rows</p>` : '<p class="muted">Call log unavailable.</p>'}
-${mismatchRows ? `<h2>Expectation mismatches (first ${Math.min(20, report.expectations.examples.length)})</h2><table><thead><tr><th>seq</th><th>scenario</th><th>expected</th><th>actual</th></tr></thead><tbody>${mismatchRows}</tbody></table>` : ''}
+<h2 id="mismatches">Expectation mismatches</h2>
+${mismatchRows ? `<p class="muted">${report.expectations.mismatches} of ${report.expectations.checked} events missed the trace's expect; report.json keeps the first ${examples.length}, listed by kind.</p><table id="mismatch-table"><thead><tr><th>expected → actual</th><th>scenario</th><th>seq</th></tr></thead><tbody>${mismatchRows}</tbody></table>` : `<p class="muted">${report.expectations.mismatches} of ${report.expectations.checked} events missed the trace's expect.</p>`}
+<h2 id="run">Run details</h2>
+<div class="meta">${meta.map(([k, v]) => `<span>${e(k)}</span><b>${e(v)}</b>`).join('')}</div>
 </main>
-${jsonScript('report-data', chartData(report))}
+${jsonScript('report-data', data)}
 <script>${js}</script>
 <script>${CHART_SCRIPT}</script>
 </body></html>
 `;
 }
 
-// Runs in the page: reads the embedded data and draws the charts with uPlot. Labels reach uPlot, which sets textContent.
-const CHART_SCRIPT = `
-(function () {
-  var d = JSON.parse(document.getElementById('report-data').textContent);
-  var palette = ['#2563eb','#dc2626','#16a34a','#9333ea','#ea580c','#0891b2','#ca8a04','#db2777','#4b5563','#65a30d'];
-  function width(el) { return Math.max(320, (el.clientWidth || 900) - 4); }
-  function plot(id, opts, data) {
-    var el = document.getElementById(id);
-    opts.width = width(el); opts.height = opts.height || 260;
-    return new uPlot(opts, data, el);
-  }
-  var pctLabels = {0: '0%', 1: '90%', 2: '99%', 3: '99.9%', 4: '99.99%'};
-  plot('chart-distribution', {
-    scales: { x: { time: false }, y: { distr: 3 } },
-    axes: [{ splits: function () { return [0, 1, 2, 3, 4]; }, values: function (u, vals) { return vals.map(function (v) { return pctLabels[v] || ''; }); } },
-           { label: 'ms' }],
-    series: [{ label: 'percentile', value: function (u, v, si, i) { return i == null ? '' : d.distribution.percentiles[i] + '%'; } }]
-      .concat(d.scenarios.map(function (name, i) { return { label: name, stroke: palette[i % palette.length], width: 2, points: { show: true, size: 4 } }; }))
-  }, [d.distribution.x].concat(d.distribution.series.map(function (s) { return s.map(function (v) { return v === null ? null : Math.max(v, 0.001); }); })));
-  var t = d.timeline;
-  plot('chart-latency', {
-    scales: { x: { time: false } },
-    axes: [{ label: 'simulated s' }, { label: 'p95 ms', scale: 'ms' }, { side: 1, label: 'requests/s', scale: 'req', grid: { show: false } }],
-    series: [{ label: 's' }, { label: 'p95 ms', scale: 'ms', stroke: '#dc2626', width: 1.5, spanGaps: true }, { label: 'requests/s', scale: 'req', stroke: '#2563eb', width: 1, fill: 'rgba(37,99,235,0.08)' }]
-  }, [t.s, t.p95, t.requests]);
-  plot('chart-writes', {
-    scales: { x: { time: false }, y: { range: function (u, min, max) { return [0, Math.max(max, t.quota) * 1.1]; } } },
-    axes: [{ label: 'simulated s' }, { label: 'writes/min' }],
-    series: [{ label: 's' }, { label: 'writes in last 60 s', stroke: '#9333ea', width: 2, fill: 'rgba(147,51,234,0.08)' },
-             { label: 'quota ' + t.quota + '/min', stroke: '#dc2626', dash: [6, 4], width: 1.5, points: { show: false } },
-             { label: 'PERF-05 ' + t.perf05 + '/min', stroke: '#ea580c', dash: [2, 4], width: 1.5, points: { show: false } }]
-  }, [t.s, t.writesPerMinute, t.s.map(function () { return t.quota; }), t.s.map(function () { return t.perf05; })]);
-  var colors = { '2xx': '#16a34a', '3xx': '#0891b2', '4xx': '#ca8a04', '5xx': '#dc2626', 'error': '#4b5563' };
-  var order = t.classes.map(function (c, i) { return i; }).reverse();
-  plot('chart-status', {
-    scales: { x: { time: false } },
-    axes: [{ label: 'simulated s' }, { label: 'requests/s' }],
-    series: [{ label: 's' }].concat(order.map(function (i) { var c = t.classes[i]; return { label: c + ' (stacked)', stroke: colors[c], fill: colors[c], width: 1, points: { show: false } }; }))
-  }, [t.s].concat(order.map(function (i) { return t.stacked[i]; })));
-  var m = d.memory;
-  var mseries = [{ label: 'wall s' }, { label: 'sheetsim RSS MB', stroke: '#2563eb', width: 1.5, spanGaps: true }];
-  var mdata = [m.s, m.sheetsim];
-  if (m.target) { mseries.push({ label: 'target RSS MB', stroke: '#dc2626', width: 1.5, spanGaps: true }); mdata.push(m.target); }
-  plot('chart-memory', { scales: { x: { time: false } }, axes: [{ label: 'wall s' }, { label: 'MB' }], series: mseries }, mdata);
-  document.body.setAttribute('data-charts', String(document.querySelectorAll('.uplot canvas').length));
-})();
+/** What a finding's link points at, in words. */
+function linkText(anchor: string): string {
+  if (anchor.startsWith('#chart-')) return 'see chart';
+  return ({ '#scenarios': 'see table', '#mismatches': 'see table', '#gates': 'see gates', '#summary': 'see figures', '#run': 'see run details' } as Record<string, string>)[anchor] ?? 'see';
+}
+
+/** Styles only the report page uses (BASE_CSS is shared with the diff page). */
+const REPORT_CSS = `
+.sub{margin:0 0 6px;color:#4a5463;font-size:13px}
+.findings{list-style:none;margin:0 0 14px;padding:0;display:grid;gap:6px}
+.finding{background:#fff;border:1px solid #e1e5ea;border-left:6px solid #6b7582;border-radius:6px;padding:5px 12px;font-size:14px}
+.finding.critical{border-left-color:#dc2626;background:#fff5f5}.finding.warning{border-left-color:#ea580c}.finding.info{border-left-color:#2563eb}
+.finding .sev{display:inline-block;min-width:64px;margin-right:8px;font-size:11px;font-weight:700;text-transform:uppercase;color:#4a5463}
+.finding.critical .sev{color:#b42318}.finding a{font-size:12px;color:#2563eb;white-space:nowrap}
+.kpis{display:grid;grid-template-columns:repeat(auto-fit,minmax(92px,1fr));gap:8px;margin-bottom:14px}.kpi{padding:5px 10px;min-width:0}.kpi span{font-size:12px}.kpi b{font-size:15px;white-space:nowrap}
+.charts.two{grid-template-columns:1fr 1fr}.chart .note{margin:0 0 4px;font-size:12px}
+.u-legend{font-size:12px}.u-legend .u-value{font-variant-numeric:tabular-nums}
+.scroll{overflow-x:auto}
+@media (max-width:900px){.charts.two{grid-template-columns:1fr}}
 `;

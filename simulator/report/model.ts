@@ -69,6 +69,16 @@ export interface ScenarioReport {
   sheetsUnattributed?: number;
   /** Events whose status or action_taken differed from the trace's `expect`. */
   expectMismatches: number;
+  /** Where the response time went: Sheets calls, waits (back-off, Retry-After), the backend's own compute (owner: issue 9; optional until then). */
+  responseParts?: { sheets: PartSummary; waits: PartSummary; compute: PartSummary } | null;
+}
+
+/** Summary of one part of the response time, ms. */
+export interface PartSummary {
+  mean: number;
+  p50: number;
+  p95: number;
+  max: number;
 }
 
 export interface RateWindow {
@@ -88,7 +98,11 @@ export interface SheetsReport {
   /** Google method name → {count, errors (status >= 400), status429}. */
   byMethod: Record<string, { count: number; errors: number; status429: number }>;
   reads: RateWindow;
+  /** Every write call the mock received, 429'd included. */
   writes: RateWindow;
+  /** Admitted calls: what Google's quota counts (owner: issue 9; optional until then). */
+  writesAdmitted?: RateWindow;
+  readsAdmitted?: RateWindow;
   /** Per-user per-minute quota the utilisation is measured against (60). */
   quotaPerMinute: number;
   /** peakPerMinute / quotaPerMinute, 0..n. */
@@ -127,6 +141,8 @@ export interface TimelinePoint {
   sheetsWrites: number;
   sheetsReads: number;
   status429: number;
+  /** Write calls the mock admitted in this second (owner: issue 9; optional until then). */
+  sheetsWritesAdmitted?: number;
 }
 
 export interface ExpectMismatch {
@@ -180,6 +196,27 @@ export interface RunInfo {
   };
   /** The flags the run was started with, so `--reproduce` can repeat it. */
   options: Record<string, string | number | boolean | null>;
+  /** The explicit warm-up before trace t = 0 (owner: issue 9; optional until then). */
+  warmup?: { ms: number; sheetsCalls: number; status: number | null } | null;
+  /** Whether the target answered at all (owner: issue 10; optional until then). */
+  validity?: { valid: boolean; reasons: string[]; transportErrors: Record<string, number>; unreachableFromS: number | null };
+  /** Whether the replayer kept the schedule (owner: issue 10; optional until then). */
+  overload?: { saturated: boolean; fromS: number | null; maxInFlight: number; maxLatenessMs: number; notSent: number; deadlineMs: number };
+  /** The replayer's own health (owner: issue 10; optional until then). */
+  replayer?: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; bottleneck: boolean };
+}
+
+/** One thing a reader should know about the run, derived by a tested rule (simulator/report/findings.ts). */
+export interface Finding {
+  /** Rule id, e.g. `quota-saturation`. */
+  id: string;
+  severity: 'critical' | 'warning' | 'info';
+  /** One sentence with the figures in it. */
+  text: string;
+  /** The figures the text quotes, machine-readable. */
+  figures: Record<string, number | string>;
+  /** Fragment of the report.html element that shows it, e.g. `#chart-writes`. */
+  anchor: string;
 }
 
 export interface Report {
@@ -212,6 +249,8 @@ export interface Report {
   timeline: TimelinePoint[];
   /** Filled by the PERF gates (empty with --no-gates). */
   gates: GateResult[];
+  /** What the run shows, most severe first; derived when the report is written (writeReportFiles). */
+  findings: Finding[];
 }
 
 /** One line of events.jsonl. */

@@ -1,4 +1,4 @@
-/** The terminal summary of a run: the numbers that decide, the PERF verdicts and where the report is (≤ 40 lines). */
+/** The terminal summary of a run: the findings, the numbers that decide, the PERF verdicts and where the report is (≤ 50 lines). */
 import pc from 'picocolors';
 import type { GateResult, Report } from './model.ts';
 
@@ -18,6 +18,9 @@ export function fmtGateValue(g: GateResult): string {
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
+/** Findings printed before the figures; the rest are in summary.md and report.html. */
+const MAX_FINDINGS = 8;
+
 /** The summary printed after a run and by `sheetsim report`; colours only when options.color. */
 export function renderSummary(report: Report, options: { color: boolean; reportDir: string }): string {
   const c = pc.createColors(options.color);
@@ -29,6 +32,12 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   lines.push(`trace ${report.trace.path} (${report.trace.events} events, sha256 ${report.trace.sha256.slice(0, 12)}) → ${r.target.kind} ${r.target.url ?? r.target.command ?? ''}`.trimEnd());
   lines.push(`simulated ${(r.simulatedDurationMs / 1000).toFixed(0)} s in ${(r.wallDurationMs / 1000).toFixed(1)} s wall${r.mode === 'realtime' ? ` (speed ×${r.speed})` : ''}`);
   lines.push('');
+  // The story first: what limits this run, in words (simulator/report/findings.ts).
+  const mark = { critical: c.red(c.bold('CRITICAL')), warning: c.yellow('warning '), info: c.dim('info    ') };
+  for (const f of report.findings.slice(0, MAX_FINDINGS)) lines.push(`${mark[f.severity]} ${f.text}`);
+  const more = report.findings.length - MAX_FINDINGS;
+  if (more > 0) lines.push(c.dim(`… ${more} more finding${more === 1 ? '' : 's'} in summary.md`));
+  if (report.findings.length > 0) lines.push('');
   const okColor = t.successRate >= 0.99 ? c.green : t.successRate >= 0.9 ? c.yellow : c.red;
   lines.push(`requests ${t.requests}  ok ${t.ok}  failed ${t.failed}  success ${okColor(pct(t.successRate))}  expect mismatches ${report.expectations.mismatches}`);
   lines.push(`latency  p50 ${fmtMs(t.responseTime.p50)}  p95 ${fmtMs(t.responseTime.p95)}  p99 ${fmtMs(t.responseTime.p99)}  max ${fmtMs(t.responseTime.max)}`);
@@ -70,6 +79,6 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   } else {
     lines.push('', c.dim('PERF gates not evaluated (--no-gates)'));
   }
-  lines.push('', `html: ${options.reportDir}/report.html`);
+  lines.push('', `html: ${options.reportDir}/report.html`, `markdown: ${options.reportDir}/summary.md`);
   return lines.join('\n') + '\n';
 }

@@ -48,7 +48,7 @@ describe('sheetsim report', () => {
     const r = await sheetsim(['report', '--no-gates', '--out', 'rerendered', 'run']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`report: ${join(root, 'rerendered')}\n`);
-    expect(readdirSync(join(root, 'rerendered')).sort()).toEqual(['events.jsonl', 'metrics.csv', 'report.html', 'report.json', 'scenarios.csv', 'timeline.csv']);
+    expect(readdirSync(join(root, 'rerendered')).sort()).toEqual(['events.jsonl', 'metrics.csv', 'report.html', 'report.json', 'scenarios.csv', 'summary.md', 'timeline.csv']);
     expect((await readReport(join(root, 'rerendered'))).gates).toEqual([]);
     expect(readFileSync(join(root, 'rerendered', 'events.jsonl'), 'utf8')).toBe(before['events.jsonl']);
     expect(snapshot(run)).toEqual(before);

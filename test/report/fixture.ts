@@ -197,5 +197,6 @@ function aggregate(events: EventRecord[], o: Required<Pick<FixtureOptions, 'mode
     memory: { target: { baselineMb: 80, peakMb: 97, increaseMb: 17, samples: memSamples }, sheetsim: { baselineMb: 60, peakMb: 70, increaseMb: 10, samples: memSamples.map((m) => ({ ...m, rssMb: m.rssMb - 20 })) } },
     timeline,
     gates: [],
+    findings: [],
   };
 }

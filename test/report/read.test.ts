@@ -35,7 +35,7 @@ describe('report schema and readReport', () => {
   });
 
   it('refuses another schema version with a clear message', async () => {
-    const d = join(dir, 'v2');
+    const d = join(dir, 'v1');
     writeFixtureDir(d, { events: 10 });
     const json = JSON.parse(readFileSync(join(d, 'report.json'), 'utf8'));
     json.schemaVersion = 1;

@@ -17,7 +17,7 @@ DIR is a folder written by 'sheetsim run' (report.json and events.jsonl). The ga
 the thresholds you give and the summary is printed; events.jsonl is read (streamed) to check it belongs to the
 report. DIR itself is never modified: its report.json is the record of the run (--reproduce and diff read it).
 With --out OUT, OUT receives report.json with the new verdicts, metrics.csv, scenarios.csv, timeline.csv,
-report.html (rendered by this sheetsim) and a copy of events.jsonl: a complete report folder.
+report.html and summary.md (rendered by this sheetsim, findings derived again) and a copy of events.jsonl: a complete report folder.
 Exit code 1 when a gate fails, 2 on bad input.`,
   options: {
     ...GATE_OPTIONS,

@@ -208,7 +208,8 @@ Targets:
                     GOOGLE_APPLICATION_CREDENTIALS_JSON:
                       ${FASTAPI_GSPREAD_MAPPING.map((m) => `--target-env '${m}'`).join(' \\\n                      ')}
 
-Output: reports/<run-id>/ (report.json, events.jsonl, metrics.csv, scenarios.csv, timeline.csv, report.html);
+Output: reports/<run-id>/ (report.json, events.jsonl, metrics.csv, scenarios.csv, timeline.csv, report.html,
+summary.md);
 the last lines on stdout are 'report: <folder>' and, in exact mode, 'digest: <64 hex>'. Live progress goes to
 stderr. Ctrl-C stops scheduling, waits up to 5 s for requests in flight and writes a report marked partial.
 Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only) or --reproduce found another digest, 2 bad usage
