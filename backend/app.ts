@@ -19,6 +19,8 @@ export const BACKEND_PROFILES: readonly BackendProfile[] = ['lean', 'zeues'];
 
 /** The header a sim-clock backend takes "now" from (epoch ms), set by sheetsim's exact replayer. */
 export const SIM_TIME_HEADER = 'x-sheetsim-time';
+/** The header the backend answers with the simulated ms the request spent waiting (backoff). */
+export const WAIT_HEADER = 'x-sheetsim-wait-ms';
 
 export interface BackendOptions {
   /** Sheets API root (`https://sheets.googleapis.com/` or a mock's URL). */
@@ -96,7 +98,14 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
       }
     }
     const traceparent = req.headers.traceparent;
-    const result = await runInRequest({ nowMs, ...(typeof traceparent === 'string' ? { traceparent } : {}) }, () => fn(req, nowMs));
+    const context = { nowMs, simClock, waitMs: 0, ...(typeof traceparent === 'string' ? { traceparent } : {}) };
+    let result: Reply;
+    try {
+      result = await runInRequest(context, () => fn(req, nowMs));
+    } finally {
+      // Also on an error answer: the waits happened all the same.
+      void reply.header(WAIT_HEADER, String(Math.round(context.waitMs)));
+    }
     void reply.code(result.status);
     if (result.headers) void reply.headers(result.headers);
     return result.body;

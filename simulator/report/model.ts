@@ -224,6 +224,12 @@ export interface EventRecord {
   action_taken: string | null;
   /** Whether status and action matched the trace's expect (null when there was none). */
   expectOk: boolean | null;
+  /** Parts of serviceMs (simulated ms, null when unknown): modelled Sheets latency of the event's calls. */
+  sheetsMs?: number | null;
+  /** The backend's waits (backoff, Retry-After) it reported in `x-sheetsim-wait-ms`. */
+  waitMs?: number | null;
+  /** The rest: the backend's compute (exact: measured, wall); in realtime also its queueing. */
+  computeMs?: number | null;
   /** Sheets calls attributed to this event (null when the call log is unavailable or, in realtime, overlapping). */
   sheetsCalls: number | null;
   sheetsByMethod: Record<string, number> | null;
