@@ -10,6 +10,7 @@ import { SpoolService } from './service.ts';
 import type { Reply } from './service.ts';
 import { ServiceAccountTokens, readServiceAccountFile } from './service-account.ts';
 import { SheetsClient } from './sheets-client.ts';
+import { testHooks } from './test-hooks.ts';
 import type { SheetsAuth } from './sheets-client.ts';
 import type { SpoolStore } from './store.ts';
 import { InvalidJsonBody, parseFinalizar, parseIniciar, parseUnionOperacion } from './validation.ts';
@@ -68,6 +69,8 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
   const service = new SpoolService(store, random);
 
   const app = Fastify({ logger: options.logger ?? false });
+  const hooks = testHooks(process.env); // test-only (backend/test-hooks.ts)
+  if (hooks) app.addHook('preHandler', hooks);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
     const body = text as string;
