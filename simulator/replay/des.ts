@@ -5,18 +5,32 @@
  * streamed: an event is read only once no unread event could start before the queue's earliest (unread
  * events have t >= the last read t, and start >= t), so memory holds the events of workers running behind
  * their trace time, not the trace. Pure: running an event is a callback; no clock is read here.
+ *
+ * A backend that serves one request at a time (the zeues profile: one process, blocking I/O) is a single server:
+ * with `serial`, an event that arrives while the previous one is still being served queues (FIFO, by arrival)
+ * and its service starts when the server is free; the queue time is part of its response, as in realtime.
  */
 import type { TraceEvent } from '../trace/types.ts';
 
-/** Runs one event at virtual `startMs` (ms since trace t = 0); resolves with its virtual duration (ms). */
-export type RunEvent = (event: TraceEvent, startMs: number) => Promise<number>;
+/**
+ * Runs one event that arrived at the backend at virtual `arrivalMs` (ms since trace t = 0) and is served from
+ * `serviceStartMs` (later than the arrival only when it queued behind a serial backend); resolves with its
+ * virtual service duration (ms).
+ */
+export type RunEvent = (event: TraceEvent, arrivalMs: number, serviceStartMs: number) => Promise<number>;
+
+export interface DesOptions {
+  /** The backend serves one request at a time (FIFO by arrival). Default false: requests are served concurrently. */
+  serial?: boolean;
+  signal?: AbortSignal;
+}
 
 export interface DesResult {
   /** Events run. */
   dispatched: number;
   /** Virtual end of the last event to finish (ms since trace t = 0): the run's virtual duration. */
   virtualEndMs: number;
-  /** Longest single event (virtual ms). */
+  /** Longest single event (virtual ms of service, queueing excluded). */
   longestEventMs: number;
   interrupted: boolean;
 }
@@ -73,7 +87,8 @@ function before(x: Entry, y: Entry): boolean {
 }
 
 /** Run the events as a discrete-event simulation (see the file comment). */
-export async function runDes(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, runEvent: RunEvent, signal?: AbortSignal): Promise<DesResult> {
+export async function runDes(events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>, runEvent: RunEvent, options: DesOptions = {}): Promise<DesResult> {
+  const { signal } = options;
   const syncIt = Symbol.iterator in events ? (events as Iterable<TraceEvent>)[Symbol.iterator]() : null;
   const asyncIt = syncIt ? null : (events as AsyncIterable<TraceEvent>)[Symbol.asyncIterator]();
   const next = async (): Promise<TraceEvent | null> => {
@@ -103,6 +118,8 @@ export async function runDes(events: AsyncIterable<TraceEvent> | Iterable<TraceE
   let dispatched = 0;
   let virtualEndMs = 0;
   let longestEventMs = 0;
+  /** When the serial backend is free again. */
+  let serverFreeAt = 0;
   try {
     for (;;) {
       if (signal?.aborted) break;
@@ -116,9 +133,12 @@ export async function runDes(events: AsyncIterable<TraceEvent> | Iterable<TraceE
       const entry = heap.pop();
       if (!entry) break;
       const { event, startMs } = entry;
-      const duration = Math.max(0, await runEvent(event, startMs));
+      // Arrivals are taken in order, so a single server's service starts never go backwards either.
+      const serviceStart = options.serial ? Math.max(startMs, serverFreeAt) : startMs;
+      const duration = Math.max(0, await runEvent(event, startMs, serviceStart));
       dispatched += 1;
-      const end = startMs + duration;
+      const end = serviceStart + duration;
+      serverFreeAt = end;
       freeAt.set(event.worker, end);
       virtualEndMs = Math.max(virtualEndMs, end);
       longestEventMs = Math.max(longestEventMs, duration);

@@ -39,6 +39,11 @@ export interface ExactOptions {
   onProgress?: (done: number) => void;
   /** Wall clock (ms) for the compute part; default performance.now. */
   wallNow?: () => number;
+  /**
+   * The backend serves one request at a time (the embedded zeues profile): modelled as a single FIFO server,
+   * queue time counted as a wait. Default false (requests served concurrently, as the lean profile does).
+   */
+  serial?: boolean;
 }
 
 export interface ExactResult {
@@ -67,7 +72,8 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
   let cursor = await opts.sheets.lastCallId();
   let dispatched = 0;
 
-  const runEvent = async (event: TraceEvent, startMs: number): Promise<number> => {
+  const runEvent = async (event: TraceEvent, arrivalMs: number, startMs: number): Promise<number> => {
+    const queuedMs = startMs - arrivalMs;
     const nowMs = opts.epochMs + startMs;
     await opts.sheets.setClock(nowMs);
     const sentAt = wallNow();
@@ -83,19 +89,20 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
     const sheetsMs = folded.latencyMs ?? 0;
     const waitMs = res.waitMs ?? 0;
     const computeMs = Math.max(0, exchangeMs - (folded.realMs ?? 0));
-    const serviceMs = sheetsMs + waitMs + computeMs;
-    const latenessMs = startMs - event.t;
+    const serviceMs = queuedMs + sheetsMs + waitMs + computeMs;
+    const latenessMs = arrivalMs - event.t;
     dispatched += 1;
     const outcome: EventOutcome = {
       event,
       intendedMs: event.t,
-      startMs,
+      // Sent when it arrived at the backend; a serial backend's queue is inside the service time, as in realtime.
+      startMs: arrivalMs,
       // As in realtime: counted from the intended start, so waiting for the worker's previous response shows.
       responseMs: latenessMs + serviceMs,
       serviceMs,
       latenessMs,
       sheetsMs,
-      waitMs: res.waitMs ?? null,
+      waitMs: res.waitMs === undefined && queuedMs === 0 ? null : waitMs + queuedMs,
       computeMs,
       status: res.status,
       error: res.error,
@@ -113,7 +120,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
 
   let result;
   try {
-    result = await runDes(opts.events, runEvent, opts.signal);
+    result = await runDes(opts.events, runEvent, { serial: opts.serial ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
   } finally {
     if (!opts.driver) await driver.close();
   }

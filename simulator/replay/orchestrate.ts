@@ -185,7 +185,9 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
       wallStart = performance.now(); // the warm-up is its own phase, not the replay's wall time
       // Trace t = 0: quota minute 0 starts here and the warm-up's quota use is forgotten.
       await admin.setOrigin(epochMs);
-      const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, ...(cfg.signal ? { signal: cfg.signal } : {}) });
+      // The embedded zeues profile serves one request at a time (KeyedMutex on one key): a single server.
+      const serial = cfg.target.kind === 'embedded' && cfg.target.backendProfile === 'zeues';
+      const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, serial, ...(cfg.signal ? { signal: cfg.signal } : {}) });
       digest = res.digest;
       workbookDigest = res.workbookDigest;
       interrupted = res.interrupted;

@@ -75,13 +75,31 @@ describe('runDes', () => {
     expect(await run()).toBe(await run());
   });
 
+  it('queues events FIFO behind a serial backend, and only there', async () => {
+    // three workers arrive at 0, 100 and 200; each request takes 1 s of service
+    const events = [ev(0, 0, 1), ev(1, 100, 2), ev(2, 200, 3)];
+    const served: [number, number, number][] = [];
+    const serial = await runDes(events, async (e, arrival, start) => {
+      served.push([e.seq, arrival, start]);
+      return 1000;
+    }, { serial: true });
+    expect(served).toEqual([
+      [0, 0, 0],
+      [1, 100, 1000],
+      [2, 200, 2000],
+    ]);
+    expect(serial.virtualEndMs).toBe(3000);
+    const concurrent = await runDes(events, async () => 1000);
+    expect(concurrent.virtualEndMs).toBe(1200);
+  });
+
   it('stops at an aborted signal', async () => {
     const ac = new AbortController();
     const events = Array.from({ length: 10 }, (_, i) => ev(i, i, 0));
     const res = await runDes(events, async (e) => {
       if (e.seq === 3) ac.abort();
       return 1;
-    }, ac.signal);
+    }, { signal: ac.signal });
     expect(res.dispatched).toBe(4);
     expect(res.interrupted).toBe(true);
   });
