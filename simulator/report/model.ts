@@ -269,7 +269,7 @@ export interface EventRecord {
   expectOk: boolean | null;
   /** Parts of serviceMs (simulated ms, null when unknown): modelled Sheets latency of the event's calls. */
   sheetsMs?: number | null;
-  /** The backend's waits (backoff, Retry-After) it reported in `x-sheetsim-wait-ms`. */
+  /** The backend's waits (backoff, Retry-After) it reported in `x-sheetsim-wait-ms`; exact mode adds the modelled queue of a serial backend. */
   waitMs?: number | null;
   /** The rest: the backend's compute (exact: measured, wall); in realtime also its queueing. */
   computeMs?: number | null;
