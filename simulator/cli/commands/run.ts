@@ -186,10 +186,14 @@ and the reference backend are started in-process on free loopback ports (the emb
 Modes:
   realtime  the load test (open model): event e is sent at t0 + e.t / speed whether or not earlier requests
             returned; a worker's own requests stay in order. Response time counts from the intended start
-            (coordinated-omission-correct), service time from the actual send, lateness separately. The
-            embedded mock's quota minute shrinks by the same --speed; Sheets latencies do not.
-  exact     the reproduction: events one at a time on a virtual clock shared with the mock; Sheets latency is
-            accounted, never slept. Prints 'digest: <sha256>' (statuses, bodies, Sheets calls, final workbook):
+            (coordinated-omission-correct), service time from the actual send, lateness separately. --speed N
+            is time dilation: the embedded mock's latencies and quota minute and the reference backend's clock,
+            backoff and cache TTLs all run N times faster; reports are in simulated time.
+  exact     the reproduction: a discrete-event simulation of the realtime run on a virtual clock shared with
+            the mock: each worker on its own timeline, events one at a time in (start, seq) order, each Sheets
+            call at its own instant; latency and backoff are accounted, never slept. Response time = modelled
+            Sheets time + waits + the backend's measured compute. Prints 'digest: <sha256>' (statuses, bodies,
+            Sheets calls, final workbook):
             the same trace against the same build gives the same digest on every run and machine.
 
 Targets:
@@ -223,7 +227,7 @@ or input, 130 interrupted.`,
     spools: { type: 'string', valueName: 'N', description: 'Spools in the generated world.', defaultText: String(defaultTraceOptions.spools) },
     conflicts: { type: 'string', valueName: 'X', description: 'Share of deliberate conflicts in the generated trace (0..1).', defaultText: '0.05' },
     mode: { type: 'string', valueName: 'MODE', description: 'realtime or exact.', defaultText: 'realtime' },
-    speed: { type: 'string', valueName: 'X', description: 'Realtime speed-up: think times and the mock quota minute shrink by X.', defaultText: '1 (npm start: 10)' },
+    speed: { type: 'string', valueName: 'X', description: 'Realtime time dilation: think times, Sheets latencies, the quota minute and the embedded backend\'s timers run X times faster.', defaultText: '1 (npm start: 10)' },
     target: { type: 'string', valueName: 'URL', description: 'Drive an already running backend.' },
     sheets: { type: 'string', valueName: 'URL', description: 'The mock Sheets API the --target backend uses (call log, clock).' },
     'target-cmd': { type: 'string', valueName: 'CMD', description: 'Start this backend command (through the shell) against a fresh mock.' },
