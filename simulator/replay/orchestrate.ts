@@ -11,7 +11,7 @@ import { MemorySampler, selfRssMb } from '../metrics/memory.ts';
 import { buildReport } from '../metrics/report-builder.ts';
 import { RunMetrics } from '../metrics/run-metrics.ts';
 import { evaluateGates, type GateConfig } from '../report/gates.ts';
-import type { Report, RunInfo } from '../report/model.ts';
+import type { Report, RunInfo, RunOverload } from '../report/model.ts';
 import { writeReportFiles } from '../report/write.ts';
 import { readTrace, verifyTrace } from '../trace/reader.ts';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
@@ -23,6 +23,10 @@ import { runRealtime } from './realtime.ts';
 import { runId, uniqueDir } from './run-id.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import { startTarget, type TargetSpec } from './targets.ts';
+import { DEFAULT_OVERLOAD_RULES, OverloadDetector } from './overload.ts';
+import { watchEventLoop } from './replayer-health.ts';
+import { runDeadlineMs } from './schedule.ts';
+import { DEFAULT_VALIDITY_RULES, TargetWatch, type ValidityRules } from './validity.ts';
 
 export type TargetChoice =
   | { kind: 'embedded'; backendProfile: 'lean' | 'zeues' }
@@ -55,7 +59,16 @@ export interface RunConfig {
   progress?: { out: Writable; tty: boolean } | null;
   /** Ctrl-C grace for requests in flight (ms). */
   graceMs?: number;
+  /** When a run may be judged at all (default DEFAULT_VALIDITY_RULES). */
+  validity?: ValidityRules;
+  /** Overload bound: a due event waiting longer than this (wall ms) is behind (default 5000). */
+  maxLatenessMs?: number;
+  /** Realtime deadline = trace duration ÷ speed + this grace (wall ms; default DEFAULT_DEADLINE_GRACE_MS). */
+  deadlineGraceMs?: number;
 }
+
+/** Default grace after the trace's last event before a realtime run stops: long enough for a request at the default 30 s timeout. */
+export const DEFAULT_DEADLINE_GRACE_MS = 30_000;
 
 export interface RunOutcome {
   report: Report;
@@ -106,14 +119,11 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   trace.footer.catch(() => undefined);
   const epochMs = traceEpochMs(header);
   const startedAt = new Date();
-  const baseId = runId(startedAt, header.profile, header.seed, cfg.mode);
-  const { id, dir } = cfg.outDir ? { id: baseId, dir: resolve(cfg.cwd, cfg.outDir) } : uniqueDir(resolve(cfg.cwd, 'reports'), baseId);
-  mkdirSync(dir, { recursive: true });
 
   const mock = { world: header.world, mode: cfg.mode, speed: cfg.speed, epochMs, latency: cfg.latency, quota: cfg.quota };
   const spec: TargetSpec =
     cfg.target.kind === 'embedded'
-      ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, ...mock }
+      ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, readyTimeoutMs: cfg.readyTimeoutMs, ...mock }
       : cfg.target.kind === 'url'
         ? { kind: 'url', url: cfg.target.url, sheetsUrl: cfg.target.sheetsUrl }
         : { kind: 'command', command: cfg.target.command, cwd: cfg.cwd, env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, ...mock };
@@ -126,17 +136,35 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     await trace.close();
     throw err;
   }
+  // The folder is made once the target answers: a run refused before it starts leaves nothing behind.
+  const baseId = runId(startedAt, header.profile, header.seed, cfg.mode);
+  const { id, dir } = cfg.outDir ? { id: baseId, dir: resolve(cfg.cwd, cfg.outDir) } : uniqueDir(resolve(cfg.cwd, 'reports'), baseId);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    sheetsimMemory.stop();
+    await target.stop().catch(() => undefined);
+    await trace.close();
+    throw err;
+  }
   const targetMemory = target.rssMb ? new MemorySampler(target.rssMb, () => performance.now()) : null;
   let admin: SheetsAdmin | null = target.sheetsUrl ? createSheetsAdmin(target.sheetsUrl, cfg.timeoutMs) : null;
   const metrics = new RunMetrics();
   const writer = new EventsWriter(resolve(dir, 'events.jsonl'));
   const onEvent: Parameters<typeof runRealtime>[0]['onEvent'] = (o, calls) => writer.write(toEventRecord(o, calls));
   const durationMs = Math.max(1, header.params.durationMs);
+  const rules = cfg.validity ?? DEFAULT_VALIDITY_RULES;
+  const watch = new TargetWatch(rules);
+  const overload = new OverloadDetector({ ...DEFAULT_OVERLOAD_RULES, maxLatenessMs: cfg.maxLatenessMs ?? DEFAULT_OVERLOAD_RULES.maxLatenessMs, minBacklog: header.params.workers });
+  const deadlineMs = runDeadlineMs(durationMs, cfg.speed, cfg.deadlineGraceMs ?? DEFAULT_DEADLINE_GRACE_MS);
+  const eventLoop = watchEventLoop();
   const wallStart = performance.now();
   let lastT = 0;
+  let replayDone = false;
   const progress = cfg.progress
     ? new ProgressReporter(cfg.progress.out, cfg.progress.tty, () => {
         const elapsedMs = performance.now() - wallStart;
+        const o = overload.current;
         return {
           done: metrics.total.count,
           fraction: cfg.mode === 'realtime' ? (elapsedMs * cfg.speed) / durationMs : lastT / durationMs,
@@ -144,6 +172,10 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
           p95Ms: metrics.total.response.getValueAtPercentile(95) / 1000,
           errors: metrics.errorCount,
           status429: metrics.status429Count,
+          pending: !replayDone,
+          ...(cfg.mode === 'realtime' ? { deadlineMs } : {}),
+          saturated: o.saturated ? { fromS: o.fromS ?? 0, inFlight: o.backlog } : null,
+          unreachableFromS: watch.unreachable?.fromS ?? null,
         };
       })
     : null;
@@ -160,17 +192,44 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   let sheetsAvailable = admin !== null;
   let simulatedDurationMs = 0;
   let wallDurationMs = 0;
+  let stoppedUnreachable = false;
+  let overloadReport: RunOverload | null = null;
   const notes: string[] = [];
   progress?.start();
   try {
     if (cfg.mode === 'exact') {
       if (!admin) throw new Error('exact mode needs the mock Sheets API (--sheets URL with --target)');
       if (cfg.target.kind === 'url') await admin.reset(header.world.seed);
-      const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, ...(cfg.signal ? { signal: cfg.signal } : {}) });
-      digest = res.digest;
-      workbookDigest = res.workbookDigest;
-      interrupted = res.interrupted;
-      simulatedDurationMs = res.virtualMs;
+      // Exact mode sends one event at a time: the watch sees each answer in order and stops the run the same way.
+      const stop = new AbortController();
+      const onAbort = (): void => stop.abort();
+      cfg.signal?.addEventListener('abort', onAbort, { once: true });
+      if (cfg.signal?.aborted) stop.abort();
+      const giveUp = (): void => {
+        stoppedUnreachable = true;
+        stop.abort();
+      };
+      const exitPoll = setInterval(() => {
+        const gone = target.died();
+        if (gone && !stoppedUnreachable) {
+          watch.targetExited(lastT, gone);
+          giveUp();
+        }
+      }, 250);
+      const watchedOnEvent: typeof onEvent = (o, calls) => {
+        if (watch.observe({ t: o.event.t, status: o.status, error: o.error })) giveUp();
+        onEvent(o, calls);
+      };
+      try {
+        const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent: watchedOnEvent, signal: stop.signal });
+        digest = res.digest;
+        workbookDigest = res.workbookDigest;
+        interrupted = res.interrupted && !stoppedUnreachable;
+        simulatedDurationMs = res.virtualMs;
+      } finally {
+        clearInterval(exitPoll);
+        cfg.signal?.removeEventListener('abort', onAbort);
+      }
     } else {
       const res = await runRealtime({
         events,
@@ -185,20 +244,37 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
         countUntracedCalls: cfg.shard === null,
         ...(cfg.signal ? { signal: cfg.signal } : {}),
         graceMs: cfg.graceMs ?? 5000,
+        deadlineMs,
+        watch,
+        targetGone: () => target.died(),
+        overload,
       });
-      interrupted = res.interrupted || res.abandoned > 0;
+      // Requests abandoned at the deadline are recorded (ABANDONED); only a Ctrl-C's abandoned ones are missing.
+      interrupted = res.interrupted || (res.abandoned > 0 && !res.deadlineHit);
+      stoppedUnreachable = res.stoppedUnreachable;
       if (res.sheetsError) {
         notes.push(res.sheetsError);
         sheetsAvailable = false;
       }
       simulatedDurationMs = metrics.lastT;
+      const o = overload.current;
+      overloadReport = {
+        saturated: o.saturated || res.deadlineHit,
+        fromS: o.fromS ?? (res.deadlineHit ? Math.floor(durationMs / 1000) : null),
+        maxInFlight: o.maxInFlight,
+        maxLatenessMs: Math.round(Math.max(o.maxLatenessMs, metrics.total.lateness.maxValue / 1000)),
+        notSent: res.notSent,
+        deadlineMs,
+      };
     }
+    replayDone = true;
     wallDurationMs = performance.now() - wallStart;
-    if (!interrupted) await trace.footer; // a truncated or edited trace fails here, after the replay
+    if (!interrupted && !stoppedUnreachable) await trace.footer; // a truncated or edited trace fails here, after the replay
   } catch (err) {
     // A bad trace line or a broken target: release everything before reporting the error.
     targetMemory?.stop();
     sheetsimMemory.stop();
+    eventLoop.stop();
     await target.stop().catch(() => undefined);
     throw err;
   } finally {
@@ -211,8 +287,15 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   const died = target.died();
   const targetMem = targetMemory?.stop() ?? null;
   const ownMem = sheetsimMemory.stop();
+  const replayer = eventLoop.stop();
   await target.stop();
-  if (died) notes.push(died);
+  if (died) {
+    notes.push(died);
+    if (!watch.unreachable) watch.targetExited(simulatedDurationMs, died);
+  }
+  const validity = watch.evaluate();
+  // Stopping early leaves events unread, like an interruption.
+  const stoppedEarly = interrupted || stoppedUnreachable;
 
   const run: RunInfo = {
     id: cfg.outDir ? id : dir.split(/[\\/]/).pop()!,
@@ -221,7 +304,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     wallDurationMs: Math.round(wallDurationMs),
     simulatedDurationMs,
     speed: cfg.mode === 'exact' ? 1 : cfg.speed,
-    partial: interrupted || died !== null,
+    partial: stoppedEarly || died !== null,
     shard: cfg.shard,
     label: cfg.label,
     target: {
@@ -234,20 +317,24 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
       commit: target.commit ?? cfg.label,
     },
     options: cfg.options,
+    validity,
+    overload: overloadReport,
+    replayer,
   };
   // After an interruption the reader stopped before the footer and its promise never settles: read the line itself.
-  const footer = interrupted ? await lastLineFooter(resolve(cfg.cwd, cfg.tracePath)) : await trace.footer.catch(() => null);
+  const footer = stoppedEarly ? await lastLineFooter(resolve(cfg.cwd, cfg.tracePath)) : await trace.footer.catch(() => null);
   const report = buildReport({
     version: cfg.version,
     run,
     trace: { path: cfg.tracePath, sha256: footer?.sha256 ?? '', events: footer?.events ?? metrics.total.count, header },
     metrics,
     sheetsAvailable,
-    digest: interrupted ? null : digest,
+    digest: stoppedEarly ? null : digest,
     workbookDigest,
     memory: { target: targetMem, sheetsim: ownMem },
   });
-  if (cfg.gates) report.gates = evaluateGates(report, cfg.gates);
+  // A run that broke gets no verdict: its gates are not evaluated (the summary says why).
+  if (cfg.gates && validity.valid) report.gates = evaluateGates(report, cfg.gates);
   await writeReportFiles(dir, report);
   return { report, dir, notes };
 }

@@ -95,8 +95,3 @@ export class OverloadDetector {
     return this.state;
   }
 }
-
-/** The live progress fragment: `SATURATED since s = 64, 812 in flight`, or null while keeping up. */
-export function overloadText(s: Readonly<OverloadState>): string | null {
-  return s.saturated ? `SATURATED since s = ${s.fromS}, ${s.backlog} in flight` : null;
-}

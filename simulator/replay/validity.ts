@@ -4,6 +4,9 @@
  * of each event in completion order (and the moment a target process exited); no clock, no I/O.
  * The rules are documented in docs/report.md#validity and `sheetsim run --help`.
  */
+import type { RunValidity } from '../report/model.ts';
+
+export type { RunValidity };
 
 /** Transport errors that mean "nothing answered at the HTTP level" (a TIMEOUT is a slow answer, judged by the gates). */
 export const CONNECTION_ERRORS: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ECONNRESET', 'OTHER']);
@@ -23,16 +26,6 @@ export const DEFAULT_VALIDITY_RULES: Readonly<ValidityRules> = Object.freeze({
   minSuccessShare: 0.01,
   unreachableAfter: 10,
 });
-
-/** report.json `run.validity`. */
-export interface RunValidity {
-  valid: boolean;
-  reasons: string[];
-  /** Transport error kind → count, over the whole run (TIMEOUT included). */
-  transportErrors: Record<string, number>;
-  /** Simulated second from which the target stopped answering (or its process exited), else null. */
-  unreachableFromS: number | null;
-}
 
 /** What one finished event tells the watch. NOT_SENT and ABANDONED events (overload) are not fed to it. */
 export interface ObservedEvent {

@@ -3,6 +3,7 @@ import { backendCommand } from './backend.ts';
 import { credentialsCommand } from './credentials.ts';
 import { mockSheetsCommand } from './mock-sheets.ts';
 import { diffCommand } from './diff.ts';
+import { embeddedTargetCommand } from './embedded-target.ts';
 import { generateCommand } from './generate.ts';
 import { inspectCommand } from './inspect.ts';
 import { mergeCommand } from './merge.ts';
@@ -10,4 +11,4 @@ import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 
 /** Every `sheetsim` sub-command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [runCommand, generateCommand, inspectCommand, reportCommand, diffCommand, mergeCommand, mockSheetsCommand, credentialsCommand, backendCommand];
+export const commands: Command[] = [runCommand, generateCommand, inspectCommand, reportCommand, diffCommand, mergeCommand, mockSheetsCommand, credentialsCommand, backendCommand, embeddedTargetCommand];

@@ -40,9 +40,11 @@ to check it belongs to the report. Exit code 1 when a gate fails, 2 on bad input
     if (events !== report.totals.requests) {
       ctx.stderr.write(`sheetsim report: warning: events.jsonl has ${events} events, report.json counts ${report.totals.requests} requests\n`);
     }
-    report.gates = config ? evaluateGates(report, config) : [];
+    // An invalid run (target unreachable, too many connection errors) stays without a verdict.
+    const invalid = report.run.validity !== undefined && !report.run.validity.valid;
+    report.gates = config && !invalid ? evaluateGates(report, config) : [];
     await writeReportFiles(dir, report);
     ctx.stdout.write(renderSummary(report, { color: boolOpt(ctx, 'color', ctx.isTTY), reportDir: dir }));
-    return gatesPass(report.gates) ? 0 : 1;
+    return !invalid && gatesPass(report.gates) ? 0 : 1;
   },
 };
