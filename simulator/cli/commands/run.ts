@@ -196,7 +196,8 @@ export const runCommand: Command = {
   description: `
 Without --trace, the trace is generated from --seed/--profile/--workers/--duration/--spools/--conflicts into
 traces/ (reused when that exact trace already exists). Without --target or --target-cmd, the mock Sheets API
-and the reference backend are started in-process on free loopback ports (the embedded target).
+and the reference backend are started in a child process of their own on free loopback ports (the embedded
+target), so their CPU and memory are not the replayer's.
 
 Modes:
   realtime  the load test (open model): event e is sent at t0 + e.t / speed whether or not earlier requests
@@ -208,7 +209,7 @@ Modes:
             the same trace against the same build gives the same digest on every run and machine.
 
 Targets:
-  (default)         embedded mock + reference backend (--backend-profile, --latency, --quota apply)
+  (default)         embedded mock + reference backend in a child process (--backend-profile, --latency, --quota)
   --target URL      an already running backend; --sheets URL names its mock (Sheets metrics and exact mode)
   --target-cmd CMD  sheetsim starts the mock, writes fake service-account credentials, runs CMD through the
                     shell with PORT, SHEETS_API_URL, SPREADSHEET_ID, GOOGLE_APPLICATION_CREDENTIALS (and
