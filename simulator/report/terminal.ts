@@ -51,7 +51,8 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   const r = report.run;
   const lines: string[] = [];
   const invalid = r.validity !== undefined && !r.validity.valid;
-  const title = `sheetsim ${r.mode} run ${r.id}${r.label ? ` (${r.label})` : ''}${invalid ? ' — INVALID' : ''}${r.partial ? ' — PARTIAL' : ''}`;
+  const saturated = r.overload?.saturated === true;
+  const title = `sheetsim ${r.mode} run ${r.id}${r.label ? ` (${r.label})` : ''}${invalid ? ' — INVALID' : ''}${saturated ? ' — SATURATED' : ''}${r.partial ? ' — PARTIAL' : ''}`;
   lines.push(c.bold(title));
   lines.push(`trace ${report.trace.path} (${report.trace.events} events, sha256 ${report.trace.sha256.slice(0, 12)}) → ${r.target.kind} ${r.target.url ?? r.target.command ?? ''}`.trimEnd());
   lines.push(`simulated ${(r.simulatedDurationMs / 1000).toFixed(0)} s in ${(r.wallDurationMs / 1000).toFixed(1)} s wall${r.mode === 'realtime' ? ` (speed ×${r.speed})` : ''}`);
@@ -93,6 +94,10 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
     const passed = report.gates.filter((g) => g.pass).length;
     const all = passed === report.gates.length;
     lines.push((all ? c.green : c.red)(c.bold(`${passed}/${report.gates.length} PERF gates passed`)));
+    if (saturated && passed > 0) {
+      // What passed was measured on the part of the load that got through.
+      lines.push(c.yellow(`the target was saturated: the gates that passed saw only the ${t.ok} of ${t.requests} requests answered with a 2xx`));
+    }
   } else {
     lines.push('', c.dim('PERF gates not evaluated (--no-gates)'));
   }
