@@ -22,7 +22,7 @@ import { ProgressReporter } from './progress.ts';
 import { runRealtime } from './realtime.ts';
 import { runId, uniqueDir } from './run-id.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
-import { startTarget, type TargetSpec } from './targets.ts';
+import { answers, startTarget, type TargetSpec } from './targets.ts';
 import { DEFAULT_OVERLOAD_RULES, OverloadDetector } from './overload.ts';
 import { watchEventLoop } from './replayer-health.ts';
 import { runDeadlineMs } from './schedule.ts';
@@ -247,6 +247,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
         deadlineMs,
         watch,
         targetGone: () => target.died(),
+        probeTarget: () => answers(target.url, '/api/health', 1000),
         overload,
       });
       // Requests abandoned at the deadline are recorded (ABANDONED); only a Ctrl-C's abandoned ones are missing.

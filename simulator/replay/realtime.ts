@@ -49,6 +49,8 @@ export interface RealtimeOptions {
   watch?: TargetWatch;
   /** Polled with the load samples: a message once the target's process has exited, else null. */
   targetGone?: () => string | null;
+  /** Asks the target whether anything answers HTTP (resolves false on a connection error); sent after a connection error. */
+  probeTarget?: () => Promise<boolean>;
   /** Fed a load sample every `sampleMs`. */
   overload?: OverloadDetector;
   /** Load sampling and target-exit polling period (clock ms). */
@@ -136,6 +138,17 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       }, opts.pollMs ?? 1000)
     : undefined;
 
+  // One health probe at a time, sent when answers turn into connection errors (see TargetWatch.probeFailed).
+  let probing = false;
+  const checkTarget = (watch: TargetWatch, ask: () => Promise<boolean>): void => {
+    probing = true;
+    void ask()
+      .catch(() => false)
+      .then((answers) => {
+        probing = false;
+        if (!answers && !closed && !stoppedUnreachable && watch.probeFailed()) stopUnreachable();
+      });
+  };
   let probe: ScheduleProbe | null = null;
   const sampleStop = new AbortController();
   const sampler = async (): Promise<void> => {
@@ -179,6 +192,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       if (closed) return;
       const end = clock.now();
       if (opts.watch?.observe({ t: event.t, status: res.status, error: res.error })) stopUnreachable();
+      else if (opts.watch?.failing && opts.probeTarget && !probing) checkTarget(opts.watch, opts.probeTarget);
       const outcome: EventOutcome = {
         event,
         intendedMs: intended - t0,

@@ -62,6 +62,20 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
 }
 
 /**
+ * Whether the target is still there: false only on a connection error (refused, reset). Any HTTP status, or no
+ * answer within `timeoutMs` (a busy target is slow, not gone; the error streak still applies), counts as there.
+ */
+export async function answers(url: string, path: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return true;
+  } catch (err) {
+    return (err as { name?: string }).name === 'TimeoutError';
+  }
+}
+
+/**
  * Throw TargetUnreachableError unless something answers HTTP at `url` + `path`. Any status counts (a backend
  * without /api/health answers 404): the question is whether anything listens, not whether it is healthy.
  */

@@ -16,7 +16,11 @@ export interface ValidityRules {
   maxTransportErrorShare: number;
   /** Lowest share (0..1) of events sent that must get a 2xx; 0 turns the floor off. */
   minSuccessShare: number;
-  /** This many connection errors in a row, with no HTTP answer in between, mark the target unreachable. */
+  /**
+   * This many connection errors in a row, with no HTTP answer in between, mark the target unreachable. Sooner
+   * still when a health probe sent after a connection error fails too (`probeFailed`): at a low request rate ten
+   * errors can take seconds.
+   */
   unreachableAfter: number;
 }
 
@@ -67,6 +71,21 @@ export class TargetWatch {
     this.streak += 1;
     this.streakFromT = Math.min(this.streakFromT, e.t);
     if (this.gone || this.streak < this.rules.unreachableAfter) return false;
+    this.gone = { fromS: Math.floor(this.streakFromT / 1000), exit: null };
+    return true;
+  }
+
+  /** True while the latest answers are connection errors: the moment to probe the target. */
+  get failing(): boolean {
+    return this.streak > 0 && this.gone === null;
+  }
+
+  /**
+   * A health probe sent during a streak of connection errors got no HTTP answer either: the target is unreachable
+   * from the streak's first error. Returns true when this made it unreachable (false when an answer came in between).
+   */
+  probeFailed(): boolean {
+    if (!this.failing) return false;
     this.gone = { fromS: Math.floor(this.streakFromT / 1000), exit: null };
     return true;
   }

@@ -44,6 +44,51 @@ describe('runRealtime stops', () => {
     expect(v.reasons[0]).toBe('target unreachable from s = 1: ECONNREFUSED ×10');
   });
 
+  it('at a low rate, a failed health probe after the first connection error stops the run at once', async () => {
+    const clock = new ManualClock();
+    const driver: HttpDriver = {
+      async send() {
+        const dead = clock.now() >= 3000;
+        await clock.delay(5);
+        return dead ? { status: null, error: 'ECONNREFUSED', text: '', json: undefined } : { status: 200, error: null, text: '', json: undefined };
+      },
+      async close() {},
+    };
+    // One event a second: ten errors in a row would take 10 s.
+    const events = Array.from({ length: 20 }, (_, i) => ev(i, i * 1000, i));
+    const outcomes: EventOutcome[] = [];
+    const watch = new TargetWatch(DEFAULT_VALIDITY_RULES);
+    let probes = 0;
+    const probeTarget = async (): Promise<boolean> => {
+      probes += 1;
+      await clock.delay(2);
+      return clock.now() < 3000;
+    };
+    const res = await clock.run(runRealtime({ ...base, events, connections: 20, metrics: new RunMetrics(), clock, driver, watch, probeTarget, onEvent: (o) => outcomes.push(o) }));
+    expect(res.stoppedUnreachable).toBe(true);
+    expect(probes).toBe(1);
+    expect(outcomes.map((o) => o.status)).toEqual([200, 200, 200, null]);
+    expect(watch.evaluate().unreachableFromS).toBe(3);
+  });
+
+  it('a probe that gets an answer does not stop the run (a reset from a live target)', async () => {
+    const clock = new ManualClock();
+    const driver: HttpDriver = {
+      async send() {
+        await clock.delay(5);
+        return clock.now() % 2000 < 1000 ? { status: null, error: 'ECONNRESET', text: '', json: undefined } : { status: 200, error: null, text: '', json: undefined };
+      },
+      async close() {},
+    };
+    const events = Array.from({ length: 20 }, (_, i) => ev(i, i * 300, i));
+    const outcomes: EventOutcome[] = [];
+    const watch = new TargetWatch(DEFAULT_VALIDITY_RULES);
+    const res = await clock.run(runRealtime({ ...base, events, connections: 20, metrics: new RunMetrics(), clock, driver, watch, probeTarget: async () => true, onEvent: (o) => outcomes.push(o) }));
+    expect(res.stoppedUnreachable).toBe(false);
+    expect(outcomes).toHaveLength(20);
+    expect(watch.unreachable).toBeNull();
+  });
+
   it('stops sending when the target process exits, even before any error', async () => {
     const clock = new ManualClock();
     const driver: HttpDriver = {

@@ -90,6 +90,16 @@ describe('validity rules on fabricated event streams', () => {
     expect(v.reasons).toEqual(['target unreachable from s = 30: ECONNREFUSED ×1 (target command exited (signal SIGKILL))']);
   });
 
+  it('a failed probe during a streak makes the target unreachable from the streak start; without a streak it does nothing', () => {
+    const watch = new TargetWatch(DEFAULT_VALIDITY_RULES);
+    watch.observe({ t: 4_000, ...ok });
+    expect(watch.probeFailed()).toBe(false);
+    watch.observe({ t: 5_200, ...refused });
+    expect(watch.failing).toBe(true);
+    expect(watch.probeFailed()).toBe(true);
+    expect(watch.evaluate().unreachableFromS).toBe(5);
+  });
+
   it('a run with no answered event has nothing to judge', () => {
     expect(new TargetWatch(DEFAULT_VALIDITY_RULES).evaluate().valid).toBe(false);
   });
