@@ -292,7 +292,8 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   await target.stop();
   if (died) {
     notes.push(died);
-    if (!watch.unreachable) watch.targetExited(simulatedDurationMs, died);
+    // Also when errors found it first: the reason then says how the process ended.
+    watch.targetExited(simulatedDurationMs, died);
   }
   const validity = watch.evaluate();
   // Stopping early leaves events unread, like an interruption.
