@@ -121,6 +121,28 @@ describe('sheetsim run (realtime)', () => {
     expect(r.totals.requests).toBeLessThan(r.trace.events);
   });
 
+  it('a target that cannot keep up: the run ends at its deadline, unsent events are NOT_SENT failures, saturation reported', async () => {
+    const out = join(dir, 'slow');
+    // Answers /api/health at once and everything else after 5 s; the deadline is 60 s / 20 + 1 s = 4 s.
+    const server = `require('http').createServer((q, r) => q.url === '/api/health' ? r.end('{}') : setTimeout(() => r.end('{}'), 5000)).listen(process.env.PORT)`;
+    const res = await cli(['run', '--trace', trace, '--out', out, '--target-cmd', `node -e "${server}"`, '--speed', '20', '--deadline-grace', '1s', '--no-gates']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^SATURATED from s = \d+: the target could not keep up/m);
+    const r = readReport(out);
+    expect(r.run.validity!.valid).toBe(true);
+    expect(r.run.overload!.saturated).toBe(true);
+    expect(r.run.overload!.deadlineMs).toBe(4000);
+    // Every event of the trace is accounted for: answered, abandoned in flight, or not sent.
+    expect(r.totals.requests).toBe(r.trace.events);
+    expect(r.totals.ok).toBe(0);
+    const records = readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: number | null; error: string | null; responseMs: number });
+    const notSent = records.filter((e) => e.error === 'NOT_SENT');
+    expect(notSent.length).toBe(r.run.overload!.notSent);
+    expect(notSent.length).toBeGreaterThan(0);
+    for (const e of notSent) expect(e.status).toBeNull();
+    expect((r.totals.errors['NOT_SENT'] ?? 0) + (r.totals.errors['ABANDONED'] ?? 0)).toBe(r.trace.events);
+  });
+
   it('Ctrl-C on a child sheetsim run leaves a report marked partial', async () => {
     const out = join(dir, 'sigint');
     const child = spawn(process.execPath, [join(REPO, 'bin/sheetsim.js'), 'run', '--trace', trace, '--out', out, '--speed', '1', '--latency', 'off', '--quota', 'off'], {
