@@ -23,7 +23,8 @@ import { runRealtime } from './realtime.ts';
 import { runId, uniqueDir } from './run-id.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import { answers, startTarget, type TargetSpec } from './targets.ts';
-import { DEFAULT_OVERLOAD_RULES, OverloadDetector } from './overload.ts';
+import { DEFAULT_OVERLOAD_RULES, OverloadDetector, overloadSummary } from './overload.ts';
+import { guardTarget } from './target-guard.ts';
 import { watchEventLoop } from './replayer-health.ts';
 import { runDeadlineMs } from './schedule.ts';
 import { DEFAULT_VALIDITY_RULES, TargetWatch, type ValidityRules } from './validity.ts';
@@ -200,35 +201,17 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     if (cfg.mode === 'exact') {
       if (!admin) throw new Error('exact mode needs the mock Sheets API (--sheets URL with --target)');
       if (cfg.target.kind === 'url') await admin.reset(header.world.seed);
-      // Exact mode sends one event at a time: the watch sees each answer in order and stops the run the same way.
-      const stop = new AbortController();
-      const onAbort = (): void => stop.abort();
-      cfg.signal?.addEventListener('abort', onAbort, { once: true });
-      if (cfg.signal?.aborted) stop.abort();
-      const giveUp = (): void => {
-        stoppedUnreachable = true;
-        stop.abort();
-      };
-      const exitPoll = setInterval(() => {
-        const gone = target.died();
-        if (gone && !stoppedUnreachable) {
-          watch.targetExited(lastT, gone);
-          giveUp();
-        }
-      }, 250);
-      const watchedOnEvent: typeof onEvent = (o, calls) => {
-        if (watch.observe({ t: o.event.t, status: o.status, error: o.error })) giveUp();
-        onEvent(o, calls);
-      };
+      // Exact mode sends one event at a time: the guard watches each answer and stops the run the same way.
+      const guard = guardTarget(watch, () => target.died(), () => lastT, cfg.signal);
       try {
-        const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent: watchedOnEvent, signal: stop.signal });
+        const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent: guard.watched(onEvent), signal: guard.signal });
         digest = res.digest;
         workbookDigest = res.workbookDigest;
-        interrupted = res.interrupted && !stoppedUnreachable;
+        interrupted = res.interrupted && !guard.stoppedUnreachable;
         simulatedDurationMs = res.virtualMs;
       } finally {
-        clearInterval(exitPoll);
-        cfg.signal?.removeEventListener('abort', onAbort);
+        guard.close();
+        stoppedUnreachable = guard.stoppedUnreachable;
       }
     } else {
       const res = await runRealtime({
@@ -258,15 +241,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
         sheetsAvailable = false;
       }
       simulatedDurationMs = metrics.lastT;
-      const o = overload.current;
-      overloadReport = {
-        saturated: o.saturated || res.deadlineHit,
-        fromS: o.fromS ?? (res.deadlineHit ? Math.floor(durationMs / 1000) : null),
-        maxInFlight: o.maxInFlight,
-        maxLatenessMs: Math.round(Math.max(o.maxLatenessMs, metrics.total.lateness.maxValue / 1000)),
-        notSent: res.notSent,
-        deadlineMs,
-      };
+      overloadReport = overloadSummary(overload.current, res, durationMs, deadlineMs, metrics.total.lateness.maxValue / 1000);
     }
     replayDone = true;
     wallDurationMs = performance.now() - wallStart;

@@ -4,6 +4,7 @@
  * worker's previous request) grows and the oldest waiting event gets later and later. Pure: fed samples taken by
  * the replayer (wall ms, simulated second, backlog, oldest wait); rules in docs/report.md#overload.
  */
+import type { RunOverload } from '../report/model.ts';
 
 export interface OverloadRules {
   /** An event due and not sent for longer than this (wall ms) is behind. */
@@ -94,4 +95,25 @@ export class OverloadDetector {
   get current(): Readonly<OverloadState> {
     return this.state;
   }
+}
+
+/**
+ * report.json `run.overload`: the detector's verdict, plus the deadline's. A run the deadline cut short is
+ * saturated even when no sample caught it (from the end of the trace, where it should have finished).
+ */
+export function overloadSummary(
+  state: Readonly<OverloadState>,
+  end: { deadlineHit: boolean; notSent: number },
+  traceDurationMs: number,
+  deadlineMs: number,
+  maxSentLatenessMs: number,
+): RunOverload {
+  return {
+    saturated: state.saturated || end.deadlineHit,
+    fromS: state.fromS ?? (end.deadlineHit ? Math.floor(traceDurationMs / 1000) : null),
+    maxInFlight: state.maxInFlight,
+    maxLatenessMs: Math.round(Math.max(state.maxLatenessMs, maxSentLatenessMs)),
+    notSent: end.notSent,
+    deadlineMs,
+  };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_OVERLOAD_RULES, OverloadDetector, type LoadSample } from '../../simulator/replay/overload.ts';
+import { DEFAULT_OVERLOAD_RULES, OverloadDetector, overloadSummary, type LoadSample } from '../../simulator/replay/overload.ts';
 
 const rules = { ...DEFAULT_OVERLOAD_RULES, minBacklog: 40 };
 
@@ -49,5 +49,15 @@ describe('overload detector on fabricated load samples', () => {
   it('a dead target from s = 30 (nothing answered, backlog stuck at the workers) is not saturation', () => {
     const d = run(samples(20, (w) => ({ backlog: w < 3000 ? 15 : 40, oldestWaitMs: 0 })));
     expect(d.current.saturated).toBe(false);
+  });
+});
+
+describe('overloadSummary', () => {
+  const calm = { saturated: false, fromS: null, maxInFlight: 8, maxLatenessMs: 120, backlog: 0 };
+  it('a run the deadline cut short is saturated from the end of the trace, even when no sample caught it', () => {
+    expect(overloadSummary(calm, { deadlineHit: true, notSent: 12 }, 300_000, 60_000, 900.4)).toEqual({ saturated: true, fromS: 300, maxInFlight: 8, maxLatenessMs: 900, notSent: 12, deadlineMs: 60_000 });
+  });
+  it('a run that kept up is not', () => {
+    expect(overloadSummary(calm, { deadlineHit: false, notSent: 0 }, 300_000, 60_000, 80)).toEqual({ saturated: false, fromS: null, maxInFlight: 8, maxLatenessMs: 120, notSent: 0, deadlineMs: 60_000 });
   });
 });
