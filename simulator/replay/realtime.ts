@@ -71,12 +71,6 @@ export interface RealtimeResult {
   sheetsError: string | null;
 }
 
-/** Live counts of a realtime run, for the progress line. */
-export interface RealtimeLive {
-  /** Events due and not answered (in flight + waiting behind their worker). */
-  backlog(): number;
-}
-
 /** Replay the events in realtime against the target. */
 export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult> {
   const clock = opts.clock ?? wallClock();
