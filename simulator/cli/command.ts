@@ -38,6 +38,8 @@ export interface Command {
   options: Record<string, OptionSpec>;
   /** Example invocations shown by `--help`. */
   examples?: string[];
+  /** Internal commands (a child process sheetsim starts itself) are left out of the command list. */
+  hidden?: boolean;
   run(ctx: CommandContext): Promise<number>;
 }
 

@@ -37,7 +37,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   const stderr = io.stderr ?? process.stderr;
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    stdout.write(topHelp(commands));
+    stdout.write(topHelp(commands.filter((c) => !c.hidden)));
     return name === undefined ? 2 : 0;
   }
   if (name === '--version' || name === '-v') {
@@ -46,7 +46,7 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    stderr.write(`sheetsim: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}\n`);
+    stderr.write(`sheetsim: unknown command '${name}'. Commands: ${commands.filter((c) => !c.hidden).map((c) => c.name).join(', ')}\n`);
     return 2;
   }
   let controller: AbortController | undefined;

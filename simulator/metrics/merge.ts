@@ -11,6 +11,7 @@ import { readEvents, readReport } from '../report/read.ts';
 import { sheetsReportFrom } from './run-metrics.ts';
 import { ScenarioStats } from './scenario-stats.ts';
 import { Timeline } from './timeline.ts';
+import { mergeRunHealth } from './merge-health.ts';
 
 export interface MergeInput {
   /** Folder as given (recorded in run.mergedFrom). */
@@ -19,6 +20,12 @@ export interface MergeInput {
 }
 
 /** Merge shard report folders into one report (EventsSink receives every event line, e.g. to write events.jsonl). */
+// The first shard's health fields must not stand for the merged run's (mergeRunHealth fills them).
+function withoutHealth(run: Report['run']): Report['run'] {
+  const { validity: _v, overload: _o, replayer: _r, ...rest } = run;
+  return rest;
+}
+
 export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import('../report/model.ts').EventRecord) => void): Promise<Report> {
   if (inputs.length === 0) throw new InputError('merge needs at least one report folder');
   const reports: Report[] = [];
@@ -90,7 +97,7 @@ export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import
     schemaVersion: REPORT_SCHEMA_VERSION,
     sheetsim: first.sheetsim,
     run: {
-      ...first.run,
+      ...withoutHealth(first.run),
       id: `${first.run.id}-merged`,
       wallDurationMs: Math.max(...reports.map((r) => r.run.wallDurationMs)),
       simulatedDurationMs,
@@ -98,6 +105,7 @@ export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import
       shard: null,
       mergedFrom: inputs.map((i) => i.name),
       options: { ...first.run.options, shard: null },
+      ...mergeRunHealth(reports.map((report, i) => ({ name: inputs[i]!.name, report }))),
     },
     trace: first.trace,
     digest: null,

@@ -50,7 +50,8 @@ export class ScenarioStats {
     if (s.error) this.errors[s.error] = (this.errors[s.error] ?? 0) + 1;
     if (s.status !== null && s.status >= 200 && s.status < 300) this.ok += 1;
     recordMs(this.response, s.responseMs);
-    recordMs(this.service, s.serviceMs);
+    // An event never sent has no service time; its response time and lateness are lower bounds (until the deadline).
+    if (s.error !== 'NOT_SENT') recordMs(this.service, s.serviceMs);
     recordMs(this.lateness, s.latenessMs);
     const cls = statusClass(s.status);
     let h = this.byClass.get(cls);

@@ -11,7 +11,7 @@ import { MemorySampler, selfRssMb } from '../metrics/memory.ts';
 import { buildReport } from '../metrics/report-builder.ts';
 import { RunMetrics } from '../metrics/run-metrics.ts';
 import { evaluateGates, type GateConfig } from '../report/gates.ts';
-import type { Report, RunInfo } from '../report/model.ts';
+import type { Report, RunInfo, RunOverload } from '../report/model.ts';
 import { writeReportFiles } from '../report/write.ts';
 import { readTrace, verifyTrace } from '../trace/reader.ts';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
@@ -26,7 +26,12 @@ import { warmUp, type Warmup } from './warmup.ts';
 import { runId, uniqueDir } from './run-id.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import type { TargetEnvEntry } from './target-env.ts';
-import { startTarget, type TargetSpec } from './targets.ts';
+import { answers, startTarget, type TargetSpec } from './targets.ts';
+import { DEFAULT_OVERLOAD_RULES, OverloadDetector, overloadSummary } from './overload.ts';
+import { guardTarget } from './target-guard.ts';
+import { watchEventLoop } from './replayer-health.ts';
+import { runDeadlineMs } from './schedule.ts';
+import { DEFAULT_VALIDITY_RULES, TargetWatch, type ValidityRules } from './validity.ts';
 
 export type TargetChoice =
   | { kind: 'embedded'; backendProfile: 'lean' | 'zeues' }
@@ -59,7 +64,16 @@ export interface RunConfig {
   progress?: { out: Writable; tty: boolean } | null;
   /** Ctrl-C grace for requests in flight (ms). */
   graceMs?: number;
+  /** When a run may be judged at all (default DEFAULT_VALIDITY_RULES). */
+  validity?: ValidityRules;
+  /** Overload bound: a due event waiting longer than this (wall ms) is behind (default 5000). */
+  maxLatenessMs?: number;
+  /** Realtime deadline = trace duration ÷ speed + this grace (wall ms; default DEFAULT_DEADLINE_GRACE_MS). */
+  deadlineGraceMs?: number;
 }
+
+/** Default grace after the trace's last event before a realtime run stops: long enough for a request at the default 30 s timeout. */
+export const DEFAULT_DEADLINE_GRACE_MS = 30_000;
 
 export interface RunOutcome {
   report: Report;
@@ -120,14 +134,11 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   trace.footer.catch(() => undefined);
   const epochMs = traceEpochMs(header);
   const startedAt = new Date();
-  const baseId = runId(startedAt, header.profile, header.seed, cfg.mode);
-  const { id, dir } = cfg.outDir ? { id: baseId, dir: resolve(cfg.cwd, cfg.outDir) } : uniqueDir(resolve(cfg.cwd, 'reports'), baseId);
-  mkdirSync(dir, { recursive: true });
 
   const mock = { world: header.world, mode: cfg.mode, speed: cfg.speed, epochMs, latency: cfg.latency, quota: cfg.quota };
   const spec: TargetSpec =
     cfg.target.kind === 'embedded'
-      ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, ...mock }
+      ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, readyTimeoutMs: cfg.readyTimeoutMs, ...mock }
       : cfg.target.kind === 'url'
         ? { kind: 'url', url: cfg.target.url, sheetsUrl: cfg.target.sheetsUrl }
         : { kind: 'command', command: cfg.target.command, cwd: cfg.cwd, env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, targetEnv: cfg.target.targetEnv ?? [], ...mock };
@@ -140,17 +151,35 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     await trace.close();
     throw err;
   }
+  // The folder is made once the target answers: a run refused before it starts leaves nothing behind.
+  const baseId = runId(startedAt, header.profile, header.seed, cfg.mode);
+  const { id, dir } = cfg.outDir ? { id: baseId, dir: resolve(cfg.cwd, cfg.outDir) } : uniqueDir(resolve(cfg.cwd, 'reports'), baseId);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (err) {
+    sheetsimMemory.stop();
+    await target.stop().catch(() => undefined);
+    await trace.close();
+    throw err;
+  }
   const targetMemory = target.rssMb ? new MemorySampler(target.rssMb, () => performance.now()) : null;
   let admin: SheetsAdmin | null = target.sheetsUrl ? createSheetsAdmin(target.sheetsUrl, cfg.timeoutMs) : null;
   const metrics = new RunMetrics();
   const writer = new EventsWriter(resolve(dir, 'events.jsonl'));
   const onEvent: Parameters<typeof runRealtime>[0]['onEvent'] = (o, calls) => writer.write(toEventRecord(o, calls));
   const durationMs = Math.max(1, header.params.durationMs);
+  const rules = cfg.validity ?? DEFAULT_VALIDITY_RULES;
+  const watch = new TargetWatch(rules);
+  const overload = new OverloadDetector({ ...DEFAULT_OVERLOAD_RULES, maxLatenessMs: cfg.maxLatenessMs ?? DEFAULT_OVERLOAD_RULES.maxLatenessMs, minBacklog: header.params.workers });
+  const deadlineMs = runDeadlineMs(durationMs, cfg.speed, cfg.deadlineGraceMs ?? DEFAULT_DEADLINE_GRACE_MS);
+  const eventLoop = watchEventLoop();
   let wallStart = performance.now();
   let lastT = 0;
+  let replayDone = false;
   const progress = cfg.progress
     ? new ProgressReporter(cfg.progress.out, cfg.progress.tty, () => {
         const elapsedMs = performance.now() - wallStart;
+        const o = overload.current;
         return {
           done: metrics.total.count,
           fraction: cfg.mode === 'realtime' ? (elapsedMs * cfg.speed) / durationMs : lastT / durationMs,
@@ -158,6 +187,10 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
           p95Ms: metrics.total.response.getValueAtPercentile(95) / 1000,
           errors: metrics.errorCount,
           status429: metrics.status429Count,
+          pending: !replayDone,
+          ...(cfg.mode === 'realtime' ? { deadlineMs } : {}),
+          saturated: o.saturated ? { fromS: o.fromS ?? 0, inFlight: o.backlog } : null,
+          unreachableFromS: watch.unreachable?.fromS ?? null,
         };
       })
     : null;
@@ -175,6 +208,8 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   let simulatedDurationMs = 0;
   let wallDurationMs = 0;
   let warmup: Warmup | null = null;
+  let stoppedUnreachable = false;
+  let overloadReport: RunOverload | null = null;
   const notes: string[] = [];
   // Only the embedded reference backend is known to run its clock, backoff and cache TTLs at --speed.
   const targetTimersScaled = cfg.target.kind === 'embedded' ? true : null;
@@ -194,14 +229,21 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
       await admin.setOrigin(epochMs);
       // The embedded zeues profile serves one request at a time (KeyedMutex on one key): a single server.
       const serial = cfg.target.kind === 'embedded' && cfg.target.backendProfile === 'zeues';
-      const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, serial, ...(cfg.signal ? { signal: cfg.signal } : {}) });
-      digest = res.digest;
-      workbookDigest = res.workbookDigest;
-      interrupted = res.interrupted;
-      simulatedDurationMs = res.virtualMs;
+      // Exact mode sends one event at a time: the guard watches each answer and stops the run the same way.
+      const guard = guardTarget(watch, () => target.died(), () => lastT, cfg.signal);
+      try {
+        const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent: guard.watched(onEvent), serial, signal: guard.signal });
+        digest = res.digest;
+        workbookDigest = res.workbookDigest;
+        interrupted = res.interrupted && !guard.stoppedUnreachable;
+        simulatedDurationMs = res.virtualMs;
+      } finally {
+        guard.close();
+        stoppedUnreachable = guard.stoppedUnreachable;
+      }
       // sheetsim's own backend keeps the virtual clock; an external one must prove it, or its digest is withheld.
-      if (target.kind !== 'embedded' && target.sheetsUrl && !interrupted) {
-        const endMs = epochMs + res.virtualMs;
+      if (target.kind !== 'embedded' && target.sheetsUrl && !interrupted && !stoppedUnreachable) {
+        const endMs = epochMs + simulatedDurationMs;
         const verdict = await checkBackendClock(target.sheetsUrl, worldSpreadsheetId(header.world.seed), epochMs, endMs);
         if (verdict?.ignoresClock) {
           digest = null;
@@ -228,21 +270,31 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
         ...(cfg.shard === null ? { originMs: epochMs } : {}),
         ...(cfg.signal ? { signal: cfg.signal } : {}),
         graceMs: cfg.graceMs ?? 5000,
+        deadlineMs,
+        watch,
+        targetGone: () => target.died(),
+        probeTarget: () => answers(target.url, '/api/health', 1000),
+        overload,
       });
-      interrupted = res.interrupted || res.abandoned > 0;
+      // Requests abandoned at the deadline are recorded (ABANDONED); only a Ctrl-C's abandoned ones are missing.
+      interrupted = res.interrupted || (res.abandoned > 0 && !res.deadlineHit);
+      stoppedUnreachable = res.stoppedUnreachable;
       if (res.sheetsError) {
         notes.push(res.sheetsError);
         sheetsAvailable = false;
       }
       // Calls can outlast the last event's t (its response): the timeline covers both.
       simulatedDurationMs = Math.max(metrics.lastT, metrics.lastEndMs);
+      overloadReport = overloadSummary(overload.current, res, durationMs, deadlineMs, metrics.total.lateness.maxValue / 1000);
     }
+    replayDone = true;
     wallDurationMs = performance.now() - wallStart;
-    if (!interrupted) await trace.footer; // a truncated or edited trace fails here, after the replay
+    if (!interrupted && !stoppedUnreachable) await trace.footer; // a truncated or edited trace fails here, after the replay
   } catch (err) {
     // A bad trace line or a broken target: release everything before reporting the error.
     targetMemory?.stop();
     sheetsimMemory.stop();
+    eventLoop.stop();
     await target.stop().catch(() => undefined);
     throw err;
   } finally {
@@ -255,8 +307,16 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   const died = target.died();
   const targetMem = targetMemory?.stop() ?? null;
   const ownMem = sheetsimMemory.stop();
+  const replayer = eventLoop.stop();
   await target.stop();
-  if (died) notes.push(died);
+  if (died) {
+    notes.push(died);
+    // Also when errors found it first: the reason then says how the process ended.
+    watch.targetExited(simulatedDurationMs, died);
+  }
+  const validity = watch.evaluate();
+  // Stopping early leaves events unread, like an interruption.
+  const stoppedEarly = interrupted || stoppedUnreachable;
 
   const run: RunInfo = {
     id: cfg.outDir ? id : dir.split(/[\\/]/).pop()!,
@@ -267,7 +327,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     speed: cfg.mode === 'exact' ? 1 : cfg.speed,
     warmup,
     targetTimersScaled,
-    partial: interrupted || died !== null,
+    partial: stoppedEarly || died !== null,
     shard: cfg.shard,
     label: cfg.label,
     target: {
@@ -280,20 +340,24 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
       commit: target.commit ?? cfg.label,
     },
     options: cfg.options,
+    validity,
+    overload: overloadReport,
+    replayer,
   };
   // After an interruption the reader stopped before the footer and its promise never settles: read the line itself.
-  const footer = interrupted ? await lastLineFooter(resolve(cfg.cwd, cfg.tracePath)) : await trace.footer.catch(() => null);
+  const footer = stoppedEarly ? await lastLineFooter(resolve(cfg.cwd, cfg.tracePath)) : await trace.footer.catch(() => null);
   const report = buildReport({
     version: cfg.version,
     run,
     trace: { path: cfg.tracePath, sha256: footer?.sha256 ?? '', events: footer?.events ?? metrics.total.count, header },
     metrics,
     sheetsAvailable,
-    digest: interrupted ? null : digest,
+    digest: stoppedEarly ? null : digest,
     workbookDigest,
     memory: { target: targetMem, sheetsim: ownMem },
   });
-  if (cfg.gates) report.gates = evaluateGates(report, cfg.gates);
+  // A run that broke gets no verdict: its gates are not evaluated (the summary says why).
+  if (cfg.gates && validity.valid) report.gates = evaluateGates(report, cfg.gates);
   await writeReportFiles(dir, report);
   return { report, dir, notes };
 }

@@ -5,6 +5,15 @@ import type { EventRecord } from '../report/model.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { TransportError } from './http.ts';
 
+/**
+ * Why an event has no HTTP status: a transport error, or overload — never sent before the run's deadline
+ * (NOT_SENT) or still in flight at the deadline (ABANDONED).
+ */
+export type EventError = TransportError | 'NOT_SENT' | 'ABANDONED';
+
+/** Errors that mean the run gave up on the event (overload), not that the target failed to answer. */
+export const OVERLOAD_ERRORS: ReadonlySet<string> = new Set(['NOT_SENT', 'ABANDONED']);
+
 /** What happened to one event; the timings mean what they mean in its events.jsonl line. */
 export interface EventOutcome extends Pick<EventRecord, 'intendedMs' | 'startMs' | 'responseMs' | 'serviceMs' | 'latenessMs'> {
   /**
@@ -17,7 +26,7 @@ export interface EventOutcome extends Pick<EventRecord, 'intendedMs' | 'startMs'
   computeMs?: number | null;
   event: TraceEvent;
   status: number | null;
-  error: TransportError | null;
+  error: EventError | null;
   /** Normalised body: JSON with sorted keys, or the raw text. */
   body: string;
   action_taken: string | null;

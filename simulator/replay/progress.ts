@@ -10,6 +10,14 @@ export interface ProgressSnapshot {
   p95Ms: number;
   errors: number;
   status429: number;
+  /** True while events are still due or in flight. */
+  pending?: boolean;
+  /** Realtime: wall ms after the start when the run stops sending (its deadline). */
+  deadlineMs?: number;
+  /** Set once the overload detector found the target saturated. */
+  saturated?: { fromS: number; inFlight: number } | null;
+  /** Set once the target was found unreachable (the run is stopping). */
+  unreachableFromS?: number | null;
 }
 
 /** Format one progress line. */
@@ -21,8 +29,19 @@ export function formatProgress(p: ProgressSnapshot): string {
   const filled = Math.round(fraction * width);
   const bar = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
   const etaMs = fraction > 0 ? (p.elapsedMs / fraction) * (1 - fraction) : null;
-  const eta = etaMs === null ? '?' : `${Math.round(etaMs / 1000)}s`;
-  return `${bar} ${Math.round(fraction * 100)}% ${p.done} events  ${secs.toFixed(0)}s elapsed, ETA ${eta}  ${rate.toFixed(1)} req/s  p95 ${p.p95Ms.toFixed(0)} ms  errors ${p.errors}  429s ${p.status429}`;
+  const left = p.deadlineMs === undefined ? null : Math.max(0, p.deadlineMs - p.elapsedMs);
+  let eta: string;
+  if (etaMs !== null && Math.round(etaMs / 1000) >= 1) eta = `${Math.round(etaMs / 1000)}s`;
+  // The schedule is through but events are still due or in flight: never "0s"; say how long at most.
+  else if (p.pending && left !== null) eta = `≤ ${Math.max(1, Math.ceil(left / 1000))}s (deadline)`;
+  else if (p.pending) eta = '?';
+  else eta = '0s';
+  const state = p.unreachableFromS !== undefined && p.unreachableFromS !== null
+    ? `  TARGET UNREACHABLE since s = ${p.unreachableFromS}, stopping`
+    : p.saturated
+      ? `  SATURATED since s = ${p.saturated.fromS}, ${p.saturated.inFlight} in flight`
+      : '';
+  return `${bar} ${Math.round(fraction * 100)}% ${p.done} events  ${secs.toFixed(0)}s elapsed, ETA ${eta}  ${rate.toFixed(1)} req/s  p95 ${p.p95Ms.toFixed(0)} ms  errors ${p.errors}  429s ${p.status429}${state}`;
 }
 
 /** Drives the progress display; `stop()` clears the live line. */

@@ -11,7 +11,9 @@ import { wallClock } from './clock.ts';
 import { type HttpDriver, createDriver } from './http.ts';
 import type { EventCalls, EventOutcome } from './outcome.ts';
 import { actionTaken, normaliseBody } from './outcome.ts';
-import { runSchedule } from './schedule.ts';
+import { type ScheduleProbe, runSchedule } from './schedule.ts';
+import type { OverloadDetector } from './overload.ts';
+import type { TargetWatch } from './validity.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
 import { traceparentForSeq } from './traceparent.ts';
 
@@ -46,6 +48,18 @@ export interface RealtimeOptions {
    * warm-up quota use forgotten) right before the schedule starts. Unset: the mock's clock is left as it is.
    */
   originMs?: number;
+  /** Wall ms after t0 when the run stops sending (see runDeadlineMs); events not sent by then are NOT_SENT. */
+  deadlineMs?: number;
+  /** Fed every answered event as it finishes; when it finds the target unreachable the run stops sending. */
+  watch?: TargetWatch;
+  /** Polled with the load samples: a message once the target's process has exited, else null. */
+  targetGone?: () => string | null;
+  /** Asks the target whether anything answers HTTP (resolves false on a connection error); sent after a connection error. */
+  probeTarget?: () => Promise<boolean>;
+  /** Fed a load sample every `sampleMs`. */
+  overload?: OverloadDetector;
+  /** Load sampling and target-exit polling period (clock ms). */
+  sampleMs?: number;
 }
 
 export interface RealtimeResult {
@@ -53,6 +67,11 @@ export interface RealtimeResult {
   dispatched: number;
   interrupted: boolean;
   abandoned: number;
+  /** True when the target was found unreachable (or its process exited) and the run stopped sending. */
+  stoppedUnreachable: boolean;
+  /** True when the deadline ended the run; `notSent` events were then recorded as NOT_SENT. */
+  deadlineHit: boolean;
+  notSent: number;
   /** Set when the call log could not be read (the Sheets metrics are then incomplete). */
   sheetsError: string | null;
 }
@@ -72,6 +91,18 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     metrics.addEvent(o, calls);
     opts.onEvent?.(o, calls);
   };
+  // Stops the schedule on the caller's signal or when the target is gone (validity).
+  const stop = new AbortController();
+  let stoppedUnreachable = false;
+  const stopUnreachable = (): void => {
+    stoppedUnreachable = true;
+    stop.abort(new Error('target unreachable'));
+  };
+  const onAbort = (): void => stop.abort(opts.signal?.reason);
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  // Set once the schedule returned: an answer that arrives after that (abandoned at the deadline) is not counted.
+  let closed = false;
 
   // Anchor the mock's clock to ours: a call's clockMs maps to simulated trace time and to our ms since t0.
   let anchorMock = 0;
@@ -113,6 +144,41 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       }, opts.pollMs ?? 1000)
     : undefined;
 
+  // One health probe at a time, sent when answers turn into connection errors (see TargetWatch.probeFailed).
+  let probing = false;
+  const checkTarget = (watch: TargetWatch, ask: () => Promise<boolean>): void => {
+    probing = true;
+    void ask()
+      .catch(() => false)
+      .then((answers) => {
+        probing = false;
+        if (!answers && !closed && !stoppedUnreachable && watch.probeFailed()) stopUnreachable();
+      });
+  };
+  let probe: ScheduleProbe | null = null;
+  const sampleStop = new AbortController();
+  const sampler = async (): Promise<void> => {
+    const every = opts.sampleMs ?? 250;
+    while (!sampleStop.signal.aborted) {
+      await clock.sleepUntil(clock.now() + every, sampleStop.signal);
+      if (sampleStop.signal.aborted || !probe) break;
+      const now = clock.now();
+      const gone = opts.targetGone?.();
+      if (gone && opts.watch && !stoppedUnreachable) {
+        opts.watch.targetExited((now - t0) * opts.speed, gone);
+        stopUnreachable();
+      }
+      const oldest = probe.oldestWaitingIntended();
+      opts.overload?.observe({
+        wallMs: now - t0,
+        simS: Math.floor(((now - t0) * opts.speed) / 1000),
+        backlog: probe.inFlight() + probe.waiting(),
+        oldestWaitMs: oldest === null ? 0 : Math.max(0, now - oldest),
+      });
+    }
+  };
+  let sampling: Promise<void> = Promise.resolve();
+
   let wallMs: number;
   let result: Awaited<ReturnType<typeof runSchedule>>;
   try {
@@ -130,7 +196,10 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
         traceparent: traceparentForSeq(event.seq),
         'x-sheetsim-seq': String(event.seq),
       });
+      if (closed) return;
       const end = clock.now();
+      if (opts.watch?.observe({ t: event.t, status: res.status, error: res.error })) stopUnreachable();
+      else if (opts.watch?.failing && opts.probeTarget && !probing) checkTarget(opts.watch, opts.probeTarget);
       // Reports are in simulated time: at --speed N a wall millisecond is N simulated ones.
       const k = opts.speed;
       const outcome: EventOutcome = {
@@ -154,18 +223,61 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       opts.onProgress?.(done);
     };
 
+    // An event the run gave up on: never sent (NOT_SENT) or still in flight at the deadline (ABANDONED). Its
+    // response time is a lower bound, from its intended start to the deadline (coordinated-omission-correct).
+    const givenUp = (event: TraceEvent, intended: number, startAbs: number | null): void => {
+      const stopMs = opts.deadlineMs ?? clock.now() - t0;
+      const k = opts.speed; // wall ms → simulated ms, as for answered events
+      const outcome: EventOutcome = {
+        event,
+        intendedMs: (intended - t0) * k,
+        startMs: (startAbs === null ? stopMs : startAbs - t0) * k,
+        responseMs: Math.max(0, stopMs - (intended - t0)) * k,
+        serviceMs: (startAbs === null ? 0 : Math.max(0, stopMs - (startAbs - t0))) * k,
+        latenessMs: (startAbs === null ? Math.max(0, stopMs - (intended - t0)) : startAbs - intended) * k,
+        waitMs: null,
+        sheetsMs: null,
+        computeMs: null,
+        status: null,
+        error: startAbs === null ? 'NOT_SENT' : 'ABANDONED',
+        body: '',
+        action_taken: null,
+      };
+      if (startAbs !== null && opts.sheets) attributor.complete(outcome, stopMs);
+      else release(outcome, null);
+    };
+    const started = new Map<TraceEvent, number>();
+    const timedDispatch = async (event: TraceEvent, intended: number): Promise<void> => {
+      started.set(event, clock.now());
+      try {
+        await dispatch(event, intended);
+      } finally {
+        started.delete(event);
+      }
+    };
+
     result = await runSchedule({
       clock,
       speed: opts.speed,
       events: opts.events,
-      dispatch,
-      ...(opts.signal ? { signal: opts.signal } : {}),
+      dispatch: timedDispatch,
+      signal: stop.signal,
       graceMs: opts.graceMs ?? 5000,
       onStart: (start) => {
         t0 = start;
         anchorLocal = 0;
       },
+      ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+      onNotSent: (event, intended) => givenUp(event, intended, null),
+      probe: (p) => {
+        probe = p;
+        sampling = sampler();
+      },
     });
+    closed = true;
+    if (result.deadlineHit) for (const f of result.inFlightAtStop) givenUp(f.event, f.intendedMs, started.get(f.event) ?? f.intendedMs);
+    sampleStop.abort();
+    await sampling;
     wallMs = clock.now() - t0;
     if (pollTimer) clearInterval(pollTimer);
     await polling;
@@ -173,14 +285,20 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     attributor.flushAll();
   } finally {
     // Also when the trace turns out bad mid-run: an open pool would keep the target's server from closing.
+    closed = true;
+    sampleStop.abort();
+    opts.signal?.removeEventListener('abort', onAbort);
     if (pollTimer) clearInterval(pollTimer);
     await driver.close();
   }
   return {
     wallMs,
     dispatched: result.dispatched,
-    interrupted: result.interrupted,
+    interrupted: result.interrupted && !stoppedUnreachable,
     abandoned: result.abandoned,
+    stoppedUnreachable,
+    deadlineHit: result.deadlineHit,
+    notSent: result.notSent,
     sheetsError: pollError ? `reading the mock's call log failed: ${(pollError as Error).message}` : null,
   };
 }

@@ -19,6 +19,30 @@ export interface ScheduleOptions {
   graceMs?: number;
   /** Called with t0 once the schedule starts (clock time of trace time 0). */
   onStart?: (t0: number) => void;
+  /**
+   * The run's deadline, ms after t0 (see `runDeadlineMs`). At the deadline nothing more is sent: every event not
+   * yet sent goes to `onNotSent`, and the schedule returns without waiting for requests still in flight (listed
+   * in `inFlightAtStop`).
+   */
+  deadlineMs?: number;
+  onNotSent?: (event: TraceEvent, intendedMs: number) => void;
+  /** Receives a live view of the schedule (for the overload detector and the progress line). */
+  probe?: (p: ScheduleProbe) => void;
+}
+
+/** A live view of a running schedule. */
+export interface ScheduleProbe {
+  /** Requests sent and not answered. */
+  inFlight(): number;
+  /** Events due and waiting behind their worker's previous request. */
+  waiting(): number;
+  /** Intended (clock) time of the oldest waiting event, or null when none waits. */
+  oldestWaitingIntended(): number | null;
+}
+
+/** The deadline of a realtime run, ms of wall time after t0: the trace's duration at `speed`, plus a grace. */
+export function runDeadlineMs(traceDurationMs: number, speed: number, graceMs: number): number {
+  return Math.ceil(traceDurationMs / speed + graceMs);
 }
 
 export interface ScheduleResult {
@@ -27,37 +51,65 @@ export interface ScheduleResult {
   dispatched: number;
   /** True when the signal stopped the schedule before the trace ended or in-flight requests were abandoned. */
   interrupted: boolean;
-  /** Requests still in flight when the grace period ran out. */
+  /** Requests still in flight when the grace period (or the deadline) ran out. */
   abandoned: number;
+  /** True when the deadline stopped the run. */
+  deadlineHit: boolean;
+  /** Events passed to `onNotSent`. */
+  notSent: number;
+  /** The requests still in flight when the schedule returned (abandoned), with their intended times. */
+  inFlightAtStop: { event: TraceEvent; intendedMs: number }[];
 }
 
-/** Run the schedule to the end of the events (or until the signal fires). */
+/** Run the schedule to the end of the events (or until the signal fires, or the deadline). */
 export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult> {
   const { clock, speed, dispatch, signal } = opts;
   const t0 = clock.now();
   opts.onStart?.(t0);
+  const deadline = opts.deadlineMs === undefined ? Infinity : t0 + opts.deadlineMs;
   const busy = new Set<number>();
   const queues = new Map<number, { event: TraceEvent; intended: number }[]>();
+  const flying = new Map<TraceEvent, number>();
   let inFlight = 0;
+  let waiting = 0;
   let dispatched = 0;
+  let notSent = 0;
   let stopped = false;
   let drained: (() => void) | null = null;
+  opts.probe?.({
+    inFlight: () => inFlight,
+    waiting: () => waiting,
+    oldestWaitingIntended: () => {
+      let oldest: number | null = null;
+      for (const q of queues.values()) if (q.length > 0 && (oldest === null || q[0]!.intended < oldest)) oldest = q[0]!.intended;
+      return oldest;
+    },
+  });
 
   const send = (event: TraceEvent, intended: number): void => {
     busy.add(event.worker);
+    flying.set(event, intended);
     inFlight += 1;
     dispatched += 1;
-    const done = (): void => finish(event.worker);
+    const done = (): void => finish(event);
     void dispatch(event, intended).then(done, done);
   };
-  const finish = (worker: number): void => {
+  const finish = (event: TraceEvent): void => {
+    if (!flying.delete(event)) return; // abandoned at the deadline: already accounted for
     inFlight -= 1;
+    const worker = event.worker;
     const queue = queues.get(worker);
-    const next = stopped ? undefined : queue?.shift();
+    // Nothing more goes out once stopped (signal or deadline), not even a worker's next event.
+    const next = stopped || signal?.aborted ? undefined : queue?.shift();
+    if (next) waiting -= 1;
     if (queue && queue.length === 0) queues.delete(worker);
     if (next) send(next.event, next.intended);
     else busy.delete(worker);
     if (inFlight === 0 && drained) drained();
+  };
+  const giveUp = (event: TraceEvent, intended: number): void => {
+    notSent += 1;
+    opts.onNotSent?.(event, intended);
   };
 
   // A sync source (an array) is walked without `for await`, which would cost a few promise turns per event;
@@ -65,7 +117,9 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   const source = opts.events;
   const syncIt = Symbol.iterator in source ? (source as Iterable<TraceEvent>)[Symbol.iterator]() : null;
   const asyncIt = syncIt ? null : (source as AsyncIterable<TraceEvent>)[Symbol.asyncIterator]();
+  const pull = async (): Promise<IteratorResult<TraceEvent>> => (syncIt ? syncIt.next() : asyncIt!.next());
   let exhausted = false;
+  let deadlineHit = false;
   try {
     for (;;) {
       if (signal?.aborted) break;
@@ -76,15 +130,26 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
       }
       const event = next.value;
       const intended = t0 + event.t / speed;
-      if (clock.now() < intended) await clock.sleepUntil(intended, signal);
+      if (clock.now() < intended) await clock.sleepUntil(Math.min(intended, deadline), signal);
       if (signal?.aborted) break;
+      if (clock.now() >= deadline) {
+        deadlineHit = true;
+        giveUp(event, intended);
+        break;
+      }
       if (busy.has(event.worker)) {
         let queue = queues.get(event.worker);
         if (!queue) queues.set(event.worker, (queue = []));
         queue.push({ event, intended });
+        waiting += 1;
       } else {
         send(event, intended);
       }
+    }
+    // The deadline came while events were still being read: the rest of the trace is not sent either.
+    if (deadlineHit) {
+      for (let next = await pull(); !next.done; next = await pull()) giveUp(next.value, t0 + next.value.t / speed);
+      exhausted = true;
     }
   } finally {
     // As `for await` would on an early exit: let the source release its file.
@@ -94,18 +159,30 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   if (interrupted) {
     stopped = true;
     queues.clear();
+    waiting = 0;
   }
-  if (inFlight > 0) {
+  if (inFlight > 0 || waiting > 0) {
     const allDone = new Promise<void>((resolve) => (drained = resolve));
+    // A local signal ends the grace (or deadline) sleep as soon as everything returned, so no timer outlives the run.
+    const sleepStop = new AbortController();
     if (interrupted) {
-      // A local signal ends the grace sleep as soon as everything returned, so no timer outlives the run.
-      const graceStop = new AbortController();
-      const graceEnd = clock.now() + (opts.graceMs ?? 5000);
-      await Promise.race([allDone, clock.sleepUntil(graceEnd, graceStop.signal)]);
-      graceStop.abort();
-    } else {
+      await Promise.race([allDone, clock.sleepUntil(clock.now() + (opts.graceMs ?? 5000), sleepStop.signal)]);
+    } else if (!deadlineHit && deadline !== Infinity) {
+      await Promise.race([allDone, clock.sleepUntil(deadline, sleepStop.signal)]);
+      if (inFlight > 0 || waiting > 0) deadlineHit = true;
+    } else if (!deadlineHit) {
       await allDone;
     }
+    sleepStop.abort();
   }
-  return { t0, dispatched, interrupted, abandoned: inFlight };
+  if (deadlineHit) {
+    stopped = true;
+    for (const q of queues.values()) for (const w of q) giveUp(w.event, w.intended);
+    queues.clear();
+    waiting = 0;
+  }
+  const inFlightAtStop = [...flying].map(([event, intendedMs]) => ({ event, intendedMs }));
+  // Whatever is still in flight is abandoned: a late answer must not count (finish ignores it).
+  flying.clear();
+  return { t0, dispatched, interrupted, abandoned: inFlightAtStop.length, deadlineHit, notSent, inFlightAtStop };
 }

@@ -1,22 +1,21 @@
 /**
  * Targets: where the replayer sends requests and how it reads the mock. One interface, three kinds:
- * embedded (mock + reference backend in-process), url (an already running backend, optionally its mock) and
- * command (sheetsim starts the mock, then the user's backend as a child process, and stops both).
+ * embedded (mock + reference backend in a child process of their own), url (an already running backend,
+ * optionally its mock; checked to answer before the run) and command (sheetsim starts the mock in its child
+ * process, then the user's backend as a child process, and stops both).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { buildBackend } from '../../backend/app.ts';
-import { buildMockSheets } from '../../mock-sheets/app.ts';
 import { writeFakeCredentials } from '../../mock-sheets/credentials.ts';
 import type { TargetKind } from '../report/model.ts';
 import type { WorldParams } from '../trace/types.ts';
-import { generateWorld, worldWorkbooks } from '../workload/world.ts';
-import { processTreeRssMb, selfRssMb } from '../metrics/memory.ts';
+import { processTreeRssMb } from '../metrics/memory.ts';
 import { pythonAdapterEnv } from '../cli/python-adapter.ts';
+import { spawnEmbedded } from './embedded-child.ts';
+import { classifyError } from './http.ts';
 import { type TargetEnvEntry, expandTargetEnv } from './target-env.ts';
 
 export interface Target {
@@ -31,7 +30,7 @@ export interface Target {
   commit: string | null;
   /** RSS of the target in MB, or null when sheetsim cannot see it (an external URL). */
   rssMb: (() => number) | null;
-  /** Set when a command target exited on its own: the message says how. */
+  /** Set when the target's process (a command, or the embedded child) exited on its own: the message says how. */
   died(): string | null;
   stop(): Promise<void>;
 }
@@ -48,9 +47,14 @@ export interface MockSettings {
 }
 
 export type TargetSpec =
-  | ({ kind: 'embedded'; backendProfile: 'lean' | 'zeues' } & MockSettings)
+  | ({ kind: 'embedded'; backendProfile: 'lean' | 'zeues'; readyTimeoutMs: number } & MockSettings)
   | { kind: 'url'; url: string; sheetsUrl: string | null }
   | ({ kind: 'command'; command: string; cwd: string; env: NodeJS.ProcessEnv; readyTimeoutMs: number; targetEnv?: TargetEnvEntry[] } & MockSettings);
+
+/** Nothing answers at a URL the run was given (exit 2: there is nothing to measure). */
+export class TargetUnreachableError extends Error {
+  override name = 'TargetUnreachableError';
+}
 
 /** Start (or connect to) the target a run drives. */
 export async function startTarget(spec: TargetSpec): Promise<Target> {
@@ -59,11 +63,44 @@ export async function startTarget(spec: TargetSpec): Promise<Target> {
   return commandTarget(spec);
 }
 
-function urlTarget(url: string, sheetsUrl: string | null): Target {
+/**
+ * Whether the target is still there: false only on a connection error (refused, reset). Any HTTP status, or no
+ * answer within `timeoutMs` (a busy target is slow, not gone; the error streak still applies), counts as there.
+ */
+export async function answers(url: string, path: string, timeoutMs: number): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+    return true;
+  } catch (err) {
+    return (err as { name?: string }).name === 'TimeoutError';
+  }
+}
+
+/**
+ * Throw TargetUnreachableError unless something answers HTTP at `url` + `path`. Any status counts (a backend
+ * without /api/health answers 404): the question is whether anything listens, not whether it is healthy.
+ */
+export async function assertAnswers(what: string, url: string, path: string, timeoutMs = 5000): Promise<void> {
+  try {
+    const res = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(timeoutMs) });
+    await res.arrayBuffer();
+  } catch (err) {
+    const e = err as { name?: string };
+    const why = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : classifyError(err);
+    throw new TargetUnreachableError(`nothing answers at ${what} ${url} (GET ${path}: ${why})`);
+  }
+}
+
+async function urlTarget(rawUrl: string, rawSheetsUrl: string | null): Promise<Target> {
+  const url = rawUrl.replace(/\/$/, '');
+  const sheetsUrl = rawSheetsUrl ? rawSheetsUrl.replace(/\/$/, '') : null;
+  await assertAnswers('--target', url, '/api/health');
+  if (sheetsUrl) await assertAnswers('--sheets', sheetsUrl, '/__sheetsim/health');
   return {
     kind: 'url',
-    url: url.replace(/\/$/, ''),
-    sheetsUrl: sheetsUrl ? sheetsUrl.replace(/\/$/, '') : null,
+    url,
+    sheetsUrl,
     command: null,
     backendProfile: null,
     commit: null,
@@ -73,62 +110,19 @@ function urlTarget(url: string, sheetsUrl: string | null): Target {
   };
 }
 
-async function listenLocal(app: FastifyInstance): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const addr = app.server.address();
-  if (!addr || typeof addr === 'string') throw new Error('server did not bind a TCP port');
-  return `http://127.0.0.1:${addr.port}`;
-}
-
-/** Start the mock Sheets API for a world on a free loopback port. */
-async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: string; spreadsheetId: string; auditSpreadsheetId: string }> {
-  const world = generateWorld(s.world);
-  const app = await buildMockSheets({
-    // The main workbook and the audit one a HEAD backend refuses to boot without, reset together.
-    workbook: worldWorkbooks(world),
-    loadWorkbook: (seed: number) => worldWorkbooks(generateWorld({ ...s.world, seed })),
-    seed: s.world.seed,
-    latency: s.latency,
-    quota: s.quota,
-    clock: s.mode === 'exact' ? 'virtual' : 'wall',
-    speed: s.mode === 'exact' ? 1 : s.speed,
-    startMs: s.epochMs,
-  });
-  const url = await listenLocal(app);
-  return { app, url, spreadsheetId: world.workbook.spreadsheetId, auditSpreadsheetId: world.auditWorkbook.spreadsheetId };
-}
-
 async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded' }>): Promise<Target> {
-  const mock = await startMock(spec);
-  let backend: FastifyInstance;
-  try {
-    backend = await buildBackend({
-      sheetsUrl: mock.url,
-      spreadsheetId: mock.spreadsheetId,
-      token: 'sheetsim-embedded',
-      profile: spec.backendProfile,
-      simClock: spec.mode === 'exact',
-      seed: spec.world.seed,
-      speed: spec.mode === 'exact' ? 1 : spec.speed,
-    });
-  } catch (err) {
-    await mock.app.close();
-    throw err;
-  }
-  const url = await listenLocal(backend);
+  const { kind: _kind, readyTimeoutMs, ...settings } = spec;
+  const child = await spawnEmbedded(settings, readyTimeoutMs);
   return {
     kind: 'embedded',
-    url,
-    sheetsUrl: mock.url,
+    url: child.url!,
+    sheetsUrl: child.sheetsUrl,
     command: null,
     backendProfile: spec.backendProfile,
     commit: gitCommit(process.cwd()),
-    rssMb: selfRssMb,
-    died: () => null,
-    async stop() {
-      await backend.close();
-      await mock.app.close();
-    },
+    rssMb: child.rssMb,
+    died: child.died,
+    stop: child.stop,
   };
 }
 
@@ -157,7 +151,9 @@ export function gitCommit(dir: string): string | null {
 const STDERR_LINES = 20;
 
 async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Promise<Target> {
-  const mock = await startMock(spec);
+  const { kind: _kind, command: _command, cwd: _cwd, env: _env, readyTimeoutMs: _ready, targetEnv: _targetEnv, ...mockSettings } = spec;
+  const mockChild = await spawnEmbedded({ ...mockSettings, backendProfile: null }, spec.readyTimeoutMs);
+  const mock = { url: mockChild.sheetsUrl, spreadsheetId: mockChild.spreadsheetId, auditSpreadsheetId: mockChild.auditSpreadsheetId };
   const tmp = mkdtempSync(join(tmpdir(), 'sheetsim-target-'));
   const credentials = writeFakeCredentials({ url: mock.url, path: join(tmp, 'service-account.json') });
   const port = await freePort();
@@ -202,7 +198,7 @@ async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Pr
   const cleanup = async (): Promise<void> => {
     stopping = true;
     await stopChild(child, exited);
-    await mock.app.close();
+    await mockChild.stop();
     rmSync(tmp, { recursive: true, force: true });
   };
   try {
@@ -219,7 +215,7 @@ async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Pr
     backendProfile: null,
     commit: gitCommit(spec.cwd),
     rssMb: () => (child.pid && exitInfo === null ? processTreeRssMb(child.pid) : 0),
-    died: () => exitInfo,
+    died: () => exitInfo ?? mockChild.died(),
     stop: cleanup,
   };
 }

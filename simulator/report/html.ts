@@ -20,6 +20,9 @@ export function renderReportHtml(report: Report): string {
     ['started', r.startedAt], ['duration', `${(r.simulatedDurationMs / 1000).toFixed(0)} s simulated, ${(r.wallDurationMs / 1000).toFixed(1)} s wall`],
     ['target', `${r.target.kind} ${r.target.url ?? r.target.command ?? ''}${r.target.backendProfile ? ` (profile ${r.target.backendProfile})` : ''}${r.target.commit ? ` @ ${r.target.commit}` : ''}`],
     ['trace', `${report.trace.path} — ${report.trace.events} events, ${report.trace.header.profile} seed ${report.trace.header.seed}`],
+    ...(r.validity && !r.validity.valid ? [['validity', `INVALID (no verdict): ${r.validity.reasons.join('; ')}`] as [string, string]] : []),
+    ...(r.overload?.saturated ? [['overload', `SATURATED from s = ${r.overload.fromS ?? '?'}: backlog up to ${r.overload.maxInFlight}, lateness up to ${fmtMs(r.overload.maxLatenessMs)}, ${r.overload.notSent} events not sent by the deadline`] as [string, string]] : []),
+    ...(r.replayer?.bottleneck ? [['replayer', `bottleneck: event-loop delay p99 ${fmtMs(r.replayer.eventLoopDelayP99Ms)}`] as [string, string]] : []),
     ['trace sha256', report.trace.sha256], ['outcome digest', report.digest ?? '— (realtime)'], ['sheetsim', `${report.sheetsim.version} on node ${report.sheetsim.node}`],
   ];
   const passed = report.gates.filter((g) => g.pass).length;
@@ -69,7 +72,7 @@ ${chart('chart-latency', 'Latency p95 and requests per simulated second (warm-up
 ${chart('chart-calls', 'Sheets calls per event by scenario: mean (bar) and max (dot)', sh.available ? '' : 'Call log unavailable: no Sheets figures.')}
 </div>
 <h2>Performance requirements</h2>
-${report.gates.length ? `<div class="cards" id="gates">${cards}</div><p class="verdict ${passed === report.gates.length ? 'good' : 'bad'}">${passed}/${report.gates.length} requirements passed</p>` : '<p class="muted">PERF gates not evaluated (--no-gates).</p>'}
+${report.gates.length ? `<div class="cards" id="gates">${cards}</div><p class="verdict ${passed === report.gates.length ? 'good' : 'bad'}">${passed}/${report.gates.length} requirements passed</p>` : (r.validity && !r.validity.valid ? '<p class="verdict bad">PERF gates not evaluated: the run is invalid, so there is no verdict.</p>' : '<p class="muted">PERF gates not evaluated (--no-gates).</p>')}
 <h2>Scenarios</h2>
 <div class="scroll"><table id="scenarios"><thead><tr><th>scenario</th><th>count</th><th>success</th><th>mean</th><th>p50</th><th>p95</th><th>p99</th><th>max</th>${hasParts ? '<th>Sheets (mean)</th><th>waits (mean)</th><th>compute (mean)</th>' : ''}<th>Sheets calls mean / max</th><th>statuses</th><th>expect mismatches</th></tr></thead><tbody>${scenarioRows}</tbody></table></div>
 <h2>More charts</h2>

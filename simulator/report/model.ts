@@ -223,12 +223,47 @@ export interface RunInfo {
   };
   /** The flags the run was started with, so `--reproduce` can repeat it. */
   options: Record<string, string | number | boolean | null>;
-  /** Whether the target answered at all (owner: issue 10; optional until then). */
-  validity?: { valid: boolean; reasons: string[]; transportErrors: Record<string, number>; unreachableFromS: number | null };
-  /** Whether the replayer kept the schedule (owner: issue 10; optional until then). */
-  overload?: { saturated: boolean; fromS: number | null; maxInFlight: number; maxLatenessMs: number; notSent: number; deadlineMs: number };
-  /** The replayer's own health (owner: issue 10; optional until then). */
-  replayer?: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; bottleneck: boolean };
+  /** Whether the run may be judged at all (docs/report.md#validity); an invalid run's gates are not evaluated. */
+  validity?: RunValidity;
+  /** Whether the target kept up with the schedule (realtime; null in exact mode). */
+  overload?: RunOverload | null;
+  /** The replayer's own health: when its event loop lagged, lateness is the replayer's, not the target's. */
+  replayer?: ReplayerHealth;
+}
+
+/** report.json `run.validity`. */
+export interface RunValidity {
+  valid: boolean;
+  /** One line per broken rule, e.g. `target unreachable from s = 30: ECONNREFUSED ×412`. */
+  reasons: string[];
+  /** Transport error kind → count over the whole run (ECONNREFUSED, ECONNRESET, TIMEOUT, OTHER). */
+  transportErrors: Record<string, number>;
+  /** Simulated second from which the target stopped answering or its process exited, else null. */
+  unreachableFromS: number | null;
+}
+
+/** report.json `run.overload`. */
+export interface RunOverload {
+  saturated: boolean;
+  /** Simulated second from which the target could not keep up, or null. */
+  fromS: number | null;
+  /** Deepest backlog: events due and not answered (in flight, or waiting behind their worker's previous request). */
+  maxInFlight: number;
+  /** Longest lateness seen (wall ms): a due event's wait before it was sent, or the wait of one never sent. */
+  maxLatenessMs: number;
+  /** Events not sent by the deadline (status null, error NOT_SENT in events.jsonl); counted as failures. */
+  notSent: number;
+  /** Wall ms after t0 when the run stops sending: trace duration ÷ speed + the grace. */
+  deadlineMs: number;
+}
+
+/** report.json `run.replayer`. */
+export interface ReplayerHealth {
+  /** The replayer's event-loop delay (perf_hooks.monitorEventLoopDelay), wall ms. */
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  /** True when the replayer itself was the bottleneck (event-loop delay p99 past the bound in docs/report.md#replayer). */
+  bottleneck: boolean;
 }
 
 /** One thing a reader should know about the run, derived by a tested rule (simulator/report/findings.ts). */
@@ -292,9 +327,9 @@ export interface EventRecord {
   responseMs: number;
   serviceMs: number;
   latenessMs: number;
-  /** HTTP status, or null on a transport error. */
+  /** HTTP status, or null on a transport error or when the run gave up on the event. */
   status: number | null;
-  /** Transport error type when status is null. */
+  /** When status is null: the transport error type, `NOT_SENT` (not sent by the deadline) or `ABANDONED` (in flight at the deadline). */
   error: string | null;
   action_taken: string | null;
   /** Whether status and action matched the trace's expect (null when there was none). */

@@ -20,6 +20,31 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** Findings printed before the figures; the rest are in summary.md and report.html. */
 const MAX_FINDINGS = 8;
+const counts = (r: Record<string, number>): string =>
+  Object.entries(r)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(', ');
+
+/** Validity, transport errors, overload and the replayer's own health: the lines that say whether to trust the rest. */
+function runHealthLines(report: Report, c: ReturnType<typeof pc.createColors>): string[] {
+  const r = report.run;
+  const out: string[] = [];
+  if (r.validity && !r.validity.valid) for (const reason of r.validity.reasons) out.push(c.red(c.bold(`INVALID  ${reason}`)));
+  const transport = r.validity?.transportErrors ?? report.totals.errors;
+  const kinds = Object.fromEntries(Object.entries(transport).filter(([k]) => k !== 'NOT_SENT' && k !== 'ABANDONED'));
+  if (Object.keys(kinds).length > 0) out.push(c.yellow(`transport errors  ${counts(kinds)}`));
+  const o = r.overload;
+  if (o && (o.saturated || o.notSent > 0)) {
+    const abandoned = report.totals.errors['ABANDONED'] ?? 0;
+    const gaveUp = o.notSent > 0 || abandoned > 0 ? `; at the deadline (${fmtMs(o.deadlineMs)} wall) ${o.notSent} events were not sent and ${abandoned} in flight were abandoned, counted as failures` : '';
+    out.push(c.red(c.bold(`SATURATED from s = ${o.fromS ?? '?'}: the target could not keep up (backlog up to ${o.maxInFlight} in flight, lateness up to ${fmtMs(o.maxLatenessMs)})${gaveUp}`)));
+  }
+  if (r.replayer?.bottleneck) {
+    out.push(c.yellow(`replayer was the bottleneck: its event-loop delay p99 ${fmtMs(r.replayer.eventLoopDelayP99Ms)} (max ${fmtMs(r.replayer.eventLoopDelayMaxMs)}); part of the lateness is sheetsim's own`));
+  }
+  return out;
+}
 
 /** The summary printed after a run and by `sheetsim report`; colours only when options.color. */
 export function renderSummary(report: Report, options: { color: boolean; reportDir: string }): string {
@@ -27,7 +52,9 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   const t = report.totals;
   const r = report.run;
   const lines: string[] = [];
-  const title = `sheetsim ${r.mode} run ${r.id}${r.label ? ` (${r.label})` : ''}${r.partial ? ' — PARTIAL' : ''}`;
+  const invalid = r.validity !== undefined && !r.validity.valid;
+  const saturated = r.overload?.saturated === true;
+  const title = `sheetsim ${r.mode} run ${r.id}${r.label ? ` (${r.label})` : ''}${invalid ? ' — INVALID' : ''}${saturated ? ' — SATURATED' : ''}${r.partial ? ' — PARTIAL' : ''}`;
   lines.push(c.bold(title));
   lines.push(`trace ${report.trace.path} (${report.trace.events} events, sha256 ${report.trace.sha256.slice(0, 12)}) → ${r.target.kind} ${r.target.url ?? r.target.command ?? ''}`.trimEnd());
   lines.push(`simulated ${(r.simulatedDurationMs / 1000).toFixed(0)} s in ${(r.wallDurationMs / 1000).toFixed(1)} s wall${r.mode === 'realtime' ? ` (speed ×${r.speed})` : ''}`);
@@ -35,6 +62,7 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   if (r.mode === 'realtime' && r.speed !== 1 && r.targetTimersScaled === null) {
     lines.push(c.yellow(`timers   the target's own timers (backoff, cache TTLs) are not known to run at ×${r.speed}: its per-minute Sheets rates may read low`));
   }
+  lines.push(...runHealthLines(report, c));
   lines.push('');
   // The story first: what limits this run, in words (simulator/report/findings.ts).
   const mark = { critical: c.red(c.bold('CRITICAL')), warning: c.yellow('warning '), info: c.dim('info    ') };
@@ -71,8 +99,11 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
     lines.push(c.yellow('Sheets   call log unavailable (external target without --sheets): Sheets gates cannot be measured'));
   }
   const mem = report.memory.target;
-  lines.push(mem ? `memory   target baseline ${mem.baselineMb.toFixed(0)} MB, peak ${mem.peakMb.toFixed(0)} MB (+${mem.increaseMb.toFixed(1)} MB)` : `memory   sheetsim peak ${report.memory.sheetsim.peakMb.toFixed(0)} MB (target not sampled)`);
-  if (report.gates.length > 0) {
+  const own = `sheetsim peak ${report.memory.sheetsim.peakMb.toFixed(0)} MB`;
+  lines.push(mem ? `memory   target baseline ${mem.baselineMb.toFixed(0)} MB, peak ${mem.peakMb.toFixed(0)} MB (+${mem.increaseMb.toFixed(1)} MB); ${own}` : `memory   ${own} (target not sampled)`);
+  if (invalid) {
+    lines.push('', c.red(c.bold('PERF gates not evaluated: the run is invalid, so there is no verdict (see above)')));
+  } else if (report.gates.length > 0) {
     lines.push('');
     for (const g of report.gates) {
       const mark = g.pass ? c.green('PASS') : c.red('FAIL');
@@ -81,6 +112,10 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
     const passed = report.gates.filter((g) => g.pass).length;
     const all = passed === report.gates.length;
     lines.push((all ? c.green : c.red)(c.bold(`${passed}/${report.gates.length} PERF gates passed`)));
+    if (saturated && passed > 0) {
+      // What passed was measured on the part of the load that got through.
+      lines.push(c.yellow(`the target was saturated: the gates that passed saw only the ${t.ok} of ${t.requests} requests answered with a 2xx`));
+    }
   } else {
     lines.push('', c.dim('PERF gates not evaluated (--no-gates)'));
   }

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,9 @@ describe('sheetsim run (realtime)', () => {
     expect(res.stdout).toMatch(new RegExp(`^report: ${out}$`, 'm'));
     const r = readReport(out);
     expect(r.run.partial).toBe(false);
+    expect(r.run.validity).toEqual({ valid: true, reasons: [], transportErrors: {}, unreachableFromS: null });
+    expect(r.run.overload!.notSent).toBe(0);
+    expect(r.run.replayer!.eventLoopDelayMaxMs).toBeGreaterThanOrEqual(0);
     expect(r.totals.requests).toBe(r.trace.events);
     expect(Object.keys(r.scenarios).length).toBeGreaterThan(2);
     expect(r.sheets.available).toBe(true);
@@ -46,16 +50,29 @@ describe('sheetsim run (realtime)', () => {
     for (const f of ['metrics.csv', 'timeline.csv', 'report.html']) expect(existsSync(join(out, f))).toBe(true);
   });
 
-  it('records a target that is down as ECONNREFUSED in a complete report', async () => {
+  it('nothing listening on --target: exit 2 before the run, one line naming the URL, no report folder', async () => {
     const out = join(dir, 'down');
     const port = await closedPort();
     const res = await cli(['run', '--trace', trace, '--out', out, '--target', `http://127.0.0.1:${port}`, '--speed', '50', '--warn-only']);
-    expect(res.code, res.stderr).toBe(0);
-    const r = readReport(out);
-    expect(r.totals.requests).toBe(r.trace.events);
-    expect(r.totals.errors).toEqual({ ECONNREFUSED: r.trace.events });
-    expect(r.sheets.available).toBe(false);
-    for (const s of Object.values(r.scenarios)) expect(s.sheetsCalls).toBeNull();
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe(`sheetsim run: nothing answers at --target http://127.0.0.1:${port} (GET /api/health: ECONNREFUSED)\n`);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('--sheets that does not answer: exit 2 before the run', async () => {
+    const backend = createHttpServer((_req, res) => res.end('{}'));
+    await new Promise<void>((r) => backend.listen(0, '127.0.0.1', () => r()));
+    try {
+      const out = join(dir, 'sheets-down');
+      const port = await closedPort();
+      const target = `http://127.0.0.1:${(backend.address() as { port: number }).port}`;
+      const res = await cli(['run', '--trace', trace, '--out', out, '--target', target, '--sheets', `http://127.0.0.1:${port}`]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toMatch(new RegExp(`^sheetsim run: nothing answers at --sheets http://127.0.0.1:${port} \\(GET /__sheetsim/health: ECONNREFUSED\\)\n$`));
+      expect(existsSync(out)).toBe(false);
+    } finally {
+      await new Promise<void>((r) => backend.close(() => r()));
+    }
   });
 
   it('--target-cmd starts a child backend, samples its memory and stops it', async () => {
@@ -74,19 +91,56 @@ describe('sheetsim run (realtime)', () => {
     await expect(fetch(`${r.run.target.url}/api/health`)).rejects.toThrow();
   });
 
-  it('a target that dies mid-run gives classified errors and a complete report marked partial', async () => {
+  it('kill -9 of a --target-cmd backend mid-run: sending stops, the report is invalid without verdicts, exit 1', async () => {
     const out = join(dir, 'dies');
-    // Start the backend, and once it answers (however long that takes on a busy machine) kill it 1 s later.
+    const longer = await smallTrace(tempDir(), { durationMs: 120_000 });
+    // Start the backend; once it has made 10 Sheets calls (the run is under way, however slow the machine) kill -9 it.
     const backend = `node ${join(REPO, 'bin/sheetsim.js')} backend`;
-    const cmd = `${backend} & p=$!; until curl -sf http://127.0.0.1:$PORT/api/health >/dev/null; do sleep 0.2; done; sleep 1; kill -9 $p; wait`;
-    const res = await cli(['run', '--trace', trace, '--out', out, '--target-cmd', cmd, '--speed', '10', '--latency', 'off', '--quota', 'off', '--warn-only']);
-    expect(res.code, res.stderr).toBe(0);
-    expect(res.stderr).toContain('target command exited');
+    const calls = `curl -s $SHEETS_API_URL/__sheetsim/health | sed -n 's/.*"calls":\\([0-9]*\\).*/\\1/p'`;
+    const cmd = `${backend} & p=$!; until [ "$(${calls})" -ge 10 ] 2>/dev/null; do sleep 0.1; done; kill -9 $p; wait`;
+    const res = await cli(['run', '--trace', longer, '--out', out, '--target-cmd', cmd, '--speed', '10', '--latency', 'off', '--quota', 'off', '--warn-only']);
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stdout).toMatch(/^INVALID {2}target unreachable from s = \d+: /m);
+    expect(res.stdout).toMatch(/^transport errors {2}.*(ECONNREFUSED|ECONNRESET) ×\d+/m);
+    expect(res.stdout).toContain('PERF gates not evaluated');
+    expect(res.stdout).not.toMatch(/PASS PERF/);
     const r = readReport(out);
     expect(r.run.partial).toBe(true);
+    expect(r.gates).toEqual([]);
+    expect(r.run.validity!.valid).toBe(false);
+    expect(r.run.validity!.unreachableFromS).not.toBeNull();
+    expect(r.run.validity!.reasons[0]).toMatch(/^target unreachable from s = \d+: /);
+    // Sending stopped: it stopped at the latest when the 10th connection error came back (the rule), and every
+    // event sent after the kill is itself a connection error. So no event was sent after that answer.
+    const records = readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { startMs: number; serviceMs: number; error: string | null });
+    const ends = records.filter((e) => e.error === 'ECONNREFUSED' || e.error === 'ECONNRESET' || e.error === 'OTHER').map((e) => e.startMs + e.serviceMs).sort((a, b) => a - b);
+    expect(ends.length).toBeGreaterThan(0);
+    const stopBy = ends[Math.min(9, ends.length - 1)]!;
+    for (const e of records) expect(e.startMs).toBeLessThanOrEqual(stopBy + 0.01);
+    // And the rest of the trace was not sent.
+    expect(r.totals.requests).toBeLessThan(r.trace.events);
+  });
+
+  it('a target that cannot keep up: the run ends at its deadline, unsent events are NOT_SENT failures, saturation reported', async () => {
+    const out = join(dir, 'slow');
+    // Answers /api/health at once and everything else after 5 s; the deadline is 60 s / 20 + 1 s = 4 s.
+    const server = `require('http').createServer((q, r) => q.url === '/api/health' ? r.end('{}') : setTimeout(() => r.end('{}'), 5000)).listen(process.env.PORT)`;
+    const res = await cli(['run', '--trace', trace, '--out', out, '--target-cmd', `node -e "${server}"`, '--speed', '20', '--deadline-grace', '1s', '--no-gates']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^SATURATED from s = \d+: the target could not keep up/m);
+    const r = readReport(out);
+    expect(r.run.validity!.valid).toBe(true);
+    expect(r.run.overload!.saturated).toBe(true);
+    expect(r.run.overload!.deadlineMs).toBe(4000);
+    // Every event of the trace is accounted for: answered, abandoned in flight, or not sent.
     expect(r.totals.requests).toBe(r.trace.events);
-    expect(r.totals.errors['ECONNREFUSED'] ?? 0).toBeGreaterThan(0);
-    expect(r.totals.ok).toBeGreaterThan(0);
+    expect(r.totals.ok).toBe(0);
+    const records = readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: number | null; error: string | null; responseMs: number });
+    const notSent = records.filter((e) => e.error === 'NOT_SENT');
+    expect(notSent.length).toBe(r.run.overload!.notSent);
+    expect(notSent.length).toBeGreaterThan(0);
+    for (const e of notSent) expect(e.status).toBeNull();
+    expect((r.totals.errors['NOT_SENT'] ?? 0) + (r.totals.errors['ABANDONED'] ?? 0)).toBe(r.trace.events);
   });
 
   it('Ctrl-C on a child sheetsim run leaves a report marked partial', async () => {

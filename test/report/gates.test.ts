@@ -89,4 +89,13 @@ describe('PERF gates', () => {
     expect(() => loadGates(path)).toThrow(/is not valid JSON/);
     expect(() => loadGates(join(dir, 'missing.json'))).toThrow(/ENOENT/);
   });
+  it('PERF-03 does not pass on FINALIZARs that never got an answer (a saturated run that could not send them)', () => {
+    const { report } = buildFixture({ events: 150 });
+    for (const [name, sc] of Object.entries(report.scenarios)) {
+      if (!name.startsWith('finalizar')) continue;
+      sc.statuses = { error: sc.count };
+      sc.sheetsCalls = { mean: 0, max: 0, total: 0, byMethod: {}, maxAppendRows: 0 };
+    }
+    expect(byId(evaluateGates(report, DEFAULT_GATES), 'PERF-03')).toMatchObject({ pass: false, value: null, note: 'no FINALIZAR event got an HTTP answer' });
+  });
 });

@@ -4,6 +4,7 @@ import { backendCommand } from './backend.ts';
 import { credentialsCommand } from './credentials.ts';
 import { mockSheetsCommand } from './mock-sheets.ts';
 import { diffCommand } from './diff.ts';
+import { embeddedTargetCommand } from './embedded-target.ts';
 import { generateCommand } from './generate.ts';
 import { inspectCommand } from './inspect.ts';
 import { mergeCommand } from './merge.ts';
@@ -11,4 +12,4 @@ import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 
 /** Every `sheetsim` sub-command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [runCommand, generateCommand, inspectCommand, reportCommand, diffCommand, mergeCommand, mockSheetsCommand, credentialsCommand, adapterCommand, backendCommand];
+export const commands: Command[] = [runCommand, generateCommand, inspectCommand, reportCommand, diffCommand, mergeCommand, mockSheetsCommand, credentialsCommand, adapterCommand, backendCommand, embeddedTargetCommand];

@@ -48,10 +48,13 @@ given twice).`,
     } finally {
       await writer.close();
     }
-    if (gates) report.gates = evaluateGates(report, gates);
+    // A shard that broke leaves the merged run without a verdict.
+    const invalid = report.run.validity !== undefined && !report.run.validity.valid;
+    if (gates && !invalid) report.gates = evaluateGates(report, gates);
     await writeReportFiles(dir, report);
     ctx.stdout.write(renderSummary(report, { color: ctx.isTTY, reportDir: dir }));
     ctx.stdout.write(`report: ${dir}\n`);
+    if (invalid) return 1;
     return gatesPass(report.gates) || boolOpt(ctx, 'warn-only') ? 0 : 1;
   },
 };

@@ -47,7 +47,9 @@ Exit code 1 when a gate fails, 2 on bad input.`,
     if (events !== report.totals.requests) {
       ctx.stderr.write(`sheetsim report: warning: events.jsonl has ${events} events, report.json counts ${report.totals.requests} requests\n`);
     }
-    report.gates = config ? evaluateGates(report, config) : [];
+    // An invalid run (target unreachable, too many connection errors) stays without a verdict.
+    const invalid = report.run.validity !== undefined && !report.run.validity.valid;
+    report.gates = config && !invalid ? evaluateGates(report, config) : [];
     if (outDir) {
       await mkdir(outDir, { recursive: true });
       await copyFile(join(dir, 'events.jsonl'), join(outDir, 'events.jsonl'));
@@ -55,6 +57,6 @@ Exit code 1 when a gate fails, 2 on bad input.`,
     }
     ctx.stdout.write(renderSummary(report, { color: boolOpt(ctx, 'color', ctx.isTTY), reportDir: outDir ?? dir }));
     if (outDir) ctx.stdout.write(`report: ${outDir}\n`);
-    return gatesPass(report.gates) ? 0 : 1;
+    return !invalid && gatesPass(report.gates) ? 0 : 1;
   },
 };

@@ -19,7 +19,10 @@ import { readReport } from '../../report/read.ts';
 import { currentRuntime, runtimeDifferences } from '../../report/runtime-versions.ts';
 import { renderSummary } from '../../report/terminal.ts';
 import { TraceError } from '../../trace/error.ts';
-import { type RunConfig, type TargetChoice, executeRun } from '../../replay/orchestrate.ts';
+import { DEFAULT_DEADLINE_GRACE_MS, type RunConfig, type TargetChoice, executeRun } from '../../replay/orchestrate.ts';
+import { DEFAULT_OVERLOAD_RULES } from '../../replay/overload.ts';
+import { TargetUnreachableError } from '../../replay/targets.ts';
+import { DEFAULT_VALIDITY_RULES, parseShare, type ValidityRules } from '../../replay/validity.ts';
 import { FASTAPI_GSPREAD_MAPPING, TARGET_ENV_PLACEHOLDERS, TargetEnvError, type TargetEnvEntry, parseTargetEnv } from '../../replay/target-env.ts';
 import { ensureTrace } from '../../replay/trace-file.ts';
 import { PROFILES, defaultTraceOptions } from '../../workload/profiles.ts';
@@ -36,6 +39,24 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 type Values = CommandContext['values'];
+
+/** A share flag (`5%` or `0.05`). */
+function shareOpt(c: CommandContext, name: string, fallback: number): number {
+  const text = stringOpt(c, name);
+  if (text === undefined) return fallback;
+  const v = parseShare(text);
+  if (v === null) throw new UsageError(`--${name} expects a share such as 5% or 0.05 (0..100%), got '${text}'`);
+  return v;
+}
+
+/** The validity rules from --max-transport-errors, --min-success, --unreachable-after. */
+function validityFromFlags(c: CommandContext): ValidityRules {
+  return {
+    maxTransportErrorShare: shareOpt(c, 'max-transport-errors', DEFAULT_VALIDITY_RULES.maxTransportErrorShare),
+    minSuccessShare: shareOpt(c, 'min-success', DEFAULT_VALIDITY_RULES.minSuccessShare),
+    unreachableAfter: intOpt(c, 'unreachable-after', DEFAULT_VALIDITY_RULES.unreachableAfter, 1, 1_000_000),
+  };
+}
 
 /** Everything `run` needs from the flags; the recorded `options` let `--reproduce` repeat it. */
 async function configFromFlags(ctx: CommandContext, values: Values): Promise<RunConfig> {
@@ -65,6 +86,9 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
   const shard = shardText ? parseShard(shardText) : null;
   const label = stringOpt(c, 'label') ?? null;
   const outDir = stringOpt(c, 'out') ?? null;
+  const validity = validityFromFlags(c);
+  const maxLatenessMs = durationOpt(c, 'max-lateness', DEFAULT_OVERLOAD_RULES.maxLatenessMs);
+  const deadlineGraceMs = durationOpt(c, 'deadline-grace', DEFAULT_DEADLINE_GRACE_MS);
   if (targetUrl && targetCmd) throw new UsageError('--target and --target-cmd cannot be used together');
   if (sheetsUrl && !targetUrl) throw new UsageError('--sheets names the mock an external --target uses; it needs --target URL');
   if (mode === 'exact' && targetUrl && !sheetsUrl) throw new UsageError('--mode exact with --target needs --sheets URL (the mock whose clock and call log exact mode drives)');
@@ -111,6 +135,11 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
     timeout: timeoutMs,
     shard: shardText ?? null,
     label,
+    'max-transport-errors': stringOpt(c, 'max-transport-errors') ?? null,
+    'min-success': stringOpt(c, 'min-success') ?? null,
+    'unreachable-after': stringOpt(c, 'unreachable-after') ?? null,
+    'max-lateness': stringOpt(c, 'max-lateness') ?? null,
+    'deadline-grace': stringOpt(c, 'deadline-grace') ?? null,
   };
   return {
     tracePath,
@@ -131,6 +160,9 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
     version: SHEETSIM_VERSION,
     signal: ctx.signal,
     progress: { out: ctx.stderr, tty: ctx.isTTY },
+    validity,
+    maxLatenessMs,
+    deadlineGraceMs,
   };
 }
 
@@ -139,6 +171,8 @@ async function execute(ctx: CommandContext, cfg: RunConfig): Promise<Awaited<Ret
     return await executeRun(cfg);
   } catch (err) {
     if (err instanceof TraceError) throw new InputError(err.message);
+    // Nothing to measure: refused before the run, no report folder made.
+    if (err instanceof TargetUnreachableError) throw new InputError(err.message);
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' && String((err as Error).message).includes(cfg.tracePath)) {
       throw new InputError(`trace file not found: ${cfg.tracePath}`);
     }
@@ -181,7 +215,8 @@ export const runCommand: Command = {
   description: `
 Without --trace, the trace is generated from --seed/--profile/--workers/--duration/--spools/--conflicts into
 traces/ (reused when that exact trace already exists). Without --target or --target-cmd, the mock Sheets API
-and the reference backend are started in-process on free loopback ports (the embedded target).
+and the reference backend are started in a child process of their own on free loopback ports (the embedded
+target), so their CPU and memory are not the replayer's.
 
 Modes:
   realtime  the load test (open model): event e is sent at t0 + e.t / speed whether or not earlier requests
@@ -197,7 +232,7 @@ Modes:
             the same trace against the same build gives the same digest on every run and machine.
 
 Targets:
-  (default)         embedded mock + reference backend (--backend-profile, --latency, --quota apply)
+  (default)         embedded mock + reference backend in a child process (--backend-profile, --latency, --quota)
   --target URL      an already running backend; --sheets URL names its mock (Sheets metrics and exact mode)
   --target-cmd CMD  sheetsim starts the mock, writes fake service-account credentials, runs CMD through the
                     shell with PORT, SHEETS_API_URL, SPREADSHEET_ID, SHEETSIM_AUDIT_SPREADSHEET_ID,
@@ -212,12 +247,26 @@ Targets:
                     GOOGLE_APPLICATION_CREDENTIALS_JSON:
                       ${FASTAPI_GSPREAD_MAPPING.map((m) => `--target-env '${m}'`).join(' \\\n                      ')}
 
+Validity (no verdict from a broken run): an external --target (and --sheets) must answer HTTP before the
+run starts, else exit 2 and no report. During the run, --unreachable-after connection errors in a row
+(ECONNREFUSED, ECONNRESET, OTHER; default 10), a health probe refused after such an error, or the exit of
+the target's process mark the target unreachable: the run stops sending at once and is invalid. A run is also invalid when connection errors
+exceed --max-transport-errors of the events sent (default 5%) or 2xx answers stay below --min-success
+(default 1%; 0 turns it off). TIMEOUTs are slow answers, not connection errors: the gates judge them. An
+invalid run's PERF gates are not evaluated ('no verdict'), report.json run.validity says why, exit 1.
+
+Overload (realtime): the run has a deadline, trace duration / speed + --deadline-grace (default 30s).
+Events not sent by then are recorded as NOT_SENT, requests still in flight as ABANDONED; both count as
+failures, with the wait until the deadline as their response time (a lower bound). The run is SATURATED
+(live on the progress line, run.overload in the report) when a due event waits longer than --max-lateness
+(default 5s wall) for 3 s, or when the backlog of due, unanswered events keeps rising for 10 s and doubles.
+
 Output: reports/<run-id>/ (report.json, events.jsonl, metrics.csv, scenarios.csv, timeline.csv, report.html,
 summary.md);
 the last lines on stdout are 'report: <folder>' and, in exact mode, 'digest: <64 hex>'. Live progress goes to
 stderr. Ctrl-C stops scheduling, waits up to 5 s for requests in flight and writes a report marked partial.
-Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only) or --reproduce found another digest, 2 bad usage
-or input, 130 interrupted.`,
+Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only), the run is invalid (even with --warn-only) or
+--reproduce found another digest, 2 bad usage or input or nothing answers at --target/--sheets, 130 interrupted.`,
   options: {
     trace: { type: 'string', valueName: 'FILE', description: 'Trace to replay.', defaultText: 'generated into traces/ from the flags below' },
     seed: { type: 'string', valueName: 'N', description: 'Seed of the generated trace and its world.', defaultText: '42' },
@@ -241,7 +290,12 @@ or input, 130 interrupted.`,
     label: { type: 'string', valueName: 'TEXT', description: 'A label for the run (recorded as the target commit when git cannot tell).' },
     shard: { type: 'string', valueName: 'i/n', description: "Replay only events whose worker % n == i (realtime; merge shards with 'sheetsim merge')." },
     timeout: { type: 'string', valueName: 'MS', description: 'Per-request headers/body timeout; a timeout is recorded as TIMEOUT.', defaultText: '30000' },
-    'ready-timeout': { type: 'string', valueName: 'MS', description: 'How long a --target-cmd backend gets to answer GET /api/health.', defaultText: '30000' },
+    'ready-timeout': { type: 'string', valueName: 'MS', description: 'How long a --target-cmd backend gets to answer GET /api/health (and the embedded target to start).', defaultText: '30000' },
+    'max-transport-errors': { type: 'string', valueName: 'SHARE', description: 'Invalid when connection errors exceed this share of events sent.', defaultText: '5%' },
+    'min-success': { type: 'string', valueName: 'SHARE', description: 'Invalid when fewer events sent than this share get a 2xx (0 = off).', defaultText: '1%' },
+    'unreachable-after': { type: 'string', valueName: 'N', description: 'Connection errors in a row that mark the target unreachable and stop the run.', defaultText: '10' },
+    'max-lateness': { type: 'string', valueName: 'DUR', description: 'Saturated when a due event waits longer than this (wall) for 3 s.', defaultText: '5s' },
+    'deadline-grace': { type: 'string', valueName: 'DUR', description: 'Realtime deadline = trace duration / speed + this; later events are NOT_SENT.', defaultText: '30s' },
     reproduce: { type: 'string', valueName: 'DIR', description: "Re-run an exact-mode report's trace and parameters and compare digests: exit 0 if they match, 1 if not, 2 for a realtime report (it has no digest)." },
   },
   examples: [
@@ -264,6 +318,8 @@ or input, 130 interrupted.`,
     ctx.stdout.write(`report: ${dir}\n`);
     if (report.digest) ctx.stdout.write(`digest: ${report.digest}\n`);
     if (ctx.signal.aborted) return 130;
+    // An invalid run has no verdict: never exit 0, --warn-only or not.
+    if (report.run.validity && !report.run.validity.valid) return 1;
     if (!gatesPass(report.gates) && !boolOpt(ctx, 'warn-only')) return 1;
     return 0;
   },

@@ -1,0 +1,48 @@
+/**
+ * Validity, overload and replayer health of a merged run (`sheetsim merge`): the shards ran at the same time
+ * against one target, so the merged run is invalid when any shard was, saturated when any shard was, and its
+ * replayer a bottleneck when any shard's was. Pure.
+ */
+import type { ReplayerHealth, Report, RunOverload, RunValidity } from '../report/model.ts';
+
+/** The run.validity, run.overload and run.replayer of the merged report (fields left out when no shard had them). */
+export function mergeRunHealth(reports: { name: string; report: Report }[]): Pick<Report['run'], 'validity' | 'overload' | 'replayer'> {
+  const out: Pick<Report['run'], 'validity' | 'overload' | 'replayer'> = {};
+  const validities = reports.filter((r) => r.report.run.validity).map((r) => ({ name: r.name, v: r.report.run.validity! }));
+  if (validities.length > 0) {
+    const transportErrors: Record<string, number> = {};
+    for (const { v } of validities) for (const [k, n] of Object.entries(v.transportErrors)) transportErrors[k] = (transportErrors[k] ?? 0) + n;
+    const from = validities.map(({ v }) => v.unreachableFromS).filter((s): s is number => s !== null);
+    const merged: RunValidity = {
+      valid: validities.every(({ v }) => v.valid),
+      reasons: validities.flatMap(({ name, v }) => v.reasons.map((r) => `${name}: ${r}`)),
+      transportErrors: Object.fromEntries(Object.keys(transportErrors).sort().map((k) => [k, transportErrors[k]!])),
+      unreachableFromS: from.length ? Math.min(...from) : null,
+    };
+    out.validity = merged;
+  }
+  const overloads = reports.map((r) => r.report.run.overload).filter((o): o is RunOverload => o !== undefined && o !== null);
+  if (overloads.length > 0) {
+    const from = overloads.map((o) => o.fromS).filter((s): s is number => s !== null);
+    out.overload = {
+      saturated: overloads.some((o) => o.saturated),
+      fromS: from.length ? Math.min(...from) : null,
+      // Shards ran at once against one target: their backlogs add up.
+      maxInFlight: overloads.reduce((n, o) => n + o.maxInFlight, 0),
+      maxLatenessMs: Math.max(...overloads.map((o) => o.maxLatenessMs)),
+      notSent: overloads.reduce((n, o) => n + o.notSent, 0),
+      deadlineMs: Math.max(...overloads.map((o) => o.deadlineMs)),
+    };
+  } else if (reports.some((r) => r.report.run.overload === null)) {
+    out.overload = null;
+  }
+  const replayers = reports.map((r) => r.report.run.replayer).filter((h): h is ReplayerHealth => h !== undefined);
+  if (replayers.length > 0) {
+    out.replayer = {
+      eventLoopDelayP99Ms: Math.max(...replayers.map((h) => h.eventLoopDelayP99Ms)),
+      eventLoopDelayMaxMs: Math.max(...replayers.map((h) => h.eventLoopDelayMaxMs)),
+      bottleneck: replayers.some((h) => h.bottleneck),
+    };
+  }
+  return out;
+}

@@ -1,0 +1,98 @@
+/**
+ * Runs the embedded servers (simulator/replay/embedded-servers.ts) in a child process: `node bin/sheetsim.js
+ * __embedded-target <settings JSON>`. The child prints its URLs as one JSON line and lives as long as its stdin
+ * is open, so it goes away with the parent even after a `kill -9` of the parent.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { processTreeRssMb } from '../metrics/memory.ts';
+import type { EmbeddedSettings } from './embedded-servers.ts';
+
+const BIN = fileURLToPath(new URL('../../bin/sheetsim.js', import.meta.url));
+const STDERR_LINES = 20;
+
+export interface EmbeddedChild {
+  url: string | null;
+  sheetsUrl: string;
+  spreadsheetId: string;
+  auditSpreadsheetId: string;
+  pid: number;
+  /** RSS of the child (MB), 0 once it exited. */
+  rssMb(): number;
+  /** Set when the child exited before stop(): the message says how. */
+  died(): string | null;
+  stop(): Promise<void>;
+}
+
+/** Start the embedded servers in their own process; resolves once they listen. */
+export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: number): Promise<EmbeddedChild> {
+  // detached: a Ctrl-C on the terminal reaches the replayer only, which then stops the child when its report is done.
+  const child = spawn(process.execPath, [BIN, '__embedded-target', JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const stderrTail: string[] = [];
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk: string) => {
+    stderrTail.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
+    if (stderrTail.length > STDERR_LINES) stderrTail.splice(0, stderrTail.length - STDERR_LINES);
+  });
+  // The child reads nothing: stdin is only its lifeline. Ignore EPIPE once it is gone.
+  child.stdin.on('error', () => undefined);
+  let exitInfo: string | null = null;
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      if (!stopping) exitInfo = `embedded target exited (${signal ? `signal ${signal}` : `code ${code}`})`;
+      resolve();
+    });
+  });
+  const tail = (): string => (stderrTail.length ? `\nlast stderr lines of the embedded target:\n  ${stderrTail.join('\n  ')}` : '');
+
+  const kill = async (): Promise<void> => {
+    stopping = true;
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.stdin.end();
+    const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
+    if (!gone) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  };
+
+  let ready: { url: string | null; sheetsUrl: string; spreadsheetId: string; auditSpreadsheetId: string };
+  try {
+    ready = await new Promise((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`the embedded target did not start within ${readyTimeoutMs} ms${tail()}`)), readyTimeoutMs);
+      child.stdout.setEncoding('utf8');
+      const onData = (chunk: string): void => {
+        out += chunk;
+        const nl = out.indexOf('\n');
+        if (nl < 0) return;
+        clearTimeout(timer);
+        child.stdout.off('data', onData);
+        try {
+          resolve(JSON.parse(out.slice(0, nl)));
+        } catch {
+          reject(new Error(`the embedded target printed ${JSON.stringify(out.slice(0, 200))} instead of its URLs${tail()}`));
+        }
+      };
+      child.stdout.on('data', onData);
+      void exited.then(() => {
+        clearTimeout(timer);
+        reject(new Error(`${exitInfo ?? 'embedded target exited'} before it listened${tail()}`));
+      });
+    });
+  } catch (err) {
+    await kill();
+    throw err;
+  }
+  // Keep draining stdout so a chatty child never blocks on a full pipe.
+  child.stdout.resume();
+  const pid = child.pid!;
+  return {
+    ...ready,
+    pid,
+    rssMb: () => (exitInfo === null && !stopping ? processTreeRssMb(pid) : 0),
+    died: () => exitInfo,
+    stop: kill,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The replayer's own health: its event-loop delay, sampled by perf_hooks.monitorEventLoopDelay. When the loop
+ * lags, events go out late because of the replayer, not the target; the report says so (`run.replayer`).
+ */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import type { ReplayerHealth } from '../report/model.ts';
+
+/** Event-loop delay p99 (ms) from which the replayer counts as the bottleneck of its own run. */
+export const REPLAYER_BOTTLENECK_P99_MS = 50;
+
+const RESOLUTION_MS = 10;
+const round1 = (n: number): number => Math.round(n * 10) / 10;
+
+/** The verdict from measured delays (pure). */
+export function replayerHealth(p99Ms: number, maxMs: number, boundMs = REPLAYER_BOTTLENECK_P99_MS): ReplayerHealth {
+  return { eventLoopDelayP99Ms: round1(p99Ms), eventLoopDelayMaxMs: round1(maxMs), bottleneck: p99Ms >= boundMs };
+}
+
+/** Start measuring this process's event-loop delay; `stop()` gives the report section. */
+export function watchEventLoop(): { stop(): ReplayerHealth } {
+  const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  h.enable();
+  return {
+    stop() {
+      h.disable();
+      // The histogram holds the timer's whole interval; the delay is what exceeds the resolution.
+      const lag = (ns: number): number => (h.count === 0 ? 0 : Math.max(0, ns / 1e6 - RESOLUTION_MS));
+      return replayerHealth(lag(h.percentile(99)), lag(h.max));
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { mergeRunHealth } from '../../simulator/metrics/merge-health.ts';
+import { buildFixture } from '../report/fixture.ts';
+
+describe('merged validity and overload', () => {
+  it('is invalid when one shard was, saturated when one was, and adds up their errors and backlogs', () => {
+    const a = buildFixture().report;
+    const b = buildFixture().report;
+    a.run.validity = { valid: true, reasons: [], transportErrors: { TIMEOUT: 2 }, unreachableFromS: null };
+    b.run.validity = { valid: false, reasons: ['target unreachable from s = 30: ECONNREFUSED ×40'], transportErrors: { ECONNREFUSED: 40, TIMEOUT: 1 }, unreachableFromS: 30 };
+    a.run.overload = { saturated: false, fromS: null, maxInFlight: 12, maxLatenessMs: 300, notSent: 0, deadlineMs: 60_000 };
+    b.run.overload = { saturated: true, fromS: 41, maxInFlight: 300, maxLatenessMs: 9000, notSent: 25, deadlineMs: 60_000 };
+    a.run.replayer = { eventLoopDelayP99Ms: 3, eventLoopDelayMaxMs: 20, bottleneck: false };
+    b.run.replayer = { eventLoopDelayP99Ms: 70, eventLoopDelayMaxMs: 400, bottleneck: true };
+    const m = mergeRunHealth([{ name: 'shard-0', report: a }, { name: 'shard-1', report: b }]);
+    expect(m.validity).toEqual({ valid: false, reasons: ['shard-1: target unreachable from s = 30: ECONNREFUSED ×40'], transportErrors: { ECONNREFUSED: 40, TIMEOUT: 3 }, unreachableFromS: 30 });
+    expect(m.overload).toEqual({ saturated: true, fromS: 41, maxInFlight: 312, maxLatenessMs: 9000, notSent: 25, deadlineMs: 60_000 });
+    expect(m.replayer).toEqual({ eventLoopDelayP99Ms: 70, eventLoopDelayMaxMs: 400, bottleneck: true });
+  });
+
+  it('leaves the fields out for shards written before they existed', () => {
+    expect(mergeRunHealth([{ name: 'a', report: buildFixture().report }])).toEqual({});
+  });
+});

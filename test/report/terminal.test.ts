@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { formatProgress } from '../../simulator/replay/progress.ts';
+import { DEFAULT_GATES, evaluateGates } from '../../simulator/report/gates.ts';
+import { reportSchema, validateSchema } from '../../simulator/report/schema.ts';
+import { renderSummary } from '../../simulator/report/terminal.ts';
+import { buildFixture } from './fixture.ts';
+
+const plain = { color: false, reportDir: '/tmp/r' };
+
+describe('terminal summary of a run that broke or could not keep up', () => {
+  it('an invalid run says why in one line per reason, lists transport errors by kind and reads no gate as passed', () => {
+    const { report } = buildFixture({ events: 150 });
+    report.run.partial = true;
+    report.run.validity = {
+      valid: false,
+      reasons: ['target unreachable from s = 30: ECONNREFUSED ×412'],
+      transportErrors: { ECONNREFUSED: 412, TIMEOUT: 2 },
+      unreachableFromS: 30,
+    };
+    expect(validateSchema(report, reportSchema())).toEqual([]);
+    const text = renderSummary(report, plain);
+    expect(text).toContain(' — INVALID — PARTIAL');
+    expect(text).toMatch(/^INVALID {2}target unreachable from s = 30: ECONNREFUSED ×412$/m);
+    expect(text).toMatch(/^transport errors {2}ECONNREFUSED ×412, TIMEOUT ×2$/m);
+    expect(text).toContain('PERF gates not evaluated: the run is invalid');
+    expect(text).not.toMatch(/PASS|passed/);
+  });
+
+  it('a valid run shows its gates as before', () => {
+    const { report } = buildFixture({ events: 150 });
+    report.run.validity = { valid: true, reasons: [], transportErrors: {}, unreachableFromS: null };
+    report.gates = evaluateGates(report, DEFAULT_GATES);
+    const text = renderSummary(report, plain);
+    expect(text).not.toContain('INVALID');
+    expect(text).toMatch(/PERF gates passed/);
+  });
+
+  it('a saturated run says from when, how deep, and what the deadline cut off', () => {
+    const { report } = buildFixture({ events: 150 });
+    report.run.overload = { saturated: true, fromS: 64, maxInFlight: 812, maxLatenessMs: 41_500, notSent: 310, deadlineMs: 60_000 };
+    report.totals.errors = { ABANDONED: 12, NOT_SENT: 310 };
+    expect(validateSchema(report, reportSchema())).toEqual([]);
+    const text = renderSummary(report, plain);
+    expect(text).toContain('SATURATED from s = 64: the target could not keep up (backlog up to 812 in flight, lateness up to 41.5 s); at the deadline (60.0 s wall) 310 events were not sent and 12 in flight were abandoned');
+    // NOT_SENT/ABANDONED are overload, not transport errors.
+    expect(text).not.toContain('transport errors');
+  });
+
+  it('says when the replayer itself was the bottleneck', () => {
+    const { report } = buildFixture({ events: 150 });
+    report.run.replayer = { eventLoopDelayP99Ms: 120, eventLoopDelayMaxMs: 800, bottleneck: true };
+    expect(renderSummary(report, plain)).toContain('replayer was the bottleneck: its event-loop delay p99 120 ms (max 800 ms)');
+  });
+});
+
+describe('progress line', () => {
+  const base = { done: 500, fraction: 1, elapsedMs: 40_000, p95Ms: 900, errors: 3, status429: 10 };
+  it('never shows ETA 0s while events are pending: it counts down to the deadline', () => {
+    expect(formatProgress({ ...base, pending: true, deadlineMs: 60_000 })).toContain('ETA ≤ 20s (deadline)');
+    expect(formatProgress({ ...base, pending: true, deadlineMs: 40_000 })).toContain('ETA ≤ 1s (deadline)');
+    expect(formatProgress({ ...base, pending: true })).toContain('ETA ?');
+    expect(formatProgress({ ...base, pending: false })).toContain('ETA 0s');
+  });
+  it('says SATURATED live, and that the target is unreachable', () => {
+    expect(formatProgress({ ...base, pending: true, saturated: { fromS: 64, inFlight: 812 } })).toMatch(/SATURATED since s = 64, 812 in flight$/);
+    expect(formatProgress({ ...base, pending: true, unreachableFromS: 30 })).toMatch(/TARGET UNREACHABLE since s = 30, stopping$/);
+  });
+});
