@@ -15,7 +15,7 @@ import { cli, digestOf, smallTrace, tempDir } from './helpers.ts';
  * world or trace generator, the mock's wire answers, latency or quota model, the backend's calls or bodies.
  * When such a change is intended, run this test, check the new outcome (report and events.jsonl) and update it.
  */
-const GOLDEN_DIGEST = '33b1b56e1d5603e560db21342d9123fce72efb0cff8416123f7908bba3c2a255';
+const GOLDEN_DIGEST = '6f67d8d06235168109218bd04422319ca7101d482d5bd7c0b039d21c20052370';
 
 const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
 const share = (r: Report, status: string) => (r.totals.statuses[status] ?? 0) / r.totals.requests;
