@@ -12,6 +12,7 @@ import { ServiceAccountTokens, readServiceAccountFile } from './service-account.
 import { SheetsClient } from './sheets-client.ts';
 import type { SheetsAuth } from './sheets-client.ts';
 import type { SpoolStore } from './store.ts';
+import { parseTestHooks, testHooksPreHandler } from './test-hooks.ts';
 import { InvalidJsonBody, parseFinalizar, parseIniciar, parseUnionOperacion } from './validation.ts';
 
 export type BackendProfile = 'lean' | 'zeues';
@@ -102,6 +103,9 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
     return result.body;
   };
 
+  // Test-only (docs/backend.md "Test hooks"): SHEETSIM_BACKEND_DELAY / SHEETSIM_BACKEND_EXTRA_READ worsen chosen operations.
+  const hooks = parseTestHooks(process.env);
+  if (hooks) app.addHook('preHandler', testHooksPreHandler(hooks, client, (req) => (simClock && /^\d+$/.test(String(req.headers[SIM_TIME_HEADER])) ? Number(req.headers[SIM_TIME_HEADER]) : wallNow())));
   app.get('/api/health', handle((_req, nowMs) => service.health(nowMs), false));
   app.get('/api/workers', handle(() => service.workers()));
   app.get('/api/spools/iniciar', handle(async (req) => {
