@@ -19,15 +19,21 @@ export function renderDiffTerminal(r: DiffResult, options: { color: boolean }): 
     if (t.note) out.push(c.dim(t.note));
     out.push('');
   }
-  out.push(r.verdict === 'regression' ? c.red(c.bold('verdict: REGRESSION (exit 1)')) : c.green(c.bold('verdict: no regression (exit 0)')));
+  out.push(verdictLine(r, c));
   return out.join('\n') + '\n';
+}
+
+/** The last line: the verdict and the exit code it gives. */
+function verdictLine(r: DiffResult, c: ReturnType<typeof pc.createColors>): string {
+  if (r.verdict === 'invalid') return c.red(c.bold(`verdict: none — ${r.invalid.length} invalid run(s) (exit 1)`));
+  return r.verdict === 'regression' ? c.red(c.bold('verdict: REGRESSION (exit 1)')) : c.green(c.bold('verdict: no regression (exit 0)'));
 }
 
 const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (ch) => (ch === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
 
 /** Markdown ready to paste into a pull request: a summary line, the findings, the tables. */
 export function renderDiffMarkdown(r: DiffResult): string {
-  const icon = r.verdict === 'regression' ? '❌' : '✅';
+  const icon = r.verdict === 'regression' ? '❌' : r.verdict === 'invalid' ? '⚠️' : '✅';
   const out: string[] = [`### ${icon} ${mdCell(summaryLine(r))}`, ''];
   for (const f of r.findings) out.push(`- **${f.kind}**: ${mdCell(f.text)}`);
   if (r.findings.length) out.push('');
