@@ -173,7 +173,8 @@ function runLatency(p: LatencyPlan, o: DiffOptions, alpha: number, rng: () => nu
   const rel = (x: number | null, y: number | null) => (x === null || y === null ? null : x > 0 ? y / x - 1 : y > 0 ? Infinity : 0);
   const change: Quantiles = { p50: rel(qb.p50, qh.p50), p95: rel(qb.p95, qh.p95), p99: rel(qb.p99, qh.p99) };
   const count = (runs: Float64Array[]) => runs.reduce((a, r) => a + r.length, 0);
-  const common = { kind: p.kind, n: { base: count(p.base), head: count(p.head) }, runs: { base: p.base.length, head: p.head.length }, base: qb, head: qh, change };
+  const perRun = { base: p.base.map((r) => quantiles([r])), head: p.head.map((r) => quantiles([r])) };
+  const common = { perRun, kind: p.kind, n: { base: count(p.base), head: count(p.head) }, runs: { base: p.base.length, head: p.head.length }, base: qb, head: qh, change };
   if (p.identical) return { ...common, tested: null, ci: null, significant: false, note: 'identical modelled times' };
   if (p.q === null) return { ...common, tested: null, ci: null, significant: false, ...(p.note ? { note: p.note } : {}) };
   const boot = hierarchicalBootstrap(p.base, p.head, { q: p.q, resamples: o.resamples, alpha, rng });

@@ -40,6 +40,8 @@ export interface LatencyDiff {
   significant: boolean;
   /** Why not tested, or what limits the test. */
   note?: string;
+  /** Each run's own quantiles (the spread the HTML charts draw as whiskers). */
+  perRun: { base: Quantiles[]; head: Quantiles[] };
 }
 
 /** Exact mode: the backend's measured compute time, paired event by event (Wilcoxon signed-rank). */

@@ -1,6 +1,5 @@
 /** The three renderings of a diff: terminal text, Markdown for a pull request, and a self-contained HTML page. */
 import pc from 'picocolors';
-import { BASE_CSS, OFFLINE_CSP, escapeHtml as e } from '../report/html-assets.ts';
 import type { DiffResult } from './model.ts';
 import { diffTables, summaryLine } from './tables.ts';
 
@@ -46,17 +45,4 @@ export function renderDiffMarkdown(r: DiffResult): string {
   return out.join('\n');
 }
 
-/** A self-contained HTML page (no script, no network). */
-export function renderDiffHtml(r: DiffResult): string {
-  const cls = (k: string) => (k === 'regression' ? 'bad' : k === 'improvement' ? 'good' : 'muted');
-  const tables = diffTables(r).map((t) => `<h2>${e(t.title)}</h2><table><thead><tr>${t.headers.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((row) => `<tr>${row.map((x) => `<td>${e(x)}</td>`).join('')}</tr>`).join('')}</tbody></table>${t.note ? `<p class="muted">${e(t.note)}</p>` : ''}`).join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">${OFFLINE_CSP}<title>sheetsim diff</title><style>${BASE_CSS} td{white-space:normal}</style></head>
-<body><main>
-<h1>sheetsim diff</h1>
-<p class="verdict ${r.verdict === 'regression' ? 'bad' : 'good'}">${e(summaryLine(r))}</p>
-<ul>${r.findings.map((f) => `<li class="${cls(f.kind)}">${e(f.kind)}: ${e(f.text)}</li>`).join('')}</ul>
-${tables}
-</main></body></html>
-`;
-}
+export { renderDiffHtml } from './html.ts';

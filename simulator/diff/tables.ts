@@ -7,6 +7,8 @@ export interface Table {
   headers: string[];
   rows: string[][];
   note?: string;
+  /** Indexes of rows where base and head differ (the HTML highlights them). */
+  changed?: number[];
 }
 
 const pct = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : x > 0 ? '+∞' : '−∞');
@@ -117,8 +119,21 @@ export function diffTables(r: DiffResult): Table[] {
     rows: r.scenarios.map((s) => [s.name, ...latencyCells(s.latency)]),
     note: methodLine(r),
   });
+  for (const t of tables) t.changed = t.rows.flatMap((row, i) => (rowChanged(t, row) ? [i] : []));
   return tables;
 }
+
+/** Whether a row shows a difference between base and head (highlighted in HTML). */
+function rowChanged(t: Table, row: string[]): boolean {
+  if (t.title === 'Exact facts') return row[1] !== '' && row[1] !== row[2] && !/\(same\)$/.test(row[2] ?? '') && !row[0]!.startsWith('runs') && !row[0]!.startsWith('backend');
+  if (t.title.startsWith('Statuses')) return row.slice(1).some((c) => c.includes('→')) || row[2] !== row[3];
+  if (t.title.startsWith('Sheets calls per operation')) return row[4] !== '';
+  if (t.title === 'Sheets calls per method') return row[3] !== '';
+  if (t.title.startsWith('Backend compute')) return row[6] === 'yes';
+  if (t.title.startsWith('Modelled latency') || t.title.startsWith('Latency')) return row[6] !== '' && row[6] !== '~';
+  return false;
+}
+
 
 function statuses(s: Record<string, number>): string {
   return Object.entries(s).sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k}:${n}`).join(' ');

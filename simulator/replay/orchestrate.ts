@@ -27,7 +27,8 @@ import { startTarget, type TargetSpec } from './targets.ts';
 export type TargetChoice =
   | { kind: 'embedded'; backendProfile: 'lean' | 'zeues' }
   | { kind: 'url'; url: string; sheetsUrl: string | null }
-  | { kind: 'command'; command: string };
+  /** `cwd`: the folder the command runs in and whose git commit the report records (default: the run's cwd). */
+  | { kind: 'command'; command: string; cwd?: string };
 
 export interface RunConfig {
   tracePath: string;
@@ -116,7 +117,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
       ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, ...mock }
       : cfg.target.kind === 'url'
         ? { kind: 'url', url: cfg.target.url, sheetsUrl: cfg.target.sheetsUrl }
-        : { kind: 'command', command: cfg.target.command, cwd: cfg.cwd, env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, ...mock };
+        : { kind: 'command', command: cfg.target.command, cwd: resolve(cfg.cwd, cfg.target.cwd ?? '.'), env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, ...mock };
   const sheetsimMemory = new MemorySampler(selfRssMb, () => performance.now());
   let target;
   try {

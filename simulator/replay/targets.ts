@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildBackend } from '../../backend/app.ts';
 import { buildMockSheets } from '../../mock-sheets/app.ts';
@@ -119,7 +120,8 @@ async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded' }>): 
     sheetsUrl: mock.url,
     command: null,
     backendProfile: spec.backendProfile,
-    commit: gitCommit(process.cwd()),
+    // The embedded backend is sheetsim's own backend/: its commit is that of sheetsim's checkout, wherever the run starts.
+    commit: gitCommit(SHEETSIM_ROOT),
     rssMb: selfRssMb,
     died: () => null,
     async stop() {
@@ -141,6 +143,9 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** The folder sheetsim itself lives in (its backend/ is the embedded target). */
+const SHEETSIM_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The git commit of the checkout holding `dir`, or null. */
 export function gitCommit(dir: string): string | null {

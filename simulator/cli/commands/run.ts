@@ -43,6 +43,8 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
   const targetUrl = stringOpt(c, 'target');
   const sheetsUrl = stringOpt(c, 'sheets') ?? null;
   const targetCmd = stringOpt(c, 'target-cmd');
+  const targetCwd = stringOpt(c, 'target-cwd');
+  if (targetCwd && !targetCmd) throw new UsageError('--target-cwd is the folder of a --target-cmd backend; it needs --target-cmd');
   const backendProfile = enumOpt(c, 'backend-profile', ['lean', 'zeues'] as const, 'lean');
   const latency = enumOpt(c, 'latency', ['off', 'realistic'] as const, 'realistic');
   const quota = enumOpt(c, 'quota', ['on', 'off'] as const, 'on');
@@ -62,7 +64,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
   const target: TargetChoice = targetUrl
     ? { kind: 'url', url: targetUrl, sheetsUrl }
     : targetCmd
-      ? { kind: 'command', command: targetCmd }
+      ? { kind: 'command', command: targetCmd, ...(targetCwd ? { cwd: targetCwd } : {}) }
       : { kind: 'embedded', backendProfile };
 
   let tracePath = stringOpt(c, 'trace');
@@ -91,6 +93,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
     target: targetUrl ?? null,
     sheets: sheetsUrl,
     'target-cmd': targetCmd ?? null,
+    'target-cwd': targetCwd ?? null,
     'backend-profile': target.kind === 'embedded' ? backendProfile : null,
     latency,
     quota,
@@ -198,6 +201,7 @@ or input, 130 interrupted.`,
     target: { type: 'string', valueName: 'URL', description: 'Drive an already running backend.' },
     sheets: { type: 'string', valueName: 'URL', description: 'The mock Sheets API the --target backend uses (call log, clock).' },
     'target-cmd': { type: 'string', valueName: 'CMD', description: 'Start this backend command (through the shell) against a fresh mock.' },
+    'target-cwd': { type: 'string', valueName: 'DIR', description: "Folder the --target-cmd runs in; the report records this folder's git commit.", defaultText: 'the current folder' },
     'backend-profile': { type: 'string', valueName: 'NAME', description: 'Call pattern of the embedded reference backend: lean or zeues.', defaultText: 'lean' },
     latency: { type: 'string', valueName: 'off|realistic', description: 'Latency model of the mock sheetsim starts.', defaultText: 'realistic' },
     quota: { type: 'string', valueName: 'on|off', description: 'Per-minute quotas of the mock sheetsim starts.', defaultText: 'on' },
