@@ -14,9 +14,11 @@ export interface Table {
 const pct = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : x > 0 ? '+∞' : '−∞');
 const arrow = (b: number, h: number): string => (b === h ? `${b}` : `${b} → ${h}`);
 
-/** How a side is named in titles: its label, else its commit, else its profile, else its run id. */
+/** How a side is named in titles: its label, else its commit and profile, else its run id. */
 export function sideName(s: DiffResult['base']): string {
-  return s.label ?? (s.commit ? s.commit.slice(0, 10) : null) ?? s.backendProfile ?? s.runId;
+  if (s.label) return s.label;
+  const parts = [s.commit?.slice(0, 10), s.backendProfile].filter(Boolean);
+  return parts.length ? parts.join(' ') : s.runId;
 }
 
 /** One line: the verdict and the counts of findings. */
