@@ -48,7 +48,8 @@ export async function readRun(dir: string, report?: Report): Promise<RunData> {
     if (e.seq < 0 || e.seq >= n) continue;
     // computeMs / sheetsMs / waitMs come with the exact-mode time model; older reports lack them.
     const x = e as EventRecord & { computeMs?: number | null; sheetsMs?: number | null; waitMs?: number | null };
-    run.responseMs[e.seq] = e.responseMs;
+    // An event the run could not send before its deadline (NOT_SENT) has no latency to compare.
+    run.responseMs[e.seq] = e.error === 'NOT_SENT' ? NaN : e.responseMs;
     const compute = num(x.computeMs);
     run.computeMs[e.seq] = compute;
     if (!Number.isNaN(compute)) run.hasCompute = true;

@@ -1,7 +1,7 @@
 // End-to-end: `sheetsim compare` on a temporary clone of this repository with one extra commit on top that makes
 // the reference backend read one more row per FINALIZAR (a real code change between two commits). The clone links
 // this checkout's node_modules, and compare links it into its worktrees (identical package-lock.json), so no npm ci.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,6 +74,24 @@ describe('sheetsim compare BASE HEAD', () => {
     expect(html).toContain('class="changed"');
     expect(worktrees()).toBe(1);
   }, 300_000);
+
+  it('Ctrl-C during a run: exit 130 and both worktrees removed', async () => {
+    const child = spawn('node', [BIN, 'compare', 'HEAD~1', 'HEAD', '--mode', 'realtime', '--speed', '1', '--duration', '2m', '--workers', '5', '--spools', '50', '--out', join(dir, 'int')], { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+    await new Promise<void>((res) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (/realtime run 1\/3 of base/.test(stderr)) res();
+      });
+    });
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    const made = [...stderr.matchAll(/checked out in (\S+)/g)].map((m) => m[1]!);
+    expect(made).toHaveLength(2);
+    for (const d of made) expect(existsSync(d)).toBe(false);
+    expect(worktrees()).toBe(1);
+  }, 120_000);
 
   it('refuses a ref that does not exist with exit 2, naming it', async () => {
     const r = await sheetsim(['compare', 'no-such-ref', 'HEAD', ...TRACE]);

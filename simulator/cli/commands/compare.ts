@@ -1,6 +1,6 @@
 /** `sheetsim compare BASE HEAD`: a regression diff between two commits of the repository in the current folder, in one command. */
 import { resolve } from 'node:path';
-import { type Command, type CommandContext, UsageError, boolOpt, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
+import { type Command, InputError, UsageError, boolOpt, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
 import { SHEETSIM_VERSION } from '../main.ts';
 import { type CompareMode, compareRefs } from '../../compare/compare-refs.ts';
 import { DEFAULT_DIFF_OPTIONS } from '../../diff/compare.ts';
@@ -72,6 +72,9 @@ Exit codes: 0 no regression, 1 a regression or an invalid run (no verdict), 2 ba
     const modeText = enumOpt(ctx, 'mode', ['exact', 'realtime', 'both'] as const, 'both');
     const modes: CompareMode[] = modeText === 'both' ? ['exact', 'realtime'] : [modeText];
     const runs = intOpt(ctx, 'runs', 3, 1, 100);
+    if (runs < DEFAULT_DIFF_OPTIONS.minRuns && modes.includes('realtime')) {
+      ctx.stderr.write(`sheetsim compare: with --runs ${runs}, realtime latency is reported but not tested (it needs ${DEFAULT_DIFF_OPTIONS.minRuns} runs per side)\n`);
+    }
     const alpha = parseFraction(ctx, 'alpha', DEFAULT_DIFF_OPTIONS.alpha, 0.5);
     if (alpha <= 0) throw new UsageError('--alpha must be above 0');
     const diff = {
@@ -118,7 +121,11 @@ Exit codes: 0 no regression, 1 a regression or an invalid run (no verdict), 2 ba
         ctx.stderr.write('sheetsim compare: interrupted; temporary worktrees removed\n');
         return 130;
       }
-      throw err;
+      if (err instanceof UsageError || err instanceof InputError) throw err;
+      // A backend that does not start or a hook that fails: an unusable environment, said in one line (plus the
+      // target's or hook's own last output lines, which the message carries).
+      ctx.stderr.write(`sheetsim compare: ${(err as Error).message}\n`);
+      return 2;
     }
     const color = boolOpt(ctx, 'color', ctx.isTTY);
     for (const { mode, result } of outcome.results) {
