@@ -8,7 +8,7 @@
  * Hooks get SHEETSIM_COMPARE_SOURCE (the current checkout) and SHEETSIM_COMPARE_REF in their environment.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Worktree } from './worktrees.ts';
 
@@ -37,6 +37,8 @@ export async function prepareWorktree(wt: Worktree, o: PrepareOptions): Promise<
   }
   const lock = join(wt.dir, 'package-lock.json');
   if (!existsSync(lock)) return 'nothing';
+  // A ref that tracks node_modules (or a link to it) brings its own.
+  if (lstatExists(join(wt.dir, 'node_modules'))) return 'nothing';
   const sourceModules = join(o.source, 'node_modules');
   const sourceLock = join(o.source, 'package-lock.json');
   if (existsSync(sourceModules) && existsSync(sourceLock) && readFileSync(sourceLock).equals(readFileSync(lock))) {
@@ -47,6 +49,15 @@ export async function prepareWorktree(wt: Worktree, o: PrepareOptions): Promise<
   await shell('npm ci --no-audit --no-fund', wt.dir, env, o.signal);
   return 'npm ci';
 }
+
+const lstatExists = (path: string): boolean => {
+  try {
+    lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
 
 const TAIL = 15;
 
