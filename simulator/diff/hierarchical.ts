@@ -9,7 +9,9 @@
  * run's events with replacement, pool them and take the quantile; the statistic is log(q(head) / q(base)). The
  * interval is the normal one from the bootstrap standard error, inflated by √(R/(R−1)) per side because resampling
  * R clusters with replacement underestimates their variance by (R−1)/R — with R = 3 that is a factor 1.22 and
- * keeps an A/A comparison from crying wolf on three runs.
+ * keeps an A/A comparison from crying wolf on three runs. With one run per side it is a plain event bootstrap, which
+ * is what exact mode's modelled times need (deterministic runs: the events are the only source of variation); the
+ * realtime diff never uses it with fewer than --min-runs runs.
  */
 import { normalQuantile, quantileInPlace } from './bootstrap.ts';
 
@@ -75,7 +77,7 @@ export function hierarchicalBootstrap(base: Float64Array[], head: Float64Array[]
   const nh = head.reduce((a, r) => a + r.length, 0);
   const observed = Math.log(Math.max(pooledQuantile(head, o.q), FLOOR) / Math.max(pooledQuantile(base, o.q), FLOOR));
   const result = { runs: { base: base.length, head: head.length }, events: { base: nb, head: nh }, change: Math.exp(observed) - 1 };
-  if (base.length < 2 || head.length < 2) return { ...result, low: -Infinity, high: Infinity, significant: false };
+  if (base.length === 0 || head.length === 0) return { ...result, low: -Infinity, high: Infinity, significant: false };
   const maxRun = (runs: Float64Array[]) => runs.reduce((a, r) => Math.max(a, r.length), 0) * runs.length;
   const sb = new Float64Array(maxRun(base));
   const sh = new Float64Array(maxRun(head));
@@ -89,7 +91,9 @@ export function hierarchicalBootstrap(base: Float64Array[], head: Float64Array[]
   const mean = sum / o.resamples;
   const variance = Math.max(0, sumSq / o.resamples - mean * mean);
   // Each side's share of the variance is inflated by its own R/(R−1); without the split, use the larger factor.
-  const inflate = Math.max(base.length / (base.length - 1), head.length / (head.length - 1));
+  // One run per side (exact mode's modelled times) is a plain event bootstrap: nothing to inflate.
+  const factor = (r: number) => (r > 1 ? r / (r - 1) : 1);
+  const inflate = Math.max(factor(base.length), factor(head.length));
   const se = Math.sqrt(variance * inflate);
   const z = normalQuantile(1 - o.alpha / 2);
   const low = observed - z * se;

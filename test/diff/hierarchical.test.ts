@@ -36,11 +36,14 @@ describe('hierarchicalBootstrap', () => {
     expect(found).toBeGreaterThanOrEqual(16);
   });
 
-  it('does not test with one run per side', () => {
+  it('with one run per side it is an event bootstrap: a tripled p95 is found, an equal one is not', () => {
     const rng = seedrandom('one');
-    const r = hierarchicalBootstrap(side(rng, 1, 500, 300), side(rng, 1, 500, 900), { q: 0.95, resamples: 100, alpha: 0.01, rng });
-    expect(r.significant).toBe(false);
+    const r = hierarchicalBootstrap(side(rng, 1, 500, 300, 0), side(rng, 1, 500, 900, 0), { q: 0.95, resamples: 200, alpha: 0.01, rng });
+    expect(r.significant).toBe(true);
     expect(r.change).toBeGreaterThan(1);
+    const same = hierarchicalBootstrap(side(rng, 1, 500, 300, 0), side(rng, 1, 500, 300, 0), { q: 0.95, resamples: 200, alpha: 0.01, rng });
+    expect(same.low).toBeLessThan(0);
+    expect(same.high).toBeGreaterThan(0);
   });
 });
 
