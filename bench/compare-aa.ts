@@ -6,8 +6,8 @@
  *   aa          head = base: every "REGRESSION" is a false positive;
  *   extra-read  head has SHEETSIM_BACKEND_EXTRA_READ=finalizar (+1 values.get per FINALIZAR): power, and whether the
  *               findings name only FINALIZAR scenarios and values.get;
- *   delay       head has SHEETSIM_BACKEND_DELAY=<op>=<ms>, ms = --delay-share (0.25) of the base runs' pooled p50 of
- *               that op's scenarios, measured in the try's first base run: power for "+25 % latency on one endpoint".
+ *   delay       head has SHEETSIM_BACKEND_DELAY=<op>=<ms>, ms = --delay-share (0.25) of the p50 of that op's successful
+ *               (2xx) events in the try's first base run: power for "+25 % latency on one endpoint".
  * Prints one line per try and the rate; no assertions. Record figures, command and load average in bench/README.md.
  * Options: --kind aa|extra-read|delay, --tries N (10), --runs N (3), --mode exact|realtime (realtime), --op finalizar,
  * --delay-share 0.25, --speed X (20), --quota on|off (on), and the trace: --workers (20) --duration (2m) --spools (200).
@@ -51,10 +51,10 @@ async function oneRun(out: string, env: NodeJS.ProcessEnv): Promise<string> {
   return out;
 }
 
-/** Pooled p50 of the events of one op in a run folder. */
+/** Pooled p50 of the successful (2xx) events of one op in a run folder: the op's real work, not its quick refusals. */
 async function opP50(dir: string, op: string): Promise<number> {
   const v: number[] = [];
-  for await (const e of readEvents(dir)) if (e.op === op && e.status !== null) v.push(e.responseMs);
+  for await (const e of readEvents(dir)) if (e.op === op && e.status !== null && e.status < 300) v.push(e.responseMs);
   return quantile(v, 0.5);
 }
 
@@ -78,7 +78,9 @@ for (let t = 0; t < Number(a.tries); t++) {
   }
   const r = await diffRuns(base, head, DEFAULT_DIFF_OPTIONS);
   const regressions = r.findings.filter((f) => f.kind === 'regression').map((f) => f.text);
-  const named = regressions.map((x) => x.split(':')[0]!);
+  // Findings about the whole run (events answered worse, errors) name no scenario; the check is on those that do.
+  const scenarioNames = new Set(r.scenarios.map((s) => s.name));
+  const named = regressions.map((x) => x.split(':')[0]!).filter((n) => scenarioNames.has(n));
   const onlyOp = named.every((n) => n.startsWith(`${a.op}_`) || n === a.op);
   if (r.verdict === 'regression') flagged++;
   if (onlyOp) clean++;
@@ -86,5 +88,5 @@ for (let t = 0; t < Number(a.tries); t++) {
   for (const d of [...base, ...head]) rmSync(d, { recursive: true, force: true });
 }
 const n = Number(a.tries);
-console.log(`\n${kind}: REGRESSION in ${flagged} of ${n} tries (${((flagged / n) * 100).toFixed(0)} %)${kind !== 'aa' ? `; findings naming only ${a.op} scenarios in ${clean} of ${n}` : ''}; ${((Date.now() - t0) / 1000).toFixed(0)} s wall; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`\n${kind}: REGRESSION in ${flagged} of ${n} tries (${((flagged / n) * 100).toFixed(0)} %)${kind !== 'aa' ? `; scenario findings naming only ${a.op} scenarios in ${clean} of ${n}` : ''}; ${((Date.now() - t0) / 1000).toFixed(0)} s wall; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 rmSync(work, { recursive: true, force: true });

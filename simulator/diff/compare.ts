@@ -259,7 +259,7 @@ function methodDelta(byMethod: Record<string, { base: number; head: number }>): 
 
 // ---- findings --------------------------------------------------------------------------------------------------
 
-const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : x > 0 ? '+∞' : '−∞');
 
 function findings(r: DiffResult, base: Side, head: Side, o: DiffOptions): Finding[] {
   const out: Finding[] = [];
