@@ -10,9 +10,9 @@ import { SpoolService } from './service.ts';
 import type { Reply } from './service.ts';
 import { ServiceAccountTokens, readServiceAccountFile } from './service-account.ts';
 import { SheetsClient } from './sheets-client.ts';
-import { testHooks } from './test-hooks.ts';
 import type { SheetsAuth } from './sheets-client.ts';
 import type { SpoolStore } from './store.ts';
+import { parseTestHooks, testHooksPreHandler } from './test-hooks.ts';
 import { InvalidJsonBody, parseFinalizar, parseIniciar, parseUnionOperacion } from './validation.ts';
 
 export type BackendProfile = 'lean' | 'zeues';
@@ -69,8 +69,6 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
   const service = new SpoolService(store, random);
 
   const app = Fastify({ logger: options.logger ?? false });
-  const hooks = testHooks(process.env); // test-only (backend/test-hooks.ts)
-  if (hooks) app.addHook('preHandler', hooks);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
     const body = text as string;
@@ -114,6 +112,9 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
     return result.body;
   };
 
+  // Test-only (docs/backend.md "Test hooks"): SHEETSIM_BACKEND_DELAY / SHEETSIM_BACKEND_EXTRA_READ worsen chosen operations.
+  const hooks = parseTestHooks(process.env);
+  if (hooks) app.addHook('preHandler', testHooksPreHandler(hooks, client, (req) => (simClock && /^\d+$/.test(String(req.headers[SIM_TIME_HEADER])) ? Number(req.headers[SIM_TIME_HEADER]) : wallNow()), simClock));
   app.get('/api/health', handle((_req, nowMs) => service.health(nowMs), false));
   app.get('/api/workers', handle(() => service.workers()));
   app.get('/api/spools/iniciar', handle(async (req) => {

@@ -1,75 +1,99 @@
-/** Compares two report folders of the same trace: exact facts first, then latency with a paired bootstrap, then a verdict. */
+/**
+ * Compares two sides of the same trace — each one or more report folders (runs of one build) — and gives a verdict.
+ * Facts first (exact mode: digest, first divergent event, statuses, Sheets calls per scenario and per method,
+ * any change of which is the code's doing), then measurements with a test across runs (realtime latency,
+ * realtime counts) or across paired events (exact-mode compute time). See docs/ci.md "How the verdict is made".
+ */
 import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import seedrandom from 'seedrandom';
 import { InputError } from '../cli/command.ts';
 import type { Report } from '../report/model.ts';
-import { readReport } from '../report/read.ts';
-import { pairedBlockBootstrap, quantile } from './bootstrap.ts';
-import type { DiffMethod, DiffResult, DiffSide, Finding, LatencyDiff, Quantiles, ScenarioDiff } from './model.ts';
+import { holdsAcrossRuns, meanOf } from './across-runs.ts';
+import { quantile } from './bootstrap.ts';
+import { hierarchicalBootstrap, minEventsFor, testableQuantile } from './hierarchical.ts';
+import type { ComputeDiff, DiffMethod, DiffResult, DiffSide, Finding, LatencyDiff, Quantiles, ScenarioDiff } from './model.ts';
 import { pairEvents } from './pairs.ts';
+import { type RunData, type Side, incompatibility, invalidRun, readSide } from './runs.ts';
+import { signedRankTest } from './signed-rank.ts';
 
 export interface DiffOptions {
-  /** Largest tolerated significant p95 increase, as a fraction (0.10). */
+  /** Largest tolerated significant latency increase, as a fraction (0.10). */
   maxRegression: number;
-  /** Family-wise two-sided level, split across scenarios (Bonferroni). */
+  /** Family-wise two-sided level, split across the tests (Bonferroni). */
   alpha: number;
-  /** Smallest relative p95 change reported as significant (0.05). */
+  /** Smallest relative change reported as significant (0.05). */
   minEffect: number;
   resamples: number;
   seed: number;
-  /** Scenarios with fewer paired events are not tested. */
-  minPairs: number;
-  /** In exact mode, any digest change is a regression (otherwise only events answered differently are). */
+  /** Realtime latency is tested only with at least this many runs per side. */
+  minRuns: number;
+  /** In exact mode, any digest change is a regression (otherwise only events answered worse are). */
   strictDigest: boolean;
+  /** Compare runs made with different mode, speed, latency, quota or profile (never a different trace). */
+  force: boolean;
 }
 
-export const DEFAULT_DIFF_OPTIONS: DiffOptions = { maxRegression: 0.1, alpha: 0.01, minEffect: 0.05, resamples: 2000, seed: 1, minPairs: 10, strictDigest: false };
+export const DEFAULT_DIFF_OPTIONS: DiffOptions = { maxRegression: 0.1, alpha: 0.01, minEffect: 0.05, resamples: 2000, seed: 1, minRuns: 3, strictDigest: false, force: false };
 
-export const TEST_NAME = 'paired moving-block bootstrap of the p95 ratio (normal interval, Bonferroni across scenarios)';
+export const TEST_NAME = 'hierarchical bootstrap over runs and events (Saravanan et al. 2020), normal interval, Bonferroni across tests';
+/** Realtime Sheets calls per operation: a regression only when it holds across runs by at least this much. */
+export const CALLS_MIN_ABS = 0.5;
 
-/** Read both folders, check they replayed the same trace, and compare them. */
-export async function diffRuns(baseDir: string, headDir: string, options: DiffOptions = DEFAULT_DIFF_OPTIONS): Promise<DiffResult> {
-  const base = await readReport(baseDir);
-  const head = await readReport(headDir);
-  if (base.trace.sha256 !== head.trace.sha256) {
-    throw new InputError(
-      `the two runs replayed different traces: ${baseDir} has trace sha256 ${base.trace.sha256} (${base.trace.path}), ` +
-        `${headDir} has ${head.trace.sha256} (${head.trace.path}); diff compares two runs of the same trace`,
-    );
-  }
-  const pairing = await pairEvents(baseDir, headDir, base.trace.events);
-  const unstable = unstableRegime(base, head);
-  const names = [...new Set([...Object.keys(base.scenarios), ...Object.keys(head.scenarios)])].sort();
-  const tested = unstable ? [] : names.filter((n) => (pairing.byScenario.get(n)?.base.length ?? 0) >= options.minPairs);
-  const alphaPer = options.alpha / Math.max(1, tested.length);
+/** Read both sides, check they can be compared, and compare them. */
+export async function diffRuns(baseDirs: string | string[], headDirs: string | string[], options: DiffOptions = DEFAULT_DIFF_OPTIONS): Promise<DiffResult> {
+  const base = await readSide(typeof baseDirs === 'string' ? [baseDirs] : baseDirs);
+  const head = await readSide(typeof headDirs === 'string' ? [headDirs] : headDirs);
+  const why = incompatibility(base, head, options.force);
+  if (why) throw new InputError(why);
+  return diffSides(base, head, options);
+}
+
+/** Compare two sides already read. */
+export async function diffSides(base: Side, head: Side, options: DiffOptions): Promise<DiffResult> {
+  const b0 = base.runs[0]!;
+  const h0 = head.runs[0]!;
+  const exact = b0.report.run.mode === 'exact' && h0.report.run.mode === 'exact';
+  const pairing = await pairEvents(b0.dir, h0.dir, base.events);
+  const names = [...new Set([...base.runs, ...head.runs].flatMap((r) => Object.keys(r.report.scenarios)))].sort();
+
+  // Which scenarios get which test decides the Bonferroni split, so plan the tests first.
+  const plans = names.map((name) => ({ name, latency: latencyPlan(name, base, head, exact, options), compute: exact ? computePairs(name, base, head) : null }));
+  const comparisons = plans.reduce((a, p) => a + (p.latency.q !== null ? 1 : 0) + (p.compute && p.compute.d.length >= 10 ? 1 : 0), 0);
+  const alphaPer = options.alpha / Math.max(1, comparisons);
   const method: DiffMethod = {
-    test: TEST_NAME, alpha: options.alpha, comparisons: tested.length, alphaPerComparison: alphaPer, resamples: options.resamples,
-    seed: options.seed, minEffect: options.minEffect, maxRegression: options.maxRegression, minPairs: options.minPairs,
+    test: exact ? 'exact mode: facts compared as facts; modelled latency by an event bootstrap; compute time by a paired Wilcoxon signed-rank test (Bonferroni across tests)' : TEST_NAME,
+    alpha: options.alpha, comparisons, alphaPerComparison: alphaPer, resamples: options.resamples, seed: options.seed,
+    minEffect: options.minEffect, maxRegression: options.maxRegression, minRuns: options.minRuns,
   };
-  const scenarios: ScenarioDiff[] = names.map((name) => {
-    const b = base.scenarios[name];
-    const h = head.scenarios[name];
-    const pairs = pairing.byScenario.get(name);
+  const scenarios: ScenarioDiff[] = plans.map((p) => {
+    const b = b0.report.scenarios[p.name];
+    const h = h0.report.scenarios[p.name];
     return {
-      name,
+      name: p.name,
       base: sideCounts(b),
       head: sideCounts(h),
-      sheetsCalls: { base: b?.sheetsCalls?.mean ?? null, head: h?.sheetsCalls?.mean ?? null, baseMax: b?.sheetsCalls?.max ?? null, headMax: h?.sheetsCalls?.max ?? null },
+      sheetsCalls: {
+        base: b?.sheetsCalls?.mean ?? null, head: h?.sheetsCalls?.mean ?? null, baseMax: b?.sheetsCalls?.max ?? null, headMax: h?.sheetsCalls?.max ?? null,
+        perRun: { base: callsPerRun(base, p.name), head: callsPerRun(head, p.name) },
+        byMethod: methodsPerOp(b, h),
+      },
       // Each scenario gets its own RNG stream so adding a scenario does not change the others' intervals.
-      latency: pairs ? latencyDiff(pairs.base, pairs.head, options, alphaPer, seedrandom(`${options.seed}:${name}`), unstable) : null,
+      latency: runLatency(p.latency, options, alphaPer, seedrandom(`${options.seed}:${p.name}`)),
+      compute: p.compute ? computeDiff(p.compute, p.name, b0, alphaPer, options) : null,
     };
   });
-  const methods = [...new Set([...Object.keys(base.sheets.byMethod), ...Object.keys(head.sheets.byMethod)])].sort();
-  const digestSame = base.digest && head.digest ? base.digest === head.digest : null;
-  const workbookSame = base.workbookDigest && head.workbookDigest ? base.workbookDigest === head.workbookDigest : null;
+  const methods = [...new Set([...Object.keys(b0.report.sheets.byMethod), ...Object.keys(h0.report.sheets.byMethod)])].sort();
+  const digestSame = b0.report.digest && h0.report.digest ? b0.report.digest === h0.report.digest : null;
+  const workbookSame = b0.report.workbookDigest && h0.report.workbookDigest ? b0.report.workbookDigest === h0.report.workbookDigest : null;
   let request: { method: string; path: string; body?: unknown } | null = null;
-  if (pairing.first) request = await traceRequest(resolve(base.trace.path), pairing.first.seq);
+  if (pairing.first) request = await traceRequest(resolve(b0.report.trace.path), pairing.first.seq);
   const result: DiffResult = {
-    base: side(baseDir, base),
-    head: side(headDir, head),
-    trace: { sha256: base.trace.sha256, events: base.trace.events, path: base.trace.path },
+    base: side(base),
+    head: side(head),
+    mode: exact ? 'exact' : 'realtime',
+    trace: { sha256: b0.report.trace.sha256, events: b0.report.trace.events, path: b0.report.trace.path },
     digestSame,
     workbookSame,
     paired: pairing.paired,
@@ -81,81 +105,236 @@ export async function diffRuns(baseDir: string, headDir: string, options: DiffOp
     firstDivergence: pairing.first ? { ...pairing.first, request } : null,
     scenarios,
     sheets: {
-      available: base.sheets.available && head.sheets.available,
-      byMethod: Object.fromEntries(methods.map((m) => [m, { base: base.sheets.byMethod[m]?.count ?? 0, head: head.sheets.byMethod[m]?.count ?? 0 }])),
-      calls: { base: base.sheets.calls, head: head.sheets.calls },
-      peakWritesPerMinute: { base: base.sheets.writes.peakPerMinute, head: head.sheets.writes.peakPerMinute },
-      status429: { base: base.sheets.status429, head: head.sheets.status429 },
+      available: b0.report.sheets.available && h0.report.sheets.available,
+      byMethod: Object.fromEntries(methods.map((m) => [m, { base: b0.report.sheets.byMethod[m]?.count ?? 0, head: h0.report.sheets.byMethod[m]?.count ?? 0 }])),
+      calls: { base: b0.report.sheets.calls, head: h0.report.sheets.calls },
+      peakWritesPerMinute: { base: b0.report.sheets.writes.peakPerMinute, head: h0.report.sheets.writes.peakPerMinute },
+      status429: { base: b0.report.sheets.status429, head: h0.report.sheets.status429 },
     },
-    errors: { base: errorCount(base.totals.statuses), head: errorCount(head.totals.statuses) },
-    expectMismatches: { base: base.expectations.mismatches, head: head.expectations.mismatches },
+    errors: { base: errorCount(b0.report.totals.statuses), head: errorCount(h0.report.totals.statuses) },
+    expectMismatches: { base: b0.report.expectations.mismatches, head: h0.report.expectations.mismatches },
     method,
     findings: [],
+    invalid: [...base.runs, ...head.runs].map(invalidRun).filter((x): x is string => x !== null),
     verdict: 'ok',
   };
-  result.findings = findings(result, options);
-  result.verdict = result.findings.some((f) => f.kind === 'regression') ? 'regression' : 'ok';
+  result.findings = findings(result, base, head, options);
+  result.verdict = result.invalid.length > 0 ? 'invalid' : result.findings.some((f) => f.kind === 'regression') ? 'regression' : 'ok';
   return result;
 }
 
-/**
- * Why a realtime pair's latencies cannot be compared by one run each, or null. Under quota saturation (429s)
- * latency is dominated by the timing of quota windows and back-off, which shifts whole runs: in A/A pairs of the
- * same build the p95 moved by −27 % to +46 %, a between-run variance that no test over one run's events can see.
- */
-export function unstableRegime(base: Report, head: Report): string | null {
-  if (base.run.mode === 'exact' && head.run.mode === 'exact') return null;
-  const n429 = base.sheets.status429 + head.sheets.status429;
-  return n429 > 0 ? `not tested: ${n429} Sheets 429s (quota saturated; compare in exact mode or with --quota off)` : null;
+// ---- latency -------------------------------------------------------------------------------------------------
+
+interface LatencyPlan {
+  kind: 'realtime' | 'modelled';
+  base: Float64Array[];
+  head: Float64Array[];
+  q: 0.95 | 0.5 | null;
+  note?: string;
+  /** Exact mode with identical modelled times: nothing to test. */
+  identical: boolean;
 }
 
-/** Quantiles, relative changes and the bootstrap test of one scenario's paired latencies. */
-export function latencyDiff(b: Float64Array, h: Float64Array, o: DiffOptions, alpha: number, rng: () => number, untestable: string | null = null): LatencyDiff {
-  const qb: Quantiles = { p50: quantile(b, 0.5), p95: quantile(b, 0.95), p99: quantile(b, 0.99) };
-  const qh: Quantiles = { p50: quantile(h, 0.5), p95: quantile(h, 0.95), p99: quantile(h, 0.99) };
-  const rel = (x: number, y: number) => (x > 0 ? y / x - 1 : y > 0 ? Infinity : 0);
+/** The events of one scenario, per run, from a per-seq array. */
+function scenarioValues(run: RunData, name: string, values: Float64Array): Float64Array {
+  const out: number[] = [];
+  for (let seq = 0; seq < values.length; seq++) if (run.scenario[seq] === name && !Number.isNaN(values[seq]!)) out.push(values[seq]!);
+  return Float64Array.from(out);
+}
+
+function latencyPlan(name: string, base: Side, head: Side, exact: boolean, o: DiffOptions): LatencyPlan {
+  if (exact) {
+    // Exact runs of one build give the same modelled times; the first run of each side stands for the side.
+    const b = [scenarioValues(base.runs[0]!, name, base.runs[0]!.modelledMs)];
+    const h = [scenarioValues(head.runs[0]!, name, head.runs[0]!.modelledMs)];
+    const identical = b[0]!.length === h[0]!.length && b[0]!.every((v, i) => v === h[0]![i]);
+    const q = identical ? null : testableQuantile(Math.min(b[0]!.length, h[0]!.length));
+    return { kind: 'modelled', base: b, head: h, q, identical, ...(q === null && !identical ? { note: 'too few events' } : {}) };
+  }
+  const b = base.runs.map((r) => scenarioValues(r, name, r.responseMs));
+  const h = head.runs.map((r) => scenarioValues(r, name, r.responseMs));
+  const n = Math.min(b.reduce((a, r) => a + r.length, 0), h.reduce((a, r) => a + r.length, 0));
+  if (base.runs.length < o.minRuns || head.runs.length < o.minRuns) {
+    return { kind: 'realtime', base: b, head: h, q: null, identical: false, note: `not tested: ${base.runs.length} vs ${head.runs.length} runs; realtime latency needs ≥ ${o.minRuns} runs per side (sheetsim compare, or several folders per side)` };
+  }
+  const q = testableQuantile(n);
+  return { kind: 'realtime', base: b, head: h, q, identical: false, ...(q === null ? { note: 'too few events' } : {}) };
+}
+
+function quantiles(runs: Float64Array[]): Quantiles {
+  const all = Float64Array.from(runs.flatMap((r) => Array.from(r)));
+  const at = (q: number) => (all.length >= minEventsFor(q) ? quantile(all, q) : null);
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+function runLatency(p: LatencyPlan, o: DiffOptions, alpha: number, rng: () => number): LatencyDiff {
+  const qb = quantiles(p.base);
+  const qh = quantiles(p.head);
+  const rel = (x: number | null, y: number | null) => (x === null || y === null ? null : x > 0 ? y / x - 1 : y > 0 ? Infinity : 0);
   const change: Quantiles = { p50: rel(qb.p50, qh.p50), p95: rel(qb.p95, qh.p95), p99: rel(qb.p99, qh.p99) };
-  if (b.length < o.minPairs) return { n: b.length, base: qb, head: qh, change, ci: null, significant: false, note: `fewer than ${o.minPairs} paired events` };
-  if (untestable) return { n: b.length, base: qb, head: qh, change, ci: null, significant: false, note: untestable };
-  const boot = pairedBlockBootstrap(b, h, { q: 0.95, resamples: o.resamples, alpha, rng });
-  return { n: b.length, base: qb, head: qh, change, ci: { low: boot.low, high: boot.high }, significant: boot.significant && Math.abs(boot.change) >= o.minEffect };
+  const count = (runs: Float64Array[]) => runs.reduce((a, r) => a + r.length, 0);
+  const perRun = { base: p.base.map((r) => quantiles([r])), head: p.head.map((r) => quantiles([r])) };
+  const common = { perRun, kind: p.kind, n: { base: count(p.base), head: count(p.head) }, runs: { base: p.base.length, head: p.head.length }, base: qb, head: qh, change };
+  if (p.identical) return { ...common, tested: null, ci: null, significant: false, note: 'identical modelled times' };
+  if (p.q === null) return { ...common, tested: null, ci: null, significant: false, ...(p.note ? { note: p.note } : {}) };
+  const boot = hierarchicalBootstrap(p.base, p.head, { q: p.q, resamples: o.resamples, alpha, rng });
+  return {
+    ...common, tested: p.q === 0.95 ? 'p95' : 'p50', ci: { low: boot.low, high: boot.high },
+    significant: boot.significant && Math.abs(boot.change) >= o.minEffect, ...(p.q === 0.5 ? { note: `p50 tested: fewer than ${minEventsFor(0.95)} events for a p95` } : {}),
+  };
 }
 
-function findings(r: DiffResult, o: DiffOptions): Finding[] {
+// ---- exact-mode compute time ---------------------------------------------------------------------------------
+
+/** Per seq, the median over a side's runs (NaN where no run has it). */
+function medianPerSeq(side: Side, pick: (r: RunData) => Float64Array): Float64Array {
+  const out = new Float64Array(side.events).fill(NaN);
+  const vals: number[] = [];
+  for (let seq = 0; seq < side.events; seq++) {
+    vals.length = 0;
+    for (const r of side.runs) {
+      const v = pick(r)[seq]!;
+      if (!Number.isNaN(v)) vals.push(v);
+    }
+    if (vals.length === 0) continue;
+    vals.sort((a, b) => a - b);
+    const m = vals.length >> 1;
+    out[seq] = vals.length % 2 ? vals[m]! : (vals[m - 1]! + vals[m]!) / 2;
+  }
+  return out;
+}
+
+const medianCache = new WeakMap<Side, Float64Array>();
+function computeMedians(side: Side): Float64Array {
+  let m = medianCache.get(side);
+  if (!m) medianCache.set(side, (m = medianPerSeq(side, (r) => r.computeMs)));
+  return m;
+}
+
+function computePairs(name: string, base: Side, head: Side): { d: number[]; b: number[]; h: number[] } | null {
+  if (!base.runs.some((r) => r.hasCompute) || !head.runs.some((r) => r.hasCompute)) return null;
+  const mb = computeMedians(base);
+  const mh = computeMedians(head);
+  const d: number[] = [];
+  const b: number[] = [];
+  const h: number[] = [];
+  const scen = base.runs[0]!.scenario;
+  for (let seq = 0; seq < base.events; seq++) {
+    if (scen[seq] !== name || Number.isNaN(mb[seq]!) || Number.isNaN(mh[seq]!)) continue;
+    d.push(mh[seq]! - mb[seq]!);
+    b.push(mb[seq]!);
+    h.push(mh[seq]!);
+  }
+  return { d, b, h };
+}
+
+function computeDiff(p: { d: number[]; b: number[]; h: number[] }, name: string, b0: RunData, alpha: number, o: DiffOptions): ComputeDiff {
+  const test = signedRankTest(p.d);
+  const response = scenarioValues(b0, name, b0.responseMs);
+  const p50 = response.length ? quantile(response, 0.5) : 0;
+  const relative = p50 > 0 ? test.shift / p50 : 0;
+  const med = (v: number[]) => (v.length ? quantile(v, 0.5) : 0);
+  return { pairs: p.d.length, base: med(p.b), head: med(p.h), shift: test.shift, relative, p: test.p, significant: p.d.length >= 10 && test.p < alpha && Math.abs(relative) >= o.minEffect };
+}
+
+// ---- counts ----------------------------------------------------------------------------------------------------
+
+function callsPerRun(side: Side, name: string): number[] {
+  return side.runs.map((r) => r.report.scenarios[name]?.sheetsCalls?.mean).filter((x): x is number => typeof x === 'number');
+}
+
+function methodsPerOp(b: Report['scenarios'][string] | undefined, h: Report['scenarios'][string] | undefined): Record<string, { base: number; head: number }> {
+  const per = (s: typeof b, m: string) => (s?.sheetsCalls && s.count > 0 ? (s.sheetsCalls.byMethod[m] ?? 0) / s.count : 0);
+  const ms = [...new Set([...Object.keys(b?.sheetsCalls?.byMethod ?? {}), ...Object.keys(h?.sheetsCalls?.byMethod ?? {})])].sort();
+  return Object.fromEntries(ms.map((m) => [m, { base: per(b, m), head: per(h, m) }]));
+}
+
+/** "+1 values.get, −0.5 values.append" per operation. */
+function methodDelta(byMethod: Record<string, { base: number; head: number }>): string {
+  return Object.entries(byMethod)
+    .filter(([, v]) => Math.abs(v.head - v.base) > 1e-9)
+    .map(([m, v]) => `${v.head > v.base ? '+' : '−'}${fmt(Math.abs(v.head - v.base))} ${m}`)
+    .join(', ');
+}
+
+// ---- findings --------------------------------------------------------------------------------------------------
+
+const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%` : x > 0 ? '+∞' : '−∞');
+
+function findings(r: DiffResult, base: Side, head: Side, o: DiffOptions): Finding[] {
   const out: Finding[] = [];
-  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+  for (const why of r.invalid) out.push({ kind: 'change', text: `no verdict: ${why}` });
+  const exact = r.mode === 'exact';
+  if (exact) {
+    for (const [name, s] of [['base', base], ['head', head]] as const) {
+      const digests = new Set(s.runs.map((x) => x.report.digest));
+      if (digests.size > 1) out.push({ kind: 'change', text: `the ${s.runs.length} exact runs of ${name} disagree (${digests.size} digests): the build is not deterministic` });
+    }
+  }
   if (r.digestSame === false) {
-    const workbook = r.workbookSame === false;
-    const why = [r.divergent > 0 ? `${r.divergent} events answered differently` : '', workbook ? 'the final workbook differs' : ''].filter(Boolean).join(' and ') || 'only the Sheets call pattern differs';
+    const why = [r.divergent > 0 ? `${r.divergent} events answered differently` : '', r.workbookSame === false ? 'the final workbook differs' : ''].filter(Boolean).join(' and ') || 'only the Sheets call pattern differs';
     // The workbook holds timestamps from the (virtual) clock, which a different call pattern moves, and answers can
     // change for the better: by default only answers that got worse are a regression.
     out.push({ kind: o.strictDigest ? 'regression' : 'change', text: `outcome digest changed: ${why}` });
     if (r.worse > 0) out.push({ kind: 'regression', text: `${r.worse} events answered worse (an expect met in base is missed, or a worse status class)` });
     if (r.better > 0) out.push({ kind: 'improvement', text: `${r.better} events answered better` });
   } else if (r.digestSame === null && r.divergent > 0) {
-    out.push({ kind: 'change', text: `${r.divergent} events answered differently (realtime runs: ordering can change answers)` });
+    out.push({ kind: 'change', text: `${r.divergent} events answered differently between the first runs (realtime: event order can change answers)` });
   }
   const untested = r.scenarios.find((s) => s.latency?.note?.startsWith('not tested'));
   if (untested) out.push({ kind: 'change', text: `latency ${untested.latency!.note}` });
-  const sheetsTol = r.base.mode === 'exact' && r.head.mode === 'exact' ? 1e-9 : 0.02;
+
   for (const s of r.scenarios) {
-    const { base: cb, head: ch } = s.sheetsCalls;
+    const { base: cb, head: ch, perRun, byMethod } = s.sheetsCalls;
     if (cb !== null && ch !== null) {
-      if (ch > cb * (1 + sheetsTol) + 1e-9) out.push({ kind: 'regression', text: `${s.name}: Sheets calls per operation ${fmt(cb)} → ${fmt(ch)}` });
-      else if (ch < cb * (1 - sheetsTol) - 1e-9) out.push({ kind: 'improvement', text: `${s.name}: Sheets calls per operation ${fmt(cb)} → ${fmt(ch)}` });
+      const delta = methodDelta(byMethod);
+      const text = `${s.name}: Sheets calls per operation ${fmt(cb)} → ${fmt(ch)}${delta ? ` (${delta} per operation)` : ''}`;
+      if (exact) {
+        // Exact mode is deterministic: any change in calls per operation is the code's doing.
+        if (ch > cb + 1e-9) out.push({ kind: 'regression', text });
+        else if (ch < cb - 1e-9) out.push({ kind: 'improvement', text });
+      } else {
+        const dir = holdsAcrossRuns(perRun.base, perRun.head, CALLS_MIN_ABS);
+        const runsText = `${s.name}: Sheets calls per operation ${fmt(meanOf(perRun.base))} → ${fmt(meanOf(perRun.head))} over ${perRun.base.length} + ${perRun.head.length} runs`;
+        if (dir === 'up') out.push({ kind: 'regression', text: `${runsText}${delta ? ` (first runs: ${delta} per operation)` : ''}, in every run` });
+        else if (dir === 'down') out.push({ kind: 'improvement', text: `${runsText}, in every run` });
+        else if (Math.abs(meanOf(perRun.head) - meanOf(perRun.base)) > 0.02 * Math.max(meanOf(perRun.base), 1e-9)) {
+          out.push({ kind: 'change', text: `${runsText} (does not hold across runs: event order and quota timing)` });
+        }
+      }
     }
     const l = s.latency;
-    if (l?.significant) {
-      if (l.change.p95 > o.maxRegression) out.push({ kind: 'regression', text: `${s.name}: p95 ${fmtMs(l.base.p95)} → ${fmtMs(l.head.p95)} (${pct(l.change.p95)}, above the ${pct(o.maxRegression)} limit)` });
-      else if (l.change.p95 > 0) out.push({ kind: 'change', text: `${s.name}: p95 ${fmtMs(l.base.p95)} → ${fmtMs(l.head.p95)} (${pct(l.change.p95)}, within the ${pct(o.maxRegression)} limit)` });
-      else out.push({ kind: 'improvement', text: `${s.name}: p95 ${fmtMs(l.base.p95)} → ${fmtMs(l.head.p95)} (${pct(l.change.p95)})` });
+    if (l?.significant && l.tested) {
+      const c = l.change[l.tested]!;
+      const what = `${s.name}: ${l.kind === 'modelled' ? 'modelled ' : ''}${l.tested} ${fmtMs(l.base[l.tested]!)} → ${fmtMs(l.head[l.tested]!)} (${pct(c)}`;
+      if (c > o.maxRegression) out.push({ kind: 'regression', text: `${what}, above the ${pct(o.maxRegression)} limit)` });
+      else if (c > 0) out.push({ kind: 'change', text: `${what}, within the ${pct(o.maxRegression)} limit)` });
+      else out.push({ kind: 'improvement', text: `${what})` });
+    }
+    const cp = s.compute;
+    if (cp?.significant) {
+      const text = `${s.name}: backend compute time ${fmtMs(cp.base)} → ${fmtMs(cp.head)} (median paired shift ${cp.shift >= 0 ? '+' : ''}${fmtMs(cp.shift)}, ${pct(cp.relative)} of the p50 response time)`;
+      if (cp.relative > o.maxRegression) out.push({ kind: 'regression', text: `${text}, above the ${pct(o.maxRegression)} limit` });
+      else if (cp.relative > 0) out.push({ kind: 'change', text });
+      else out.push({ kind: 'improvement', text });
     }
   }
-  if (r.errors.head > r.errors.base) out.push({ kind: 'regression', text: `errors (5xx and transport) ${r.errors.base} → ${r.errors.head}` });
-  else if (r.errors.head < r.errors.base) out.push({ kind: 'improvement', text: `errors (5xx and transport) ${r.errors.base} → ${r.errors.head}` });
-  if (r.sheets.status429.head !== r.sheets.status429.base) out.push({ kind: r.sheets.status429.head > r.sheets.status429.base ? 'change' : 'improvement', text: `Sheets 429s ${r.sheets.status429.base} → ${r.sheets.status429.head}` });
-  if (r.expectMismatches.head !== r.expectMismatches.base) out.push({ kind: 'change', text: `expect mismatches ${r.expectMismatches.base} → ${r.expectMismatches.head}` });
-  if (r.sheets.peakWritesPerMinute.head !== r.sheets.peakWritesPerMinute.base) out.push({ kind: 'change', text: `peak Sheets writes/min ${r.sheets.peakWritesPerMinute.base} → ${r.sheets.peakWritesPerMinute.head}` });
+  const errorsPerRun = (side: Side) => side.runs.map((x) => errorCount(x.report.totals.statuses));
+  if (exact) {
+    if (r.errors.head > r.errors.base) out.push({ kind: 'regression', text: `errors (5xx and transport) ${r.errors.base} → ${r.errors.head}` });
+    else if (r.errors.head < r.errors.base) out.push({ kind: 'improvement', text: `errors (5xx and transport) ${r.errors.base} → ${r.errors.head}` });
+  } else {
+    const eb = errorsPerRun(base);
+    const eh = errorsPerRun(head);
+    const dir = holdsAcrossRuns(eb, eh, Math.max(3, 0.005 * r.base.requests));
+    const text = `errors (5xx and transport) ${fmt(meanOf(eb))} → ${fmt(meanOf(eh))} per run over ${eb.length} + ${eh.length} runs`;
+    if (dir === 'up') out.push({ kind: 'regression', text: `${text}, in every run` });
+    else if (dir === 'down') out.push({ kind: 'improvement', text: `${text}, in every run` });
+    else if (meanOf(eb) !== meanOf(eh)) out.push({ kind: 'change', text: `${text} (does not hold across runs)` });
+  }
+  if (r.sheets.status429.head !== r.sheets.status429.base) out.push({ kind: 'change', text: `Sheets 429s ${r.sheets.status429.base} → ${r.sheets.status429.head}${exact ? '' : ' (first runs)'}` });
+  if (r.expectMismatches.head !== r.expectMismatches.base) out.push({ kind: 'change', text: `expect mismatches ${r.expectMismatches.base} → ${r.expectMismatches.head}${exact ? '' : ' (first runs)'}` });
+  if (r.sheets.peakWritesPerMinute.head !== r.sheets.peakWritesPerMinute.base) out.push({ kind: 'change', text: `peak Sheets writes/min ${r.sheets.peakWritesPerMinute.base} → ${r.sheets.peakWritesPerMinute.head}${exact ? '' : ' (first runs)'}` });
   return out;
 }
 
@@ -167,10 +346,11 @@ function errorCount(statuses: Record<string, number>): number {
   return Object.entries(statuses).filter(([k]) => k === 'error' || k.startsWith('5')).reduce((a, [, n]) => a + n, 0);
 }
 
-function side(dir: string, r: Report): DiffSide {
+function side(s: Side): DiffSide {
+  const r = s.runs[0]!.report;
   return {
-    dir, runId: r.run.id, label: r.run.label, mode: r.run.mode, backendProfile: r.run.target.backendProfile, commit: r.run.target.commit,
-    digest: r.digest, workbookDigest: r.workbookDigest, requests: r.totals.requests,
+    dirs: s.runs.map((x) => x.dir), runId: r.run.id, label: r.run.label, mode: r.run.mode, backendProfile: r.run.target.backendProfile, commit: r.run.target.commit,
+    digest: r.digest, workbookDigest: r.workbookDigest, requests: r.totals.requests, runs: s.runs.length,
   };
 }
 
@@ -202,5 +382,5 @@ export function fmt(n: number): string {
 
 /** Milliseconds with one decimal below 100 ms. */
 export function fmtMs(ms: number): string {
-  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
+  return Math.abs(ms) >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`;
 }

@@ -1,6 +1,5 @@
 /** The three renderings of a diff: terminal text, Markdown for a pull request, and a self-contained HTML page. */
 import pc from 'picocolors';
-import { BASE_CSS, OFFLINE_CSP, escapeHtml as e } from '../report/html-assets.ts';
 import type { DiffResult } from './model.ts';
 import { diffTables, summaryLine } from './tables.ts';
 
@@ -19,15 +18,21 @@ export function renderDiffTerminal(r: DiffResult, options: { color: boolean }): 
     if (t.note) out.push(c.dim(t.note));
     out.push('');
   }
-  out.push(r.verdict === 'regression' ? c.red(c.bold('verdict: REGRESSION (exit 1)')) : c.green(c.bold('verdict: no regression (exit 0)')));
+  out.push(verdictLine(r, c));
   return out.join('\n') + '\n';
+}
+
+/** The last line: the verdict and the exit code it gives. */
+function verdictLine(r: DiffResult, c: ReturnType<typeof pc.createColors>): string {
+  if (r.verdict === 'invalid') return c.red(c.bold(`verdict: none — ${r.invalid.length} invalid run(s) (exit 1)`));
+  return r.verdict === 'regression' ? c.red(c.bold('verdict: REGRESSION (exit 1)')) : c.green(c.bold('verdict: no regression (exit 0)'));
 }
 
 const mdCell = (s: string): string => s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[<>]/g, (ch) => (ch === '<' ? '&lt;' : '&gt;')).replace(/\r?\n/g, ' ');
 
 /** Markdown ready to paste into a pull request: a summary line, the findings, the tables. */
 export function renderDiffMarkdown(r: DiffResult): string {
-  const icon = r.verdict === 'regression' ? '❌' : '✅';
+  const icon = r.verdict === 'regression' ? '❌' : r.verdict === 'invalid' ? '⚠️' : '✅';
   const out: string[] = [`### ${icon} ${mdCell(summaryLine(r))}`, ''];
   for (const f of r.findings) out.push(`- **${f.kind}**: ${mdCell(f.text)}`);
   if (r.findings.length) out.push('');
@@ -40,17 +45,4 @@ export function renderDiffMarkdown(r: DiffResult): string {
   return out.join('\n');
 }
 
-/** A self-contained HTML page (no script, no network). */
-export function renderDiffHtml(r: DiffResult): string {
-  const cls = (k: string) => (k === 'regression' ? 'bad' : k === 'improvement' ? 'good' : 'muted');
-  const tables = diffTables(r).map((t) => `<h2>${e(t.title)}</h2><table><thead><tr>${t.headers.map((h) => `<th>${e(h)}</th>`).join('')}</tr></thead><tbody>${t.rows.map((row) => `<tr>${row.map((x) => `<td>${e(x)}</td>`).join('')}</tr>`).join('')}</tbody></table>${t.note ? `<p class="muted">${e(t.note)}</p>` : ''}`).join('\n');
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8">${OFFLINE_CSP}<title>sheetsim diff</title><style>${BASE_CSS} td{white-space:normal}</style></head>
-<body><main>
-<h1>sheetsim diff</h1>
-<p class="verdict ${r.verdict === 'regression' ? 'bad' : 'good'}">${e(summaryLine(r))}</p>
-<ul>${r.findings.map((f) => `<li class="${cls(f.kind)}">${e(f.kind)}: ${e(f.text)}</li>`).join('')}</ul>
-${tables}
-</main></body></html>
-`;
-}
+export { renderDiffHtml } from './html.ts';

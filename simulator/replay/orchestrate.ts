@@ -36,7 +36,8 @@ import { DEFAULT_VALIDITY_RULES, TargetWatch, type ValidityRules } from './valid
 export type TargetChoice =
   | { kind: 'embedded'; backendProfile: 'lean' | 'zeues' }
   | { kind: 'url'; url: string; sheetsUrl: string | null }
-  | { kind: 'command'; command: string; targetEnv?: TargetEnvEntry[] };
+  /** `cwd`: the folder the command runs in and whose git commit the report records (default: the run's cwd). */
+  | { kind: 'command'; command: string; targetEnv?: TargetEnvEntry[]; cwd?: string };
 
 export interface RunConfig {
   tracePath: string;
@@ -141,7 +142,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
       ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, readyTimeoutMs: cfg.readyTimeoutMs, ...mock }
       : cfg.target.kind === 'url'
         ? { kind: 'url', url: cfg.target.url, sheetsUrl: cfg.target.sheetsUrl }
-        : { kind: 'command', command: cfg.target.command, cwd: cfg.cwd, env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, targetEnv: cfg.target.targetEnv ?? [], ...mock };
+        : { kind: 'command', command: cfg.target.command, cwd: resolve(cfg.cwd, cfg.target.cwd ?? '.'), env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, targetEnv: cfg.target.targetEnv ?? [], ...mock };
   const sheetsimMemory = new MemorySampler(selfRssMb, () => performance.now());
   let target;
   try {

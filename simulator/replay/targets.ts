@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { writeFakeCredentials } from '../../mock-sheets/credentials.ts';
 import type { TargetKind } from '../report/model.ts';
 import type { WorldParams } from '../trace/types.ts';
@@ -119,7 +120,8 @@ async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded' }>): 
     sheetsUrl: child.sheetsUrl,
     command: null,
     backendProfile: spec.backendProfile,
-    commit: gitCommit(process.cwd()),
+    // The embedded backend is sheetsim's own backend/: its commit is that of sheetsim's checkout, wherever the run starts.
+    commit: gitCommit(SHEETSIM_ROOT),
     rssMb: child.rssMb,
     died: child.died,
     stop: child.stop,
@@ -138,6 +140,9 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+/** The folder sheetsim itself lives in (its backend/ is the embedded target). */
+const SHEETSIM_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The git commit of the checkout holding `dir`, or null. */
 export function gitCommit(dir: string): string | null {

@@ -61,16 +61,18 @@ describe('report and diff on real exact runs', () => {
     expect(readFileSync(join(dir, 'same.md'), 'utf8')).toMatch(/^### ✅ /);
   });
 
-  it('lean → zeues is a regression in Sheets calls and latency (exit 1); zeues → lean is an improvement (exit 0)', async () => {
-    const worse = await sheetsim(['diff', join(dir, 'lean'), join(dir, 'zeues-1'), '--html', 'worse.html', '--markdown', 'worse.md']);
+  it('lean → zeues (forced: other profile) is a regression in Sheets calls naming the methods (exit 1); zeues → lean is an improvement (exit 0)', async () => {
+    const worse = await sheetsim(['diff', '--force', join(dir, 'lean'), join(dir, 'zeues-1'), '--html', 'worse.html', '--markdown', 'worse.md']);
     expect(worse.code, worse.stderr).toBe(1);
-    expect(worse.stdout).toMatch(/✗ regression\s+finalizar_arm_10: Sheets calls per operation 2 → \d+/);
-    expect(worse.stdout).toMatch(/✗ regression\s+finalizar_arm_10: p95 \d+ ms → \d+ ms \(\+\d/);
+    expect(worse.stdout).toMatch(/✗ regression\s+finalizar_arm_10: Sheets calls per operation 2 → [\d.]+ \(.*values\.get per operation\)/);
+    expect(worse.stdout).toMatch(/sheetsim diff [0-9a-f]{10} lean → [0-9a-f]{10} zeues: REGRESSION/);
+    const refused = await sheetsim(['diff', join(dir, 'lean'), join(dir, 'zeues-1')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/different backend profile: .* has backend profile lean, head .* has zeues/);
     expect(readFileSync(join(dir, 'worse.html'), 'utf8')).toContain('REGRESSION');
-    const better = await sheetsim(['diff', join(dir, 'zeues-1'), join(dir, 'lean')]);
+    const better = await sheetsim(['diff', '--force', join(dir, 'zeues-1'), join(dir, 'lean')]);
     expect(better.code, better.stdout).toBe(0);
     expect(better.stdout).toMatch(/✓ improvement\s+finalizar_arm_10: Sheets calls per operation \d+(\.\d+)? → 2/);
-    expect(better.stdout).toMatch(/✓ improvement\s+finalizar_arm_10: p95 \d+ ms → \d+ ms \(-\d/);
   });
 
   it('refuses runs of different traces with exit 2, naming both hashes', async () => {

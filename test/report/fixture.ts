@@ -30,6 +30,14 @@ export interface FixtureOptions {
   status429?: number;
   /** Noise seed for latencies, independent of the event sequence (A/A pairs share `seed`, differ here). */
   noiseSeed?: number;
+  /** Backend compute time per op (ms) written as events.jsonl `computeMs`, with ±20 % noise; absent → no computeMs. */
+  computeMs?: Partial<Record<string, number>>;
+  /** Multiplies every latency of this run (run-to-run variation of a realtime run). */
+  runShift?: number;
+  /** Overrides of run.options (latency, quota, backend-profile...). */
+  runOptions?: Record<string, string | number | boolean | null>;
+  /** Marks the run invalid (run.validity, schema v2). */
+  invalid?: string;
 }
 
 const SCENARIOS: { name: string; op: string; weight: number; base: number }[] = [
@@ -61,7 +69,8 @@ export function buildFixture(options: FixtureOptions = {}): { report: Report; ev
     const fault = rng() < o.errorRate;
     // log-normal around the scenario base
     const z = Math.sqrt(-2 * Math.log(1 - noise())) * Math.cos(2 * Math.PI * noise());
-    const service = sc.base * o.latencyFactor * Math.exp(0.35 * z);
+    const compute = o.computeMs?.[sc.op] !== undefined ? o.computeMs[sc.op]! * (0.8 + 0.4 * noise()) : null;
+    const service = sc.base * o.latencyFactor * (o.runShift ?? 1) * Math.exp(0.35 * z) + (compute ?? 0);
     const lateness = noise() * 3;
     const status = fault ? 503 : conflict ? (sc.op === 'finalizar' ? 409 : 404) : 200;
     const write = sc.op === 'finalizar' || sc.op === 'iniciar';
@@ -75,7 +84,8 @@ export function buildFixture(options: FixtureOptions = {}): { report: Report; ev
       sheetsCalls: calls,
       sheetsByMethod: calls === null ? null : sc.op === 'finalizar' ? { 'values.batchUpdate': 1, 'values.append': calls - 1 } : write ? { 'values.update': 1, 'values.append': 1 } : { 'values.get': 1 },
       bodyHash: body.length.toString(16).padStart(16, '0'), body,
-    });
+      ...(compute !== null ? { computeMs: round3(compute) } : {}),
+    } as EventRecord);
   }
   return { report: aggregate(events, o), events };
 }
@@ -171,8 +181,9 @@ function aggregate(events: EventRecord[], o: Required<Pick<FixtureOptions, 'mode
       id: `20261126-203000-zeues-seed${o.seed}-${o.mode}`, mode: o.mode, startedAt: '2026-11-26T20:30:00.000Z', wallDurationMs: lastT / 20,
       simulatedDurationMs: lastT, speed: o.mode === 'exact' ? 0 : 20, partial: false, shard: null, label: o.label ?? null,
       target: { kind: 'embedded', url: 'http://127.0.0.1:40001', sheetsUrl: 'http://127.0.0.1:40002', command: null, backendProfile: 'zeues', commit: null },
-      options: { seed: o.seed, workers: 10, speed: 20 },
-    },
+      options: { seed: o.seed, workers: 10, speed: 20, ...o.runOptions },
+      ...(o.invalid ? { validity: { valid: false, reasons: [o.invalid], transportErrors: {}, unreachableFromS: null } } : {}),
+    } as Report['run'],
     trace: {
       path: 'traces/zeues-seed42.jsonl', sha256: o.traceSha, events: events.length,
       header: { format: 'sheetsim-trace', version: 1, seed: o.seed, profile: 'zeues', params: { workers: 10, durationMs: 60000, conflicts: 0.05, thinkMinMs: 5000, thinkMaxMs: 15000, startDate: '2026-02-02' }, world: { seed: o.seed, spools: 100, workers: 40, startDate: '2026-02-02' } },

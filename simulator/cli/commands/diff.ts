@@ -19,16 +19,24 @@ export function parseFraction(ctx: CommandContext, name: string, fallback: numbe
 export const diffCommand: Command = {
   name: 'diff',
   summary: 'Compare two runs of the same trace (two commits or profiles of a backend) and say whether HEAD regressed.',
-  usage: '[options] BASE HEAD',
+  usage: '[options] BASE HEAD | --base DIR... --head DIR...',
   description: `
-BASE and HEAD are report folders written by 'sheetsim run' from the same trace (same sha256; otherwise the diff
-is refused, exit 2). Exact facts come first: outcome digest (exact mode), the first event answered differently,
-statuses and Sheets calls per scenario and per method, peak writes per minute, 429s, expect mismatches. Then
-latency per scenario: events are paired by seq and the p95 change is tested with a paired moving-block bootstrap
-(seeded, so the output is deterministic) at a family-wise level split across scenarios (Bonferroni); "~" means
-not significant. Verdict: regression (exit 1) when a significant p95 increase exceeds --max-regression, when
-Sheets calls per operation or errors increase, or in exact mode when events are answered differently or the
-final workbook changed (any digest change with --strict-digest). Improvements are reported too.`,
+BASE and HEAD are report folders written by 'sheetsim run' from the same trace, or several folders per side
+(--base/--head, repeated: runs of one build). Runs of different traces are refused (exit 2), and so are runs
+made with a different mode, speed, latency model, quota or backend profile unless --force.
+
+Exact mode (deterministic): statuses, Sheets calls per scenario and per method, the outcome digest and the
+first divergent event are facts — any increase in Sheets calls per operation or any event answered worse is a
+regression. Modelled latency is compared by an event bootstrap; the backend's measured compute time
+(events.jsonl computeMs) by a paired Wilcoxon signed-rank test, a regression when its shift exceeds
+--max-regression of the scenario's p50 response time.
+
+Realtime: latency is tested across runs (hierarchical bootstrap over runs and events), only with at least
+--min-runs runs per side; counts (Sheets calls per operation, errors) are regressions only when they hold in
+every run by a clear margin — event order alone makes them "changes". A p95 is only computed from 100 events
+or more (p50 from 10). An invalid or partial run gives no verdict (exit 1).
+
+'sheetsim compare BASE HEAD' makes the runs for you from two git refs.`,
   options: {
     markdown: { type: 'string', valueName: 'FILE', description: 'Also write the comparison as Markdown (for a pull request).' },
     html: { type: 'string', valueName: 'FILE', description: 'Also write the comparison as a self-contained HTML page.' },
@@ -37,6 +45,10 @@ final workbook changed (any digest change with --strict-digest). Improvements ar
     'min-effect': { type: 'string', valueName: 'PCT', description: 'Smallest p95 change called significant.', defaultText: '5%' },
     resamples: { type: 'string', valueName: 'N', description: 'Bootstrap resamples per scenario.', defaultText: '2000' },
     seed: { type: 'string', valueName: 'N', description: 'Seed of the bootstrap RNG.', defaultText: '1' },
+    base: { type: 'string', multiple: true, valueName: 'DIR', description: 'A base report folder (repeat for several runs).' },
+    head: { type: 'string', multiple: true, valueName: 'DIR', description: 'A head report folder (repeat for several runs).' },
+    'min-runs': { type: 'string', valueName: 'N', description: 'Runs per side needed to test realtime latency.', defaultText: '3' },
+    force: { type: 'boolean', description: 'Compare runs made with different mode, speed, latency, quota or profile.' },
     'strict-digest': { type: 'boolean', description: 'In exact mode, treat any outcome digest change as a regression.' },
     color: { type: 'boolean', description: 'Colour the output (--no-color for plain text).', defaultText: 'on a terminal' },
   },
@@ -44,9 +56,15 @@ final workbook changed (any digest change with --strict-digest). Improvements ar
     'sheetsim diff reports/base reports/head',
     'sheetsim diff --markdown diff.md --html diff.html reports/base reports/head',
     'sheetsim diff --max-regression 5% --alpha 0.05 reports/base reports/head',
+    'sheetsim diff --base reports/b1 --base reports/b2 --base reports/b3 --head reports/h1 --head reports/h2 --head reports/h3',
   ],
   async run(ctx) {
-    if (ctx.positionals.length !== 2) throw new UsageError(`expects two report folders BASE HEAD, got ${ctx.positionals.length} (see 'sheetsim diff --help')`);
+    const list = (name: string): string[] => (ctx.values[name] as string[] | undefined) ?? [];
+    const sides = list('base').length || list('head').length ? [list('base'), list('head')] : [[ctx.positionals[0]], [ctx.positionals[1]]];
+    if (list('base').length || list('head').length) {
+      if (ctx.positionals.length > 0) throw new UsageError('give the runs either as BASE HEAD or with --base/--head, not both');
+      if (!list('base').length || !list('head').length) throw new UsageError('--base and --head must both name at least one report folder');
+    } else if (ctx.positionals.length !== 2) throw new UsageError(`expects two report folders BASE HEAD, got ${ctx.positionals.length} (see 'sheetsim diff --help')`);
     const alpha = parseFraction(ctx, 'alpha', DEFAULT_DIFF_OPTIONS.alpha, 0.5);
     if (alpha <= 0) throw new UsageError('--alpha must be above 0');
     const options = {
@@ -57,14 +75,16 @@ final workbook changed (any digest change with --strict-digest). Improvements ar
       resamples: intOpt(ctx, 'resamples', DEFAULT_DIFF_OPTIONS.resamples, 100, 1_000_000),
       seed: intOpt(ctx, 'seed', DEFAULT_DIFF_OPTIONS.seed, 0),
       strictDigest: boolOpt(ctx, 'strict-digest'),
+      minRuns: intOpt(ctx, 'min-runs', DEFAULT_DIFF_OPTIONS.minRuns, 2, 1000),
+      force: boolOpt(ctx, 'force'),
     };
-    const [baseDir, headDir] = ctx.positionals.map((p) => resolve(ctx.cwd, p)) as [string, string];
-    const result = await diffRuns(baseDir, headDir, options);
+    const [baseDirs, headDirs] = sides.map((s) => s.map((p) => resolve(ctx.cwd, p!))) as [string[], string[]];
+    const result = await diffRuns(baseDirs, headDirs, options);
     ctx.stdout.write(renderDiffTerminal(result, { color: boolOpt(ctx, 'color', ctx.isTTY) }));
     const md = stringOpt(ctx, 'markdown');
     if (md) await writeAtomic(resolve(ctx.cwd, md), renderDiffMarkdown(result));
     const html = stringOpt(ctx, 'html');
     if (html) await writeAtomic(resolve(ctx.cwd, html), renderDiffHtml(result));
-    return result.verdict === 'regression' ? 1 : 0;
+    return result.verdict === 'ok' ? 0 : 1;
   },
 };

@@ -1,6 +1,7 @@
 import type { Command } from '../command.ts';
 import { adapterCommand } from './adapter.ts';
 import { backendCommand } from './backend.ts';
+import { compareCommand } from './compare.ts';
 import { credentialsCommand } from './credentials.ts';
 import { mockSheetsCommand } from './mock-sheets.ts';
 import { diffCommand } from './diff.ts';
@@ -12,4 +13,4 @@ import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 
 /** Every `sheetsim` sub-command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [runCommand, generateCommand, inspectCommand, reportCommand, diffCommand, mergeCommand, mockSheetsCommand, credentialsCommand, adapterCommand, backendCommand, embeddedTargetCommand];
+export const commands: Command[] = [runCommand, generateCommand, inspectCommand, reportCommand, diffCommand, compareCommand, mergeCommand, mockSheetsCommand, credentialsCommand, adapterCommand, backendCommand, embeddedTargetCommand];

@@ -77,6 +77,8 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
     if (err instanceof TargetEnvError) throw new UsageError(err.message);
     throw err;
   }
+  const targetCwd = stringOpt(c, 'target-cwd');
+  if (targetCwd && !targetCmd) throw new UsageError('--target-cwd is the folder of a --target-cmd backend; it needs --target-cmd');
   const backendProfile = enumOpt(c, 'backend-profile', ['lean', 'zeues'] as const, 'lean');
   const latency = enumOpt(c, 'latency', ['off', 'realistic'] as const, 'realistic');
   const quota = enumOpt(c, 'quota', ['on', 'off'] as const, 'on');
@@ -99,7 +101,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
   const target: TargetChoice = targetUrl
     ? { kind: 'url', url: targetUrl, sheetsUrl }
     : targetCmd
-      ? { kind: 'command', command: targetCmd, targetEnv }
+      ? { kind: 'command', command: targetCmd, targetEnv, ...(targetCwd ? { cwd: targetCwd } : {}) }
       : { kind: 'embedded', backendProfile };
 
   let tracePath = stringOpt(c, 'trace');
@@ -129,6 +131,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
     sheets: sheetsUrl,
     'target-cmd': targetCmd ?? null,
     'target-env': targetEnvList.length > 0 ? targetEnvList.join('\n') : null,
+    'target-cwd': targetCwd ?? null,
     'backend-profile': target.kind === 'embedded' ? backendProfile : null,
     latency,
     quota,
@@ -281,6 +284,7 @@ Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only), the run is invalid 
     sheets: { type: 'string', valueName: 'URL', description: 'The mock Sheets API the --target backend uses (call log, clock).' },
     'target-cmd': { type: 'string', valueName: 'CMD', description: 'Start this backend command (through the shell) against a fresh mock.' },
     'target-env': { type: 'string', multiple: true, valueName: 'NAME=TEMPLATE', description: 'Set NAME for the --target-cmd backend from a template ({spreadsheet_id}, {audit_spreadsheet_id}, {sheets_url}, {credentials_path}, {credentials_json}, {port}); repeatable.' },
+    'target-cwd': { type: 'string', valueName: 'DIR', description: "Folder the --target-cmd runs in; the report records this folder's git commit.", defaultText: 'the current folder' },
     'backend-profile': { type: 'string', valueName: 'NAME', description: 'Call pattern of the embedded reference backend: lean or zeues.', defaultText: 'lean' },
     latency: { type: 'string', valueName: 'off|realistic', description: 'Latency model of the mock sheetsim starts.', defaultText: 'realistic' },
     quota: { type: 'string', valueName: 'on|off', description: 'Per-minute quotas of the mock sheetsim starts.', defaultText: 'on' },
