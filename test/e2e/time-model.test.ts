@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../simulator/report/model.ts';
+import type { EventRecord, Report } from '../../simulator/report/model.ts';
 import { cli, digestOf, smallTrace, tempDir } from './helpers.ts';
 
 /**
@@ -51,6 +51,27 @@ describe('time model', () => {
     // quota minutes start at trace t = 0: no minute of the run admitted more than the quota
     expect(Math.max(...admittedPerMinute(exact))).toBeLessThanOrEqual(60);
     expect(exact.sheets.writes.total).toBeGreaterThan(exact.sheets.writesAdmitted!.total);
+  });
+
+  it('shows a backend made 200 ms slower on FINALIZAR as compute in exact mode, with the same digest', async () => {
+    process.env.SHEETSIM_BACKEND_DELAY = 'finalizar=200';
+    let res;
+    try {
+      res = await cli(['run', '--mode', 'exact', '--trace', trace, '--out', join(dir, 'slow'), '--no-gates']);
+    } finally {
+      delete process.env.SHEETSIM_BACKEND_DELAY;
+    }
+    expect(res.code, res.stderr).toBe(0);
+    expect(digestOf(res.stdout)).toBe(GOLDEN_DIGEST);
+    const lines = readFileSync(join(dir, 'slow', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EventRecord);
+    const finalizar = lines.filter((e) => e.op === 'finalizar');
+    expect(finalizar.length).toBeGreaterThan(0);
+    // a timer of 200 ms fires no earlier than ~1 ms before its time; nothing bounds it from above on a loaded box
+    for (const e of finalizar) expect(e.computeMs).toBeGreaterThanOrEqual(195);
+    const slow = report(join(dir, 'slow'));
+    expect(slow.scenarios.finalizar_arm_10!.responseParts!.compute.mean).toBeGreaterThanOrEqual(195);
+    // the schedule moves by modelled time only: the same Sheets time per event as without the delay
+    expect(slow.scenarios.finalizar_arm_10!.responseParts!.sheets).toEqual(exact.scenarios.finalizar_arm_10!.responseParts!.sheets);
   });
 
   it('realtime (×5) sees the outcomes exact mode predicts: status mix, Sheets writes and 429s', async () => {
