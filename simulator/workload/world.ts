@@ -6,6 +6,7 @@ import {
   columnIndex,
 } from './layout.ts';
 import { FIRST_NAMES, SURNAMES } from './names.ts';
+import { worldFromSnapshot } from './world-snapshot.ts';
 import { type Random, seededRandom } from './random.ts';
 
 /** How a spool starts (spec §6.6 without the occupied states: nobody holds a spool at t = 0). */
@@ -111,6 +112,8 @@ export function validateWorldParams(params: WorldParams): void {
 /** Build the seeded world: same params, same workbook, on every machine. */
 export function generateWorld(params: WorldParams): World {
   validateWorldParams(params);
+  // An imported trace carries its world explicitly (docs/trace-format.md, "world.snapshot").
+  if (params.snapshot) return worldFromSnapshot(params, params.snapshot);
   const rng = seededRandom(params.seed, 'world');
   const startDay = parseIsoDate(params.startDate);
   const workers = generateWorkers(rng, params.workers);
@@ -133,7 +136,8 @@ export function generateWorld(params: WorldParams): World {
   };
 }
 
-function buildWorkbook(
+/** The workbook of a world's spools and workers (also used for explicit, imported worlds). */
+export function buildWorkbook(
   params: WorldParams, rng: Random, startDay: DayNumber, spools: WorldSpool[], workers: WorldWorker[],
   armadores: WorldWorker[], soldadores: WorldWorker[],
 ): WorkbookSpec {

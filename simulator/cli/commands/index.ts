@@ -4,10 +4,11 @@ import { credentialsCommand } from './credentials.ts';
 import { mockSheetsCommand } from './mock-sheets.ts';
 import { diffCommand } from './diff.ts';
 import { generateCommand } from './generate.ts';
+import { importCommand } from './import.ts';
 import { inspectCommand } from './inspect.ts';
 import { mergeCommand } from './merge.ts';
 import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 
 /** Every `sheetsim` sub-command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [runCommand, generateCommand, inspectCommand, reportCommand, diffCommand, mergeCommand, mockSheetsCommand, credentialsCommand, backendCommand];
+export const commands: Command[] = [runCommand, generateCommand, importCommand, inspectCommand, reportCommand, diffCommand, mergeCommand, mockSheetsCommand, credentialsCommand, backendCommand];
