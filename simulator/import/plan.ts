@@ -228,12 +228,12 @@ export function planImport(rows: readonly MetadataRow[], o: ImportOptions): Impo
     return unionsBySpool.get(tag)!;
   };
   for (const a of inside) touch(a.tag);
-  const occupiedAtStart = new Map<string, string>();
+  const occupiedAtStart = new Map<string, { token: string; workerId: number }>();
   const record = (a: Action, inWindow: boolean) => {
     const unions = unionsBySpool.get(a.tag);
     if (!unions) return;
     if (a.kind === 'iniciar') {
-      if (!inWindow) occupiedAtStart.set(a.tag, a.nombre);
+      if (!inWindow) occupiedAtStart.set(a.tag, { token: a.nombre, workerId: a.workerId });
       return;
     }
     if (!inWindow) occupiedAtStart.delete(a.tag);
@@ -262,19 +262,19 @@ export function planImport(rows: readonly MetadataRow[], o: ImportOptions): Impo
     const m = /^(.*\S)\((\d+)\)$/.exec(a.nombre);
     if (a.kind !== 'iniciar' && m && Number(m[2]) === a.workerId && !/^\p{Lu}{1,3}$/u.test(m[1]!) && !surnameOf.has(a.workerId)) surnameOf.set(a.workerId, m[1]!);
   }
-  const held = new Map<string, string>(occupiedAtStart);
+  const held = new Map(occupiedAtStart);
   const firstSeen = new Set<string>();
   for (const a of inside) {
     if (firstSeen.has(a.tag)) continue;
     firstSeen.add(a.tag);
     if (a.kind !== 'iniciar' && !held.has(a.tag)) {
-      held.set(a.tag, tokenOf.get(a.workerId) ?? `W(${a.workerId})`);
+      held.set(a.tag, { token: tokenOf.get(a.workerId) ?? `W(${a.workerId})`, workerId: a.workerId });
       log.add('FINALIZAR without an INICIAR before it: the spool starts held by its worker', a.line);
     }
   }
 
   const workerIds = [...new Set(inside.map((a) => a.workerId))].sort((x, y) => x - y);
-  const payrollIds = [...new Set([...workerIds, ...[...held.values()].map((t) => Number(/\((\d+)\)$/.exec(t)?.[1] ?? 0)).filter((n) => n > 0)])].sort((x, y) => x - y);
+  const payrollIds = [...new Set([...workerIds, ...[...held.values()].map((h) => h.workerId)])].sort((x, y) => x - y);
   const snapshot: WorldSnapshot = {
     spools: spoolOrder.map((tag) => {
       const facts = unionsBySpool.get(tag)!;
@@ -301,7 +301,7 @@ export function planImport(rows: readonly MetadataRow[], o: ImportOptions): Impo
         unions.push(u ? state(n, u) : { n, id: `${prefix}${n}`, dn: 1, tipo: 'BW', arm: true, sold: true });
       }
       for (const u of unnumbered) unions.push(state(unions.length + 1, u));
-      return { tag, unions, occupiedBy: held.get(tag) ?? '' };
+      return { tag, unions, occupiedBy: held.get(tag)?.token ?? '' };
     }),
     workers: payrollIds.map((id) => {
       const token = tokenOf.get(id) ?? '';
@@ -339,6 +339,8 @@ export function planImport(rows: readonly MetadataRow[], o: ImportOptions): Impo
 
   // What the contract answers in the rebuilt world, request by request: the trace's `expect`.
   const model = new WorldModel(generateWorld(header.world));
+  // The model's spools start free: take the held ones the way production did, with an INICIAR by their holder.
+  for (const [tag, h] of held) model.iniciar({ tag_spool: tag, worker_id: h.workerId, worker_nombre: h.token, operacion: 'ARM' });
   const predictedFailures: Record<string, number> = {};
   let firstPredictedFailureLine: number | null = null;
   events.forEach((e, i) => {
