@@ -10,6 +10,7 @@ import { SpoolService } from './service.ts';
 import type { Reply } from './service.ts';
 import { ServiceAccountTokens, readServiceAccountFile } from './service-account.ts';
 import { SheetsClient } from './sheets-client.ts';
+import { testHooks } from './test-hooks.ts';
 import type { SheetsAuth } from './sheets-client.ts';
 import type { SpoolStore } from './store.ts';
 import { InvalidJsonBody, parseFinalizar, parseIniciar, parseUnionOperacion } from './validation.ts';
@@ -19,6 +20,8 @@ export const BACKEND_PROFILES: readonly BackendProfile[] = ['lean', 'zeues'];
 
 /** The header a sim-clock backend takes "now" from (epoch ms), set by sheetsim's exact replayer. */
 export const SIM_TIME_HEADER = 'x-sheetsim-time';
+/** The header the backend answers with the simulated ms the request spent waiting (backoff). */
+export const WAIT_HEADER = 'x-sheetsim-wait-ms';
 
 export interface BackendOptions {
   /** Sheets API root (`https://sheets.googleapis.com/` or a mock's URL). */
@@ -66,6 +69,8 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
   const service = new SpoolService(store, random);
 
   const app = Fastify({ logger: options.logger ?? false });
+  const hooks = testHooks(process.env); // test-only (backend/test-hooks.ts)
+  if (hooks) app.addHook('preHandler', hooks);
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, text, done) => {
     const body = text as string;
@@ -96,7 +101,14 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
       }
     }
     const traceparent = req.headers.traceparent;
-    const result = await runInRequest({ nowMs, ...(typeof traceparent === 'string' ? { traceparent } : {}) }, () => fn(req, nowMs));
+    const context = { nowMs, simClock, waitMs: 0, ...(typeof traceparent === 'string' ? { traceparent } : {}) };
+    let result: Reply;
+    try {
+      result = await runInRequest(context, () => fn(req, nowMs));
+    } finally {
+      // Also on an error answer: the waits happened all the same.
+      void reply.header(WAIT_HEADER, String(Math.round(context.waitMs)));
+    }
     void reply.code(result.status);
     if (result.headers) void reply.headers(result.headers);
     return result.body;

@@ -4,8 +4,16 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface RequestContext {
   /** The incoming W3C `traceparent`, forwarded on every Sheets call (as OpenTelemetry-instrumented services do). */
   traceparent?: string;
-  /** The request's "now" (epoch ms): the `x-sheetsim-time` header in sim-clock mode, wall time otherwise. */
+  /**
+   * The request's "now" (epoch ms). Wall mode: the (scaled) time the request arrived. Sim-clock mode: its virtual
+   * now, which starts at the `x-sheetsim-time` header and advances by each Sheets call's modelled latency (the
+   * mock's `x-sheetsim-latency-ms`) and by every wait (backoff), so each call happens at its own instant.
+   */
   nowMs: number;
+  /** True in sim-clock mode: Sheets calls forward `nowMs` as `x-sheetsim-time` and advance it. */
+  simClock?: boolean;
+  /** Simulated ms this request spent waiting (backoff), answered as `x-sheetsim-wait-ms`. */
+  waitMs: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

@@ -105,8 +105,10 @@ export class SheetsClient {
         throw new SheetsApiError(401, 'UNAUTHENTICATED', `Service-account token fetch failed: ${(err as Error).message}`, 'TOKEN_FETCH_FAILED');
       }
     } else if (token) headers.authorization = `Bearer ${token}`;
-    const traceparent = currentRequest()?.traceparent;
-    if (traceparent) headers.traceparent = traceparent;
+    const request = currentRequest();
+    if (request?.traceparent) headers.traceparent = request.traceparent;
+    // Sim-clock mode: the call happens at the request's virtual now (docs/backend.md, "exact-mode time channel").
+    if (request?.simClock) headers[SIM_TIME_HEADER] = String(Math.round(request.nowMs));
     if (body !== undefined) headers['content-type'] = 'application/json';
     const qs = params.toString();
     const path = `${this.basePath}/v4/spreadsheets/${encodeURIComponent(this.options.spreadsheetId)}${suffix}${qs ? `?${qs}` : ''}`;
@@ -115,6 +117,11 @@ export class SheetsClient {
       res = await this.pool.request({ path, method: verb, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
       throw networkError(err);
+    }
+    // The mock's modelled latency of this call moves the request's virtual now past it.
+    if (request?.simClock) {
+      const latency = Number(res.headers[LATENCY_HEADER]);
+      if (Number.isFinite(latency) && latency > 0) request.nowMs += latency;
     }
     let text: string;
     try {
@@ -130,6 +137,11 @@ export class SheetsClient {
     }
   }
 }
+
+/** Header carrying a Sheets call's virtual instant (epoch ms) to sheetsim's mock in sim-clock mode. */
+const SIM_TIME_HEADER = 'x-sheetsim-time';
+/** Header sheetsim's mock answers with the call's modelled latency (ms). */
+const LATENCY_HEADER = 'x-sheetsim-latency-ms';
 
 function unformatted(): Record<string, string> {
   return { valueRenderOption: 'UNFORMATTED_VALUE', dateTimeRenderOption: 'SERIAL_NUMBER' };

@@ -16,7 +16,10 @@ export type SheetsMethod =
 export interface CallRecord {
   /** Increasing integer, 1-based; pages and event attribution use it as a cursor. */
   id: number;
-  /** Mock clock time (epoch ms) when the call arrived. */
+  /**
+   * The call's instant on the mock clock (epoch ms): when it arrived (wall clock), or under the virtual clock
+   * its `x-sheetsim-time` header, else its trace's cursor, else the clock (mock-sheets/call-instant.ts).
+   */
   clockMs: number;
   method: SheetsMethod;
   /** 'read' or 'write' for quota purposes. */
@@ -29,8 +32,13 @@ export interface CallRecord {
   cells: number;
   quotaUser: string;
   status: number;
-  /** Injected latency in ms (slept under the wall clock, only accounted under the virtual clock). */
+  /**
+   * Modelled latency in simulated ms (slept ms / speed under the wall clock, only accounted under the virtual
+   * clock); rejected calls (429, injected 5xx) have a small one too.
+   */
   latencyMs: number;
+  /** Real time the mock spent handling the call, ms (wall sleep included); lets exact mode isolate backend compute. */
+  realMs?: number;
   /** Short error reason when status >= 400, e.g. `RATE_LIMIT_EXCEEDED`, `fault:503`. */
   error?: string;
   /**

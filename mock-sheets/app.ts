@@ -4,6 +4,7 @@
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SheetsMethod } from './admin-types.ts';
 import { quotaUserOf } from './auth.ts';
+import { CallInstants } from './call-instant.ts';
 import { CallLog } from './call-log.ts';
 import { errorBody, GoogleError, MAX_PAYLOAD_BYTES, notFound } from './errors.ts';
 import { sendError, type SheetsContext } from './pipeline.ts';
@@ -90,7 +91,8 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
       ...(options.startMs !== undefined ? { startMs: options.startMs } : {}),
     });
   const legacyErrors = options.legacyErrors ?? false;
-  const ctx: SheetsContext = { store, calls, policy, auth: options.auth ?? 'required', legacyErrors, seed };
+  const instants = new CallInstants(policy.clock);
+  const ctx: SheetsContext = { store, calls, policy, instants, auth: options.auth ?? 'required', legacyErrors, seed };
 
   const reset = (resetSeed?: number): void => {
     const spec = resetSeed !== undefined && options.loadWorkbook ? options.loadWorkbook(resetSeed) : initial;
@@ -101,6 +103,7 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
     });
     ctx.seed = resetSeed ?? seed;
     policy.reset(resetSeed ?? seed);
+    instants.clear();
   };
 
   // No automatic HEAD routes: a HEAD would otherwise run (and log) a Sheets call.
@@ -142,6 +145,7 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
       quotaUser: quotaUserOf(req.headers, req.query as Record<string, unknown>) ?? 'anonymous',
       status: google.code,
       latencyMs: 0,
+      realMs: 0,
       error: google.reason,
     });
     return reply.code(google.code).type('application/json; charset=UTF-8').send(errorBody(google, legacyErrors));

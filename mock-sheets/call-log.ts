@@ -32,13 +32,15 @@ interface CallDbRow {
   latency_ms: number;
   error: string | null;
   trace_id: string | null;
+  real_ms: number;
 }
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS calls (
   id INTEGER PRIMARY KEY, clock_ms INTEGER NOT NULL, method TEXT NOT NULL, kind TEXT NOT NULL,
   spreadsheet_id TEXT NOT NULL, ranges TEXT NOT NULL, rows INTEGER NOT NULL, cells INTEGER NOT NULL,
-  quota_user TEXT NOT NULL, status INTEGER NOT NULL, latency_ms REAL NOT NULL, error TEXT, trace_id TEXT);
+  quota_user TEXT NOT NULL, status INTEGER NOT NULL, latency_ms REAL NOT NULL, error TEXT, trace_id TEXT,
+  real_ms REAL NOT NULL DEFAULT 0);
 `;
 
 function toRecord(row: CallDbRow): CallRecord {
@@ -54,6 +56,7 @@ function toRecord(row: CallDbRow): CallRecord {
     quotaUser: row.quota_user,
     status: row.status,
     latencyMs: row.latency_ms,
+    realMs: row.real_ms ?? 0,
   };
   if (row.error !== null) record.error = row.error;
   if (row.trace_id !== null) record.traceId = row.trace_id;
@@ -66,9 +69,12 @@ export class CallLog {
 
   constructor(db: Database.Database) {
     db.exec(SCHEMA);
+    // A call log from before real_ms existed (a mock's SQLite file kept across versions) gets the column.
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(calls)').all();
+    if (!columns.some((c) => c.name === 'real_ms')) db.exec('ALTER TABLE calls ADD COLUMN real_ms REAL NOT NULL DEFAULT 0');
     this.stmt = {
       insert: db.prepare(
-        'INSERT INTO calls (clock_ms, method, kind, spreadsheet_id, ranges, rows, cells, quota_user, status, latency_ms, error, trace_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO calls (clock_ms, method, kind, spreadsheet_id, ranges, rows, cells, quota_user, status, latency_ms, error, trace_id, real_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       page: db.prepare<[number, number], CallDbRow>('SELECT * FROM calls WHERE id > ? ORDER BY id LIMIT ?'),
       count: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM calls'),
@@ -96,6 +102,7 @@ export class CallLog {
       call.latencyMs,
       call.error ?? null,
       call.traceId ?? null,
+      call.realMs,
     );
     return Number(info.lastInsertRowid);
   }

@@ -21,21 +21,29 @@ function realSleep(ms: number): Promise<void> {
   return ms <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A clock that follows real time from `startMs`, `speed` times faster; sleeps are real (latency is not scaled). */
+/**
+ * A clock that follows real time from `startMs`, `speed` times faster. Time dilation is whole: a sleep of `ms`
+ * simulated milliseconds (a modelled latency) waits ms / speed of real time, as the quota minute lasts 60 s / speed.
+ */
 export function wallClock(options: WallClockOptions = {}): Clock {
   const speed = options.speed ?? 1;
   if (!(Number.isFinite(speed) && speed > 0)) throw new Error(`clock.speed: expected a number above 0, got ${speed}`);
   const monotonic = options.monotonic ?? (() => performance.now());
-  const startMs = options.startMs ?? (options.wallNow ?? Date.now)();
-  const origin = monotonic();
+  let startMs = options.startMs ?? (options.wallNow ?? Date.now)();
+  let origin = monotonic();
   const sleeper = options.sleeper ?? realSleep;
   return {
     mode: 'wall',
     speed,
     now: () => Math.floor(startMs + (monotonic() - origin) * speed),
-    sleep: (ms) => sleeper(ms),
+    sleep: (ms) => sleeper(ms / speed),
     set: () => {
       throw new Error('the clock is in wall mode; start the mock with --clock virtual to set its time');
+    },
+    rebase: (nowMs) => {
+      if (!Number.isFinite(nowMs)) throw new Error(`clock: expected epoch milliseconds, got ${nowMs}`);
+      startMs = Math.floor(nowMs);
+      origin = monotonic();
     },
   };
 }
@@ -54,6 +62,11 @@ export function virtualClock(startMs: number = DEFAULT_VIRTUAL_START_MS): Clock 
       if (nowMs < current) {
         throw new Error(`clock: cannot go backwards from ${new Date(current).toISOString()} to ${new Date(nowMs).toISOString()}`);
       }
+      current = Math.floor(nowMs);
+    },
+    // The run's origin may lie before a warm-up's instants: rebasing is the one move allowed backwards.
+    rebase: (nowMs) => {
+      if (!Number.isFinite(nowMs)) throw new Error(`clock: expected epoch milliseconds, got ${nowMs}`);
       current = Math.floor(nowMs);
     },
   };

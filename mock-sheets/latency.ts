@@ -21,6 +21,11 @@ export interface LatencyConfig {
   /** The figure is clamped to [minMs, maxMs] after the per-cell cost. */
   minMs: number;
   maxMs: number;
+  /**
+   * A call answered with an error before it ran (a 429, an injected 500/503, an outage): Google answers those
+   * without touching the spreadsheet, so they are fast, but not free. Clamped to [0, maxMs], no per-cell cost.
+   */
+  rejected: MethodLatency;
 }
 
 /** z of the 99th percentile of the standard normal: σ = ln(p99 / median) / Z99. */
@@ -48,9 +53,11 @@ export const REALISTIC_LATENCY: LatencyConfig = {
   perCellWrittenMs: 0.2,
   minMs: 50,
   maxMs: 10_000,
+  // Our estimate of a 429 round trip to Google's front end (no Sheets work): median 40 ms, p99 150 ms.
+  rejected: { medianMs: 40, p99Ms: 150 },
 };
 
-const CONFIG_FIELDS = ['methods', 'perCellReadMs', 'perCellWrittenMs', 'minMs', 'maxMs'] as const;
+const CONFIG_FIELDS = ['methods', 'perCellReadMs', 'perCellWrittenMs', 'minMs', 'maxMs', 'rejected'] as const;
 
 /**
  * Validate a latency setting from JSON: `"off"`, `"realistic"`, or an object whose fields override the
@@ -78,6 +85,14 @@ export function parseLatencyConfig(value: unknown, field = 'latency'): LatencyCo
   if (obj.perCellWrittenMs !== undefined) out.perCellWrittenMs = numberAt(obj.perCellWrittenMs, `${field}.perCellWrittenMs`, 0, 1000);
   if (obj.minMs !== undefined) out.minMs = numberAt(obj.minMs, `${field}.minMs`, 0, 600_000);
   if (obj.maxMs !== undefined) out.maxMs = numberAt(obj.maxMs, `${field}.maxMs`, 0, 600_000);
+  if (obj.rejected !== undefined) {
+    const at = `${field}.rejected`;
+    const r = objectAt(obj.rejected, at, ['medianMs', 'p99Ms']);
+    const medianMs = numberAt(r.medianMs ?? out.rejected.medianMs, `${at}.medianMs`, 0, 600_000);
+    const p99Ms = numberAt(r.p99Ms ?? Math.max(medianMs, out.rejected.p99Ms), `${at}.p99Ms`, 0, 600_000);
+    if (p99Ms < medianMs) throw new ConfigError(`${at}.p99Ms: expected at least the median (${medianMs}), got ${p99Ms}`);
+    out.rejected = { medianMs, p99Ms };
+  }
   if (out.maxMs < out.minMs) throw new ConfigError(`${field}.maxMs: expected at least minMs (${out.minMs}), got ${out.maxMs}`);
   return out;
 }
@@ -100,19 +115,35 @@ export function sampleLatency(config: LatencyConfig, method: SheetsMethod, cells
   return Math.round(Math.min(config.maxMs, Math.max(config.minMs, total)));
 }
 
+/** One latency figure (whole ms) for a call rejected before it ran, drawn from `random`. */
+export function sampleRejectedLatency(config: LatencyConfig, random: () => number): number {
+  const { medianMs, p99Ms } = config.rejected;
+  const z = standardNormal(random);
+  const base = medianMs > 0 ? medianMs * Math.exp((Math.log(p99Ms / medianMs) / Z99) * z) : 0;
+  return Math.round(Math.min(config.maxMs, Math.max(0, base)));
+}
+
 /** The seeded latency stream of a mock: the same seed and call sequence give the same figures. */
 export class LatencyModel {
   private random: () => number;
+  // Its own stream: how many calls a quota rejects does not shift the latencies of the calls it admits.
+  private rejectedRandom: () => number;
   constructor(
     private settings: LatencyConfig | null,
     seed: number,
   ) {
     this.random = seedrandom(`${seed}:latency`);
+    this.rejectedRandom = seedrandom(`${seed}:latency-rejected`);
   }
 
   /** Modelled latency of one call (0 when latency is off). */
   sample(method: SheetsMethod, cells: number): number {
     return this.settings ? sampleLatency(this.settings, method, cells, this.random) : 0;
+  }
+
+  /** Modelled latency of one rejected call (0 when latency is off). */
+  sampleRejected(): number {
+    return this.settings ? sampleRejectedLatency(this.settings, this.rejectedRandom) : 0;
   }
 
   /** The active configuration, or null when off. */
@@ -128,5 +159,6 @@ export class LatencyModel {
   /** Restart the random stream for a new seed. */
   reseed(seed: number): void {
     this.random = seedrandom(`${seed}:latency`);
+    this.rejectedRandom = seedrandom(`${seed}:latency-rejected`);
   }
 }

@@ -1,11 +1,14 @@
 /**
  * The path every Sheets call takes: auth → parse and validate (nothing touched) → policy admission (quota,
- * faults) → one SQLite transaction → modelled latency on the mock clock → call log → reply. Failed calls are
- * logged too.
+ * faults) at the call's instant → one SQLite transaction → modelled latency on the mock clock → call log →
+ * reply, with the modelled latency in `x-sheetsim-latency-ms`. Failed calls are logged too, and calls rejected
+ * before they ran (429, injected 5xx) get a small modelled latency of their own.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { performance } from 'node:perf_hooks';
 import type { SheetsMethod } from './admin-types.ts';
 import { authenticate } from './auth.ts';
+import { type CallInstants, LATENCY_HEADER, SIM_TIME_HEADER } from './call-instant.ts';
 import type { CallLog } from './call-log.ts';
 import { errorBody, GoogleError, notFound } from './errors.ts';
 import type { Policy } from './policy.ts';
@@ -16,6 +19,7 @@ export interface SheetsContext {
   store: SheetsStore;
   calls: CallLog;
   policy: Policy;
+  instants: CallInstants;
   auth: 'required' | 'none';
   legacyErrors: boolean;
   /** Seeds generated ids (spreadsheets.create). */
@@ -76,12 +80,17 @@ export async function handleCall(
   prepare: () => Prepared,
 ): Promise<FastifyReply | void> {
   const { policy, calls } = ctx;
+  const realStart = performance.now();
   const kind = READS.has(method) ? 'read' : 'write';
-  const clockMs = policy.clock.now();
   const traceId = traceIdOf(req.headers.traceparent);
+  const clockMs = ctx.instants.at(req.headers[SIM_TIME_HEADER], traceId);
   let quotaUser = 'anonymous';
   let ranges: string[] = [];
   let latencyMs = 0;
+  // The modelled latency is the whole simulated duration of the call: the mock's own handling time (parsing,
+  // SQLite) is taken out of the sleep rather than added to it, so a call lasts `latencyMs` / speed of wall time
+  // whatever the machine, as long as the mock handles it faster than that.
+  const wait = (): Promise<void> => policy.clock.sleep(Math.max(0, latencyMs - (performance.now() - realStart) * policy.clock.speed));
   const log = (status: number, rows: number, cells: number, error?: string): void => {
     calls.append({
       clockMs,
@@ -94,6 +103,7 @@ export async function handleCall(
       quotaUser,
       status,
       latencyMs,
+      realMs: Math.round((performance.now() - realStart) * 1000) / 1000,
       ...(error !== undefined ? { error } : {}),
       ...(traceId !== undefined ? { traceId } : {}),
     });
@@ -103,7 +113,7 @@ export async function handleCall(
     const prepared = prepare();
     ranges = prepared.ranges;
     spreadsheetId = prepared.spreadsheetId;
-    const admission = policy.admit({ method, kind, quotaUser });
+    const admission = policy.admit({ method, kind, quotaUser, atMs: clockMs });
     if (admission.action === 'drop') {
       log(0, 0, 0, 'fault:drop');
       reply.hijack();
@@ -112,6 +122,8 @@ export async function handleCall(
     }
     if (admission.action === 'reject') {
       const e = admission.error;
+      latencyMs = policy.rejectedLatency();
+      await wait();
       throw new GoogleError(e.status, e.message, e.reason, e.googleStatus, e.details);
     }
     let outcome: CallOutcome;
@@ -120,20 +132,22 @@ export async function handleCall(
       outcome = kind === 'read' ? prepared.run() : ctx.store.transaction(prepared.run);
     } catch (err) {
       latencyMs = policy.latency(method, 0) + admission.extraLatencyMs;
-      await policy.clock.sleep(latencyMs);
+      await wait();
       throw err;
     }
     if (outcome.ranges) ranges = outcome.ranges;
     if (outcome.spreadsheetId) spreadsheetId = outcome.spreadsheetId;
     latencyMs = policy.latency(method, outcome.cells) + admission.extraLatencyMs;
-    await policy.clock.sleep(latencyMs);
+    await wait();
     log(200, outcome.rows, outcome.cells);
-    return reply.code(200).type('application/json; charset=UTF-8').send(outcome.body);
+    ctx.instants.advance(traceId, clockMs, latencyMs);
+    return reply.code(200).header(LATENCY_HEADER, String(latencyMs)).type('application/json; charset=UTF-8').send(outcome.body);
   } catch (err) {
     const google =
       err instanceof GoogleError ? err : new GoogleError(500, 'Internal error encountered.', `internal:${(err as Error).message}`);
     if (!(err instanceof GoogleError)) req.log.error(err);
     log(google.code, 0, 0, google.reason);
-    return sendError(reply, google, ctx.legacyErrors);
+    ctx.instants.advance(traceId, clockMs, latencyMs);
+    return sendError(reply.header(LATENCY_HEADER, String(latencyMs)), google, ctx.legacyErrors);
   }
 }

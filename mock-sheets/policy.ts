@@ -7,14 +7,16 @@ import type { SheetsMethod } from './admin-types.ts';
 /** The mock's notion of time. */
 export interface Clock {
   readonly mode: 'wall' | 'virtual';
-  /** Wall speed-up: the quota minute lasts 60 s / speed of wall time. 1 under the virtual clock. */
+  /** Wall speed-up: the quota minute lasts 60 s / speed of wall time, a latency of ms sleeps ms / speed. 1 under the virtual clock. */
   readonly speed: number;
   /** Current mock time, epoch ms (wall: start + elapsed × speed; virtual: what was last set). */
   now(): number;
-  /** Wait `ms` of real time under the wall clock (latency is never scaled); resolve at once under the virtual clock. */
+  /** Wait `ms` of simulated time (ms / speed of real time) under the wall clock; resolve at once under the virtual clock. */
   sleep(ms: number): Promise<void>;
   /** Set the virtual time (epoch ms); throws under the wall clock. Never goes backwards. */
   set(nowMs: number): void;
+  /** Make `nowMs` the current time (wall: re-anchor, time runs on from there; virtual: set, backwards allowed). */
+  rebase(nowMs: number): void;
 }
 
 /** What the routes tell the policy about a call before running it. */
@@ -22,6 +24,8 @@ export interface CallInfo {
   method: SheetsMethod;
   kind: 'read' | 'write';
   quotaUser: string;
+  /** The call's instant (epoch ms) on the mock clock: quotas and outage windows see the call then. Default: clock.now(). */
+  atMs?: number;
 }
 
 /** A Google error the policy decided on (429 quota, injected 500/503). */
@@ -49,6 +53,8 @@ export interface Policy {
   admit(call: CallInfo): Admission;
   /** Modelled latency (ms) for a call that touched `cells` cells (read or written); slow faults come from admit. */
   latency(method: SheetsMethod, cells: number): number;
+  /** Modelled latency (ms) of a call answered with an error before it ran (429, injected 5xx): small, Google answers those fast. */
+  rejectedLatency(): number;
   /** The current configuration, as `GET /__sheetsim/config` shows it. */
   config(): unknown;
   /** Change latency/quota/faults at run time (`POST /__sheetsim/config`); throws an Error naming the bad field. */
@@ -57,4 +63,9 @@ export interface Policy {
   quotaUsage(): unknown;
   /** Forget quota windows and re-seed random sources (on reset). */
   reset(seed: number): void;
+  /**
+   * Start the run's time at `nowMs` (trace t = 0): rebase the clock there, start quota minutes and outage windows
+   * at it and forget quota use so far (a warm-up's calls), so the quota minute lines up with the trace's.
+   */
+  setOrigin(nowMs: number): void;
 }

@@ -1,6 +1,7 @@
 /**
- * Sheets per-minute quotas: read and write requests per user and per project, in fixed windows aligned to
- * the mock clock's minute (`floor(now / 60000)`), which Google describes as "refilled every minute".
+ * Sheets per-minute quotas: read and write requests per user and per project, in fixed windows of one minute
+ * counted from an origin (`floor((now - origin) / 60000)`; the replayer puts the origin at trace t = 0), which
+ * Google describes as "refilled every minute".
  * Pure: the time is a parameter. A batch counts once (the caller asks once per request); rejected calls do
  * not count.
  */
@@ -51,7 +52,7 @@ export function parseQuotaConfig(value: unknown, field = 'quota'): QuotaConfig |
 
 /** One user's use of one minute. */
 export interface QuotaMinuteUsage {
-  /** `floor(clockMs / 60000)`. */
+  /** `floor((clockMs - origin) / 60000)`: minute 0 starts at the origin (trace t = 0 in a sheetsim run). */
   minute: number;
   /** Start of that minute on the mock clock, ISO 8601 UTC. */
   startsAt: string;
@@ -118,12 +119,14 @@ interface Counts {
 export class QuotaTracker {
   /** minute → user → counts. */
   private readonly windows = new Map<number, Map<string, Counts>>();
+  /** Epoch ms where minute 0 starts (default 0: minutes aligned to the clock's). */
+  private originMs = 0;
 
   constructor(private limits: QuotaConfig | null) {}
 
   /** Admit one request of `kind` for `user` at `nowMs`: null when it may run (and it is counted), else the 429 error. */
   admit(kind: Kind, user: string, nowMs: number): PolicyError | null {
-    const minute = Math.floor(nowMs / 60_000);
+    const minute = Math.floor((nowMs - this.originMs) / 60_000);
     const users = this.window(minute);
     let mine = users.get(user);
     if (!mine) {
@@ -154,7 +157,7 @@ export class QuotaTracker {
       const users = this.windows.get(minute)!;
       for (const user of [...users.keys()].sort()) {
         const c = users.get(user)!;
-        minutes.push({ minute, startsAt: new Date(minute * 60_000).toISOString(), user, reads: c.reads, writes: c.writes, rejected: c.rejected });
+        minutes.push({ minute, startsAt: new Date(this.originMs + minute * 60_000).toISOString(), user, reads: c.reads, writes: c.writes, rejected: c.rejected });
       }
     }
     return { limits: this.limits ? { ...this.limits } : 'off', minutes };
@@ -173,6 +176,12 @@ export class QuotaTracker {
   /** Forget every window (a new run). */
   clear(): void {
     this.windows.clear();
+  }
+
+  /** Forget every window and count minutes from `originMs` on. */
+  restart(originMs: number): void {
+    this.windows.clear();
+    this.originMs = originMs;
   }
 
   private window(minute: number): Map<string, Counts> {

@@ -91,17 +91,21 @@ export function createPolicy(options: PolicyOptions): RealismPolicy {
   return {
     clock,
     admit(call: CallInfo): Admission {
-      const outage = activeOutage(faults, call.method, clock.now() - originMs);
+      const atMs = call.atMs ?? clock.now();
+      const outage = activeOutage(faults, call.method, atMs - originMs);
       if (outage) return { action: 'reject', error: serverError(outage.status, 'outage') };
       const fault = decideFault(faults, call.method, faultRandom);
       if (fault.kind === 'drop') return { action: 'drop' };
       if (fault.kind === 'error') return { action: 'reject', error: fault.error };
-      const rejected = quota.admit(call.kind, call.quotaUser, clock.now());
+      const rejected = quota.admit(call.kind, call.quotaUser, atMs);
       if (rejected) return { action: 'reject', error: rejected };
       return { action: 'proceed', extraLatencyMs: fault.extraMs };
     },
     latency(method: SheetsMethod, cells: number): number {
       return latency.sample(method, cells);
+    },
+    rejectedLatency(): number {
+      return latency.sampleRejected();
     },
     config(): RealismConfig {
       return structuredClone({ latency: latency.config ?? 'off', quota: quota.config ?? 'off', faults });
@@ -123,6 +127,12 @@ export function createPolicy(options: PolicyOptions): RealismPolicy {
       faultRandom = seedrandom(`${seed}:faults`);
       quota.clear();
       originMs = clock.now();
+    },
+    setOrigin(nowMs: number): void {
+      if (!Number.isFinite(nowMs)) throw new ConfigError(`origin.nowMs: expected epoch milliseconds, got ${nowMs}`);
+      clock.rebase(nowMs);
+      quota.restart(Math.floor(nowMs));
+      originMs = Math.floor(nowMs);
     },
   };
 }

@@ -1,4 +1,9 @@
-/** Retrying a Sheets call with a backoff schedule; sleeps are slept on the wall clock and only counted in sim-clock mode. */
+/**
+ * Retrying a Sheets call with a backoff schedule. A wait is slept on the wall clock (ms / speed), or in sim-clock
+ * mode added to the request's virtual now instead; either way it is added to the request's wait total, which the
+ * backend answers as `x-sheetsim-wait-ms`.
+ */
+import { currentRequest } from '../request-context.ts';
 import { SheetsApiError } from '../sheets-error.ts';
 
 /** Sleep bookkeeping shared by a profile's retries. */
@@ -30,8 +35,13 @@ export async function withRetry<T>(fn: () => Promise<T>, opts: RetryOptions): Pr
       if (!(err instanceof SheetsApiError) || !opts.retryable(err) || attempt + 1 >= opts.attempts) throw err;
       const ms = opts.delay(attempt);
       opts.ledger.retries += 1;
-      if (opts.skipSleep) opts.ledger.skippedSleepMs += ms;
-      else {
+      const request = currentRequest();
+      if (request) request.waitMs += ms;
+      if (opts.skipSleep) {
+        opts.ledger.skippedSleepMs += ms;
+        // The wait still takes virtual time: the retry happens ms later than the failed call answered.
+        if (request?.simClock) request.nowMs += ms;
+      } else {
         opts.ledger.sleptMs += ms;
         await new Promise((resolve) => setTimeout(resolve, ms / (opts.speed ?? 1)));
       }

@@ -121,6 +121,22 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
         } catch (err) {
           return adminError(reply, 400, (err as Error).message);
         }
+        // A new event: trace cursors from the previous one must not carry over.
+        ctx.instants.clear();
+        return { mode: clock.mode, nowMs: clock.now(), speed: clock.speed };
+      });
+
+      // Trace t = 0 of a run: the clock reads nowMs from here (wall: re-anchored; virtual: set, even backwards),
+      // quota minutes and outage windows start at it, and quota use so far (a warm-up's calls) is forgotten.
+      scope.post('/origin', async (req, reply) => {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const nowMs = body.nowMs;
+        if (typeof nowMs !== 'number' || !Number.isFinite(nowMs)) {
+          return adminError(reply, 400, `origin.nowMs: expected epoch milliseconds, got ${JSON.stringify(nowMs)}`);
+        }
+        ctx.policy.setOrigin(nowMs);
+        ctx.instants.clear();
+        const clock = ctx.policy.clock;
         return { mode: clock.mode, nowMs: clock.now(), speed: clock.speed };
       });
     },

@@ -42,7 +42,8 @@ export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import
       if (seen.has(e.seq)) throw new InputError(`${input.dir}/events.jsonl: event seq ${e.seq} was also replayed by another shard`);
       seen.add(e.seq);
       const calls = e.sheetsCalls === null || e.sheetsByMethod === null ? null : { count: e.sheetsCalls, byMethod: e.sheetsByMethod, maxAppendRows: 0 };
-      const sample = { responseMs: e.responseMs, serviceMs: e.serviceMs, latenessMs: e.latenessMs, status: e.status, error: e.error, expectOk: e.expectOk, calls };
+      const parts = { sheetsMs: e.sheetsMs ?? null, waitMs: e.waitMs ?? null, computeMs: e.computeMs ?? null };
+      const sample = { responseMs: e.responseMs, serviceMs: e.serviceMs, latenessMs: e.latenessMs, status: e.status, error: e.error, expectOk: e.expectOk, calls, parts };
       total.add(sample);
       let sc = scenarios.get(e.scenario);
       if (!sc) scenarios.set(e.scenario, (sc = new ScenarioStats()));
@@ -57,7 +58,7 @@ export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import
       const sc = scenarios.get(name);
       if (sc && s.sheetsCalls) sc.maxAppendRows = Math.max(sc.maxAppendRows, s.sheetsCalls.maxAppendRows);
     }
-    for (const p of r.timeline) timeline.addSheetsCounts(p.s, p.sheetsWrites, p.sheetsReads, p.status429);
+    for (const p of r.timeline) timeline.addSheetsCounts(p.s, p.sheetsWrites, p.sheetsReads, p.status429, p.sheetsWritesAdmitted ?? 0, p.sheetsReadsAdmitted ?? 0);
   }
   const sheetsAvailable = reports.every((r) => r.sheets.available);
   const byMethod: Report['sheets']['byMethod'] = {};
@@ -80,6 +81,7 @@ export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import
     Math.max(simulatedDurationMs, 1),
     sum((r) => r.sheets.status429),
     Math.max(...reports.map((r) => r.sheets.maxAppendRows)),
+    reports.every((r) => r.sheets.writesAdmitted !== undefined) ? { writes: timeline.writesAdmittedPerSecond(), reads: timeline.readsAdmittedPerSecond() } : undefined,
   );
   const examples: ExpectMismatch[] = reports.flatMap((r) => r.expectations.examples).sort((a, b) => a.seq - b.seq).slice(0, 20);
   const scenarioReports: Report['scenarios'] = {};

@@ -22,19 +22,23 @@ export class RunMetrics {
   private checked = 0;
   private mismatches = 0;
   private examples: ExpectMismatch[] = [];
-  /** Last trace time seen (simulated duration). */
+  /** Last trace time seen. */
   lastT = 0;
+  /** Latest end of a response (intended start + response time), simulated ms since trace t = 0. */
+  lastEndMs = 0;
 
   /** Record a finished event and the Sheets calls attributed to it (null when unknown). */
   addEvent(o: EventOutcome, calls: EventCalls | null): void {
     const ok = expectOk(o);
-    const sample = { responseMs: o.responseMs, serviceMs: o.serviceMs, latenessMs: o.latenessMs, status: o.status, error: o.error, expectOk: ok, calls };
+    const parts = { sheetsMs: o.sheetsMs ?? null, waitMs: o.waitMs ?? null, computeMs: o.computeMs ?? null };
+    const sample = { responseMs: o.responseMs, serviceMs: o.serviceMs, latenessMs: o.latenessMs, status: o.status, error: o.error, expectOk: ok, calls, parts };
     this.total.add(sample);
     let sc = this.scenarios.get(o.event.scenario);
     if (!sc) this.scenarios.set(o.event.scenario, (sc = new ScenarioStats()));
     sc.add(sample);
     this.timeline.addRequest(o.event.t, o.status, o.responseMs);
     this.lastT = Math.max(this.lastT, o.event.t);
+    this.lastEndMs = Math.max(this.lastEndMs, o.intendedMs + o.responseMs);
     if (ok !== null) {
       this.checked += 1;
       if (!ok) {
@@ -82,7 +86,10 @@ export class RunMetrics {
   sheetsReport(available: boolean, simulatedMs: number): SheetsReport {
     const writes = this.timeline.writesPerSecond();
     const reads = this.timeline.readsPerSecond();
-    return sheetsReportFrom(available, this.sheetsCalls, this.sheetsByMethod, writes, reads, simulatedMs, this.status429, this.maxAppendRows);
+    return sheetsReportFrom(available, this.sheetsCalls, this.sheetsByMethod, writes, reads, simulatedMs, this.status429, this.maxAppendRows, {
+      writes: this.timeline.writesAdmittedPerSecond(),
+      reads: this.timeline.readsAdmittedPerSecond(),
+    });
   }
 
   /** The metric sections of the report. */
@@ -109,6 +116,8 @@ export function sheetsReportFrom(
   simulatedMs: number,
   status429: number,
   maxAppendRows: number,
+  /** Admitted (2xx) calls per second; omitted: the admitted windows are left out (a merge of v1 reports). */
+  admitted?: { writes: number[]; reads: number[] },
 ): SheetsReport {
   const writes = rateWindow(writesPerSecond, simulatedMs);
   const reads = rateWindow(readsPerSecond, simulatedMs);
@@ -121,6 +130,7 @@ export function sheetsReportFrom(
     byMethod: sortedByMethod,
     reads,
     writes,
+    ...(admitted ? { writesAdmitted: rateWindow(admitted.writes, simulatedMs), readsAdmitted: rateWindow(admitted.reads, simulatedMs) } : {}),
     quotaPerMinute: QUOTA_PER_MINUTE,
     writeUtilisation: Math.round((writes.peakPerMinute / QUOTA_PER_MINUTE) * 1000) / 1000,
     readUtilisation: Math.round((reads.peakPerMinute / QUOTA_PER_MINUTE) * 1000) / 1000,

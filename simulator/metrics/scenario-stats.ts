@@ -1,5 +1,5 @@
 /** Per-scenario (and overall) accumulators: histograms, statuses, errors, Sheets calls. Mergeable. */
-import type { LatencySummary, ScenarioReport, SheetsCallsPerOperation, StatusClass, Report } from '../report/model.ts';
+import type { LatencySummary, PartSummary, ResponseParts, ScenarioReport, SheetsCallsPerOperation, StatusClass, Report } from '../report/model.ts';
 import { type Histogram, encodeHistogram, newHistogram, recordMs, summarise } from './histogram.ts';
 import { statusClass } from './status-class.ts';
 
@@ -14,6 +14,8 @@ export interface Sample {
   expectOk: boolean | null;
   /** Sheets calls attributed to the event; null when unknown. */
   calls: { count: number; byMethod: Record<string, number>; maxAppendRows: number } | null;
+  /** Parts of the service time (ms), null where unknown. */
+  parts?: { sheetsMs: number | null; waitMs: number | null; computeMs: number | null };
 }
 
 /** Accumulates the samples of one scenario (or of all of them). */
@@ -33,6 +35,10 @@ export class ScenarioStats {
   callsMax = 0;
   callsByMethod: Record<string, number> = {};
   maxAppendRows = 0;
+  /** Parts of the service time, over the events where each is known. */
+  partSheets: Histogram = newHistogram();
+  partWaits: Histogram = newHistogram();
+  partCompute: Histogram = newHistogram();
 
   /** Add one event. */
   add(s: Sample): void {
@@ -49,6 +55,11 @@ export class ScenarioStats {
     if (!h) this.byClass.set(cls, (h = newHistogram()));
     recordMs(h, s.responseMs);
     if (s.expectOk === false) this.expectMismatches += 1;
+    if (s.parts) {
+      if (s.parts.sheetsMs !== null) recordMs(this.partSheets, s.parts.sheetsMs);
+      if (s.parts.waitMs !== null) recordMs(this.partWaits, s.parts.waitMs);
+      if (s.parts.computeMs !== null) recordMs(this.partCompute, s.parts.computeMs);
+    }
     if (s.calls) {
       this.callsEvents += 1;
       this.callsTotal += s.calls.count;
@@ -78,7 +89,14 @@ export class ScenarioStats {
       },
       sheetsCalls: sheetsAvailable ? this.sheetsCalls() : null,
       expectMismatches: this.expectMismatches,
+      responseParts: this.responseParts(),
     };
+  }
+
+  /** The parts of the service time; null when no event's Sheets time is known. */
+  responseParts(): ResponseParts | null {
+    if (this.partSheets.totalCount === 0) return null;
+    return { sheets: part(this.partSheets), waits: part(this.partWaits), compute: part(this.partCompute) };
   }
 
   /** The report's `totals`, when these stats hold every event of the run. */
@@ -110,6 +128,11 @@ export class ScenarioStats {
 }
 
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;
+
+function part(h: Histogram): PartSummary {
+  const s = summarise(h);
+  return { mean: s.mean, p50: s.p50, p95: s.p95, max: s.max };
+}
 
 /** A copy of a count record with sorted keys (stable report.json). */
 export function sortRecord(r: Record<string, number>): Record<string, number> {

@@ -12,6 +12,8 @@ interface Second {
   classes: Partial<Record<StatusClass, number>>;
   writes: number;
   reads: number;
+  writesAdmitted: number;
+  readsAdmitted: number;
   status429: number;
 }
 
@@ -22,7 +24,7 @@ export class Timeline {
   private at(s: number): Second {
     const i = Math.max(0, Math.floor(s));
     while (this.seconds.length <= i) {
-      this.seconds.push({ requests: 0, errors: 0, hist: null, classes: {}, writes: 0, reads: 0, status429: 0 });
+      this.seconds.push({ requests: 0, errors: 0, hist: null, classes: {}, writes: 0, reads: 0, writesAdmitted: 0, readsAdmitted: 0, status429: 0 });
     }
     return this.seconds[i]!;
   }
@@ -38,20 +40,38 @@ export class Timeline {
     sec.hist.recordValue(Math.max(0, Math.round(responseMs * 1000)));
   }
 
-  /** A Sheets call made at simulated time `simMs` (ms since the trace start). */
+  /** A Sheets call made at simulated time `simMs` (ms since the trace start); a 2xx was admitted by the quota. */
   addCall(simMs: number, kind: 'read' | 'write', status: number): void {
     const sec = this.at(simMs / 1000);
-    if (kind === 'write') sec.writes += 1;
-    else sec.reads += 1;
+    const admitted = status >= 200 && status < 300;
+    if (kind === 'write') {
+      sec.writes += 1;
+      if (admitted) sec.writesAdmitted += 1;
+    } else {
+      sec.reads += 1;
+      if (admitted) sec.readsAdmitted += 1;
+    }
     if (status === 429) sec.status429 += 1;
   }
 
   /** Add Sheets counts for simulated second `s` (merging shard timelines). */
-  addSheetsCounts(s: number, writes: number, reads: number, status429: number): void {
+  addSheetsCounts(s: number, writes: number, reads: number, status429: number, writesAdmitted = 0, readsAdmitted = 0): void {
     const sec = this.at(s);
     sec.writes += writes;
     sec.reads += reads;
     sec.status429 += status429;
+    sec.writesAdmitted += writesAdmitted;
+    sec.readsAdmitted += readsAdmitted;
+  }
+
+  /** Admitted (2xx) Sheets writes per second. */
+  writesAdmittedPerSecond(): number[] {
+    return this.seconds.map((s) => s.writesAdmitted);
+  }
+
+  /** Admitted (2xx) Sheets reads per second. */
+  readsAdmittedPerSecond(): number[] {
+    return this.seconds.map((s) => s.readsAdmitted);
   }
 
   /** Sheets writes per second (index = simulated second). */
@@ -74,6 +94,8 @@ export class Timeline {
       statusClasses: { ...sec.classes },
       sheetsWrites: sec.writes,
       sheetsReads: sec.reads,
+      sheetsWritesAdmitted: sec.writesAdmitted,
+      sheetsReadsAdmitted: sec.readsAdmitted,
       status429: sec.status429,
     }));
   }

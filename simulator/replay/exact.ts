@@ -1,12 +1,24 @@
 /**
- * Exact mode (the reproduction): one event at a time in trace order on a virtual clock shared with the mock
- * (and with the reference backend through `x-sheetsim-time`). Injected Sheets latency is accounted, never
- * slept. Three local round trips per event: set the clock, send the request, read the event's calls.
+ * Exact mode (the reproduction): a deterministic discrete-event simulation of the realtime run (des.ts). Each
+ * worker has its own timeline; events run one at a time in (start, seq) order. For each event the replayer sets
+ * the mock's virtual clock to the event's start and sends the request with `x-sheetsim-time`; the backend
+ * forwards its own per-request virtual now on every Sheets call, so each call happens — and meets the quota —
+ * at its own instant (mock-sheets/call-instant.ts). Nothing sleeps.
+ *
+ * Time of an event: Sheets time (the summed modelled latency of its calls, rejected ones included) + waits (the
+ * backend's `x-sheetsim-wait-ms`: backoff, Retry-After) + compute (the wall time of the HTTP exchange minus
+ * the mock's real handling time of the event's calls). Only Sheets time and waits move the schedule: both are
+ * modelled, so the schedule — and with it which calls a quota rejects, every status and the digest — is the
+ * same on every machine and every run. Compute is measured (it differs between runs and machines); it is
+ * reported in the response time but letting it move the schedule would make the outcome depend on the load
+ * of the machine that ran it.
  */
 import { createHash, type Hash } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { RunMetrics } from '../metrics/run-metrics.ts';
 import type { TraceEvent } from '../trace/types.ts';
+import { runDes } from './des.ts';
 import { createDriver, type HttpDriver } from './http.ts';
 import type { EventCalls, EventOutcome } from './outcome.ts';
 import { actionTaken, foldCalls, normaliseBody } from './outcome.ts';
@@ -25,6 +37,8 @@ export interface ExactOptions {
   signal?: AbortSignal;
   driver?: HttpDriver;
   onProgress?: (done: number) => void;
+  /** Wall clock (ms) for the compute part; default performance.now. */
+  wallNow?: () => number;
 }
 
 export interface ExactResult {
@@ -33,8 +47,10 @@ export interface ExactResult {
   workbookDigest: string;
   dispatched: number;
   interrupted: boolean;
-  /** Virtual time the run covered: last event's t plus all accounted latency. */
+  /** Virtual time the run covered: the latest end of any event (ms since trace t = 0). */
   virtualMs: number;
+  /** The longest event (virtual ms: Sheets time + waits). */
+  longestEventMs: number;
 }
 
 /** Feed one event's outcome and its calls into the digest (field order fixed: the digest is a contract). */
@@ -46,51 +62,69 @@ export function digestEvent(hash: Hash, outcome: EventOutcome, calls: CallRecord
 /** Replay the events in exact mode and return the outcome digest. */
 export async function runExact(opts: ExactOptions): Promise<ExactResult> {
   const driver = opts.driver ?? createDriver({ url: opts.url, connections: 1, timeoutMs: opts.timeoutMs });
+  const wallNow = opts.wallNow ?? (() => performance.now());
   const hash = createHash('sha256');
   let cursor = await opts.sheets.lastCallId();
-  let accounted = 0;
   let dispatched = 0;
-  let lastT = 0;
+
+  const runEvent = async (event: TraceEvent, startMs: number): Promise<number> => {
+    const nowMs = opts.epochMs + startMs;
+    await opts.sheets.setClock(nowMs);
+    const sentAt = wallNow();
+    const res = await driver.send(event.req, {
+      traceparent: traceparentForSeq(event.seq),
+      'x-sheetsim-seq': String(event.seq),
+      'x-sheetsim-time': String(nowMs),
+    });
+    const exchangeMs = wallNow() - sentAt;
+    const calls = await opts.sheets.callsAfter(cursor);
+    for (const c of calls) cursor = Math.max(cursor, c.id);
+    const folded = foldCalls(calls);
+    const sheetsMs = folded.latencyMs ?? 0;
+    const waitMs = res.waitMs ?? 0;
+    const computeMs = Math.max(0, exchangeMs - (folded.realMs ?? 0));
+    const serviceMs = sheetsMs + waitMs + computeMs;
+    const latenessMs = startMs - event.t;
+    dispatched += 1;
+    const outcome: EventOutcome = {
+      event,
+      intendedMs: event.t,
+      startMs,
+      // As in realtime: counted from the intended start, so waiting for the worker's previous response shows.
+      responseMs: latenessMs + serviceMs,
+      serviceMs,
+      latenessMs,
+      sheetsMs,
+      waitMs: res.waitMs ?? null,
+      computeMs,
+      status: res.status,
+      error: res.error,
+      body: res.status === null ? '' : normaliseBody(res.text, res.json),
+      action_taken: actionTaken(res.json),
+    };
+    digestEvent(hash, outcome, calls);
+    for (const c of calls) opts.metrics.addCall(c, c.clockMs - opts.epochMs);
+    opts.metrics.addEvent(outcome, folded);
+    opts.onEvent?.(outcome, folded);
+    opts.onProgress?.(dispatched);
+    // The schedule moves by modelled time only (see the file comment).
+    return sheetsMs + waitMs;
+  };
+
+  let result;
   try {
-    for await (const event of opts.events) {
-      if (opts.signal?.aborted) break;
-      const sendMs = event.t + accounted;
-      const nowMs = opts.epochMs + sendMs;
-      await opts.sheets.setClock(nowMs);
-      const res = await driver.send(event.req, {
-        traceparent: traceparentForSeq(event.seq),
-        'x-sheetsim-seq': String(event.seq),
-        'x-sheetsim-time': String(nowMs),
-      });
-      const calls = await opts.sheets.callsAfter(cursor);
-      for (const c of calls) cursor = Math.max(cursor, c.id);
-      const latency = calls.reduce((sum, c) => sum + c.latencyMs, 0);
-      accounted += latency;
-      dispatched += 1;
-      lastT = event.t;
-      const outcome: EventOutcome = {
-        event,
-        intendedMs: sendMs,
-        startMs: sendMs,
-        responseMs: latency,
-        serviceMs: latency,
-        latenessMs: 0,
-        status: res.status,
-        error: res.error,
-        body: res.status === null ? '' : normaliseBody(res.text, res.json),
-        action_taken: actionTaken(res.json),
-      };
-      digestEvent(hash, outcome, calls);
-      for (const c of calls) opts.metrics.addCall(c, c.clockMs - opts.epochMs);
-      const folded = foldCalls(calls);
-      opts.metrics.addEvent(outcome, folded);
-      opts.onEvent?.(outcome, folded);
-      opts.onProgress?.(dispatched);
-    }
+    result = await runDes(opts.events, runEvent, opts.signal);
   } finally {
     if (!opts.driver) await driver.close();
   }
   const workbookDigest = await opts.sheets.stateDigest();
   hash.update(`W\t${workbookDigest}\n`);
-  return { digest: hash.digest('hex'), workbookDigest, dispatched, interrupted: opts.signal?.aborted === true, virtualMs: lastT + accounted };
+  return {
+    digest: hash.digest('hex'),
+    workbookDigest,
+    dispatched: result.dispatched,
+    interrupted: result.interrupted,
+    virtualMs: result.virtualEndMs,
+    longestEventMs: result.longestEventMs,
+  };
 }

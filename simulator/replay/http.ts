@@ -19,6 +19,8 @@ export interface HttpResult {
   text: string;
   /** Parsed JSON body, or undefined when the body was not JSON. */
   json: unknown;
+  /** The backend's `x-sheetsim-wait-ms` (simulated ms it spent waiting: backoff, Retry-After), when it sent one. */
+  waitMs?: number;
 }
 
 export interface DriverOptions {
@@ -70,6 +72,7 @@ export function decodeBody(status: number, contentType: string | string[] | unde
 class ResponseCollector implements Dispatcher.DispatchHandler {
   private status = 0;
   private contentType: string | string[] | undefined;
+  private waitMs: number | undefined;
   private chunks: Buffer[] = [];
   private settled = false;
 
@@ -83,6 +86,8 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     this.status = statusCode;
     this.contentType = headers['content-type'];
+    const wait = Number(headers['x-sheetsim-wait-ms']);
+    this.waitMs = headers['x-sheetsim-wait-ms'] !== undefined && Number.isFinite(wait) && wait >= 0 ? wait : undefined;
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -92,7 +97,9 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.settled) return;
     this.settled = true;
-    this.settle(decodeBody(this.status, this.contentType, this.chunks));
+    const result = decodeBody(this.status, this.contentType, this.chunks);
+    if (this.waitMs !== undefined) result.waitMs = this.waitMs;
+    this.settle(result);
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {

@@ -20,6 +20,7 @@ import { runExact } from './exact.ts';
 import { toEventRecord } from './outcome.ts';
 import { ProgressReporter } from './progress.ts';
 import { runRealtime } from './realtime.ts';
+import { warmUp, type Warmup } from './warmup.ts';
 import { runId, uniqueDir } from './run-id.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import { startTarget, type TargetSpec } from './targets.ts';
@@ -95,6 +96,16 @@ async function* shardEvents(events: AsyncIterable<TraceEvent>, shard: RunConfig[
   for await (const e of events) if (!shard || e.worker % shard.count === shard.index) yield e;
 }
 
+/** What the terminal and report say about an external target's own timers at --speed N. */
+export function unscaledTimersNote(speed: number): string {
+  return (
+    `the target is not sheetsim's embedded backend: its own timers (backoff, Retry-After waits, cache TTLs, its clock) ` +
+    `are not known to run at --speed ${speed}. Sheets latency and the quota minute are scaled; a wait of 1 s in the ` +
+    `target lasts ${speed} simulated seconds, so where it waits or caches by time its per-minute Sheets rates read low ` +
+    `(up to ${speed}x) and its 429s differ from a x1 run. Compare such a target at --speed 1 or in --mode exact.`
+  );
+}
+
 /** Run one replay and write its report folder. */
 export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   // Refuse a truncated or edited trace before anything starts, not minutes into the run (one streaming pass:
@@ -132,7 +143,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   const writer = new EventsWriter(resolve(dir, 'events.jsonl'));
   const onEvent: Parameters<typeof runRealtime>[0]['onEvent'] = (o, calls) => writer.write(toEventRecord(o, calls));
   const durationMs = Math.max(1, header.params.durationMs);
-  const wallStart = performance.now();
+  let wallStart = performance.now();
   let lastT = 0;
   const progress = cfg.progress
     ? new ProgressReporter(cfg.progress.out, cfg.progress.tty, () => {
@@ -160,18 +171,28 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   let sheetsAvailable = admin !== null;
   let simulatedDurationMs = 0;
   let wallDurationMs = 0;
+  let warmup: Warmup | null = null;
   const notes: string[] = [];
+  // Only the embedded reference backend is known to run its clock, backoff and cache TTLs at --speed.
+  const targetTimersScaled = cfg.target.kind === 'embedded' ? true : null;
+  if (cfg.mode === 'realtime' && cfg.speed !== 1 && targetTimersScaled === null) notes.push(unscaledTimersNote(cfg.speed));
   progress?.start();
   try {
     if (cfg.mode === 'exact') {
       if (!admin) throw new Error('exact mode needs the mock Sheets API (--sheets URL with --target)');
       if (cfg.target.kind === 'url') await admin.reset(header.world.seed);
+      warmup = await warmUp({ url: target.url, sheets: admin, virtualNowMs: epochMs, speed: 1, timeoutMs: cfg.timeoutMs });
+      wallStart = performance.now(); // the warm-up is its own phase, not the replay's wall time
+      // Trace t = 0: quota minute 0 starts here and the warm-up's quota use is forgotten.
+      await admin.setOrigin(epochMs);
       const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, ...(cfg.signal ? { signal: cfg.signal } : {}) });
       digest = res.digest;
       workbookDigest = res.workbookDigest;
       interrupted = res.interrupted;
       simulatedDurationMs = res.virtualMs;
     } else {
+      warmup = await warmUp({ url: target.url, sheets: admin, virtualNowMs: null, speed: cfg.speed, timeoutMs: cfg.timeoutMs });
+      wallStart = performance.now();
       const res = await runRealtime({
         events,
         url: target.url,
@@ -183,6 +204,8 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
         onEvent,
         sheets: admin,
         countUntracedCalls: cfg.shard === null,
+        // Shards share one mock: only a lone replayer may move its origin.
+        ...(cfg.shard === null ? { originMs: epochMs } : {}),
         ...(cfg.signal ? { signal: cfg.signal } : {}),
         graceMs: cfg.graceMs ?? 5000,
       });
@@ -191,7 +214,8 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
         notes.push(res.sheetsError);
         sheetsAvailable = false;
       }
-      simulatedDurationMs = metrics.lastT;
+      // Calls can outlast the last event's t (its response): the timeline covers both.
+      simulatedDurationMs = Math.max(metrics.lastT, metrics.lastEndMs);
     }
     wallDurationMs = performance.now() - wallStart;
     if (!interrupted) await trace.footer; // a truncated or edited trace fails here, after the replay
@@ -221,6 +245,8 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     wallDurationMs: Math.round(wallDurationMs),
     simulatedDurationMs,
     speed: cfg.mode === 'exact' ? 1 : cfg.speed,
+    warmup,
+    targetTimersScaled,
     partial: interrupted || died !== null,
     shard: cfg.shard,
     label: cfg.label,

@@ -7,6 +7,14 @@ import type { TransportError } from './http.ts';
 
 /** What happened to one event; the timings mean what they mean in its events.jsonl line. */
 export interface EventOutcome extends Pick<EventRecord, 'intendedMs' | 'startMs' | 'responseMs' | 'serviceMs' | 'latenessMs'> {
+  /**
+   * Parts of the service time (simulated ms), null where unknown: modelled Sheets latency of the event's calls,
+   * the backend's waits (`x-sheetsim-wait-ms`), and the rest (the backend's compute, and in realtime its queueing).
+   * Realtime fills sheets and compute once the event's calls are attributed.
+   */
+  sheetsMs?: number | null;
+  waitMs?: number | null;
+  computeMs?: number | null;
   event: TraceEvent;
   status: number | null;
   error: TransportError | null;
@@ -20,6 +28,10 @@ export interface EventCalls {
   count: number;
   byMethod: Record<string, number>;
   maxAppendRows: number;
+  /** Summed modelled latency of the calls (simulated ms): the event's Sheets time. */
+  latencyMs?: number;
+  /** Summed real time the mock spent handling them (ms). */
+  realMs?: number;
 }
 
 /** JSON with object keys sorted at every level, so equal values always serialise the same way. */
@@ -64,11 +76,15 @@ export function expectOk(o: EventOutcome): boolean | null {
 export function foldCalls(calls: CallRecord[]): EventCalls {
   const byMethod: Record<string, number> = {};
   let maxAppendRows = 0;
+  let latencyMs = 0;
+  let realMs = 0;
   for (const c of calls) {
     byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
     if (c.method === 'values.append') maxAppendRows = Math.max(maxAppendRows, c.rows);
+    latencyMs += c.latencyMs;
+    realMs += c.realMs ?? 0;
   }
-  return { count: calls.length, byMethod, maxAppendRows };
+  return { count: calls.length, byMethod, maxAppendRows, latencyMs, realMs };
 }
 
 const BODY_LIMIT = 2048;
@@ -92,6 +108,9 @@ export function toEventRecord(o: EventOutcome, calls: EventCalls | null): EventR
     error: o.error,
     action_taken: o.action_taken,
     expectOk: expectOk(o),
+    sheetsMs: o.sheetsMs === undefined || o.sheetsMs === null ? null : round3(o.sheetsMs),
+    waitMs: o.waitMs === undefined || o.waitMs === null ? null : round3(o.waitMs),
+    computeMs: o.computeMs === undefined || o.computeMs === null ? null : round3(o.computeMs),
     sheetsCalls: calls ? calls.count : null,
     sheetsByMethod: calls ? calls.byMethod : null,
     // One-shot hash: a third of createHash's cost, paid once per event line.

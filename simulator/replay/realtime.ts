@@ -41,6 +41,11 @@ export interface RealtimeOptions {
   pollMs?: number;
   /** Live progress: called after every event with the number done. */
   onProgress?: (done: number) => void;
+  /**
+   * Epoch ms of trace t = 0 on the mock clock: set as the mock's origin (clock re-anchored, quota minute started,
+   * warm-up quota use forgotten) right before the schedule starts. Unset: the mock's clock is left as it is.
+   */
+  originMs?: number;
 }
 
 export interface RealtimeResult {
@@ -58,6 +63,12 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   const driver = opts.driver ?? createDriver({ url: opts.url, connections: opts.connections, timeoutMs: opts.timeoutMs });
   const { metrics } = opts;
   const release = (o: EventOutcome, calls: EventCalls | null): void => {
+    // The parts of the service time, once the event's calls are known: what is not Sheets time or a reported wait
+    // is the backend's compute and queueing (realtime cannot tell those apart).
+    if (calls && calls.latencyMs !== undefined) {
+      o.sheetsMs = calls.latencyMs;
+      o.computeMs = Math.max(0, o.serviceMs - calls.latencyMs - (o.waitMs ?? 0));
+    }
     metrics.addEvent(o, calls);
     opts.onEvent?.(o, calls);
   };
@@ -107,6 +118,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
     // while events are due. Capped: a trace that never needs that many only holds idle sockets.
     await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
+    if (opts.sheets && opts.originMs !== undefined) anchorMock = (await opts.sheets.setOrigin(opts.originMs)).nowMs;
 
     let done = 0;
     const dispatch = async (event: TraceEvent, intended: number): Promise<void> => {
@@ -118,13 +130,18 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
         'x-sheetsim-seq': String(event.seq),
       });
       const end = clock.now();
+      // Reports are in simulated time: at --speed N a wall millisecond is N simulated ones.
+      const k = opts.speed;
       const outcome: EventOutcome = {
         event,
-        intendedMs: intended - t0,
-        startMs,
-        responseMs: end - intended,
-        serviceMs: end - startAbs,
-        latenessMs: startAbs - intended,
+        intendedMs: (intended - t0) * k,
+        startMs: startMs * k,
+        responseMs: (end - intended) * k,
+        serviceMs: (end - startAbs) * k,
+        latenessMs: (startAbs - intended) * k,
+        waitMs: res.waitMs ?? null,
+        sheetsMs: null,
+        computeMs: null,
         status: res.status,
         error: res.error,
         body: res.status === null ? '' : normaliseBody(res.text, res.json),

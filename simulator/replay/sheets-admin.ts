@@ -1,6 +1,6 @@
 /** Client of the mock's admin API (/__sheetsim/): call log, clock, state digest. One keep-alive pool. */
 import { Pool } from 'undici';
-import type { CallRecord, CallsPage, HealthResponse } from '../../mock-sheets/admin-types.ts';
+import type { CallRecord, CallsPage, ClockState, HealthResponse } from '../../mock-sheets/admin-types.ts';
 
 export interface SheetsAdmin {
   readonly url: string;
@@ -10,6 +10,8 @@ export interface SheetsAdmin {
   /** The id of the last call logged so far (0 when none). */
   lastCallId(): Promise<number>;
   setClock(nowMs: number): Promise<void>;
+  /** Trace t = 0: the mock's clock reads `nowMs` from now on, quota minutes start there, warm-up quota use is forgotten. */
+  setOrigin(nowMs: number): Promise<ClockState>;
   stateDigest(): Promise<string>;
   reset(seed: number): Promise<void>;
   close(): Promise<void>;
@@ -53,6 +55,7 @@ export function createSheetsAdmin(url: string, timeoutMs = 30_000): SheetsAdmin 
     async setClock(nowMs) {
       await call('POST', '/__sheetsim/clock', { nowMs });
     },
+    setOrigin: (nowMs) => call<ClockState>('POST', '/__sheetsim/origin', { nowMs }),
     async stateDigest() {
       const s = await call<{ digest: string }>('GET', '/__sheetsim/state');
       return s.digest;

@@ -146,7 +146,9 @@ function measure(id: GateId, report: Report, config: GateConfig, threshold: numb
     case 'PERF-05': {
       const description = `Sheets writes per minute < ${threshold}`;
       if (!report.sheets.available) return { value: null, description, note: 'Sheets call log unavailable' };
-      return { value: report.sheets.writes.peakPerMinute, description, note: 'peak of the sliding simulated minute' };
+      // Attempted writes (429'd included): the demand. Admitted writes never exceed the quota, so they could not
+      // tell a backend needing 400 writes/min from one needing 61.
+      return { value: report.sheets.writes.peakPerMinute, description, note: "attempted writes (429'd included), peak of the sliding simulated minute" };
     }
   }
 }

@@ -6,7 +6,7 @@
 
 import type { TraceHeader } from '../trace/types.ts';
 
-export const REPORT_SCHEMA_VERSION = 1;
+export const REPORT_SCHEMA_VERSION = 2;
 
 /** Summary of one HDR histogram. Values in ms (recorded in microseconds, reported with 3 decimals). */
 export interface LatencySummary {
@@ -42,6 +42,24 @@ export interface SheetsCallsPerOperation {
 
 export type StatusClass = '2xx' | '3xx' | '4xx' | '5xx' | 'error';
 
+/** Summary of one part of the service time over a scenario's events (ms). */
+export interface PartSummary {
+  mean: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/**
+ * Where a scenario's service time went: modelled Sheets latency of its calls, the backend's reported waits
+ * (backoff, Retry-After) and the rest (compute; in realtime also queueing inside the backend).
+ */
+export interface ResponseParts {
+  sheets: PartSummary;
+  waits: PartSummary;
+  compute: PartSummary;
+}
+
 export interface ScenarioReport {
   /** Events of this scenario that were sent. */
   count: number;
@@ -61,6 +79,8 @@ export interface ScenarioReport {
   sheetsCalls: SheetsCallsPerOperation | null;
   /** Events whose status or action_taken differed from the trace's `expect`. */
   expectMismatches: number;
+  /** Parts of the service time; null when no event's Sheets time is known. */
+  responseParts?: ResponseParts | null;
 }
 
 export interface RateWindow {
@@ -78,7 +98,16 @@ export interface SheetsReport {
   /** Google method name → {count, errors (status >= 400), status429}. */
   byMethod: Record<string, { count: number; errors: number; status429: number }>;
   reads: RateWindow;
+  /**
+   * ATTEMPTED writes: every write call the mock received, 429'd ones included — the demand the backend puts on
+   * Sheets. PERF-05 reads this one: admitted writes can never exceed the quota, so they cannot tell a backend
+   * needing 400 writes/min from one needing 61.
+   */
   writes: RateWindow;
+  /** Admitted writes: the calls the quota counted (served, 2xx). What Google's per-minute quota sees. */
+  writesAdmitted?: RateWindow;
+  /** Admitted reads (served, 2xx). */
+  readsAdmitted?: RateWindow;
   /** Per-user per-minute quota the utilisation is measured against (60). */
   quotaPerMinute: number;
   /** peakPerMinute / quotaPerMinute, 0..n. */
@@ -114,8 +143,12 @@ export interface TimelinePoint {
   /** p95 response time of the requests intended in this second, ms (0 when none). */
   p95: number;
   statusClasses: Partial<Record<StatusClass, number>>;
+  /** Write calls attempted in this second (429'd included). */
   sheetsWrites: number;
   sheetsReads: number;
+  /** Write and read calls admitted (served) in this second: what the quota counted. */
+  sheetsWritesAdmitted?: number;
+  sheetsReadsAdmitted?: number;
   status429: number;
 }
 
@@ -150,9 +183,19 @@ export interface RunInfo {
   startedAt: string;
   /** Wall-clock duration of the replay. */
   wallDurationMs: number;
-  /** Trace time covered (last event t). */
+  /** Simulated time covered from trace t = 0: realtime, the later of the last event's t and the last response; exact, the virtual end of the last event. */
   simulatedDurationMs: number;
   speed: number;
+  /**
+   * The explicit warm-up before trace t = 0 (one `GET /api/health`): simulated ms, Sheets calls, status. Not part
+   * of the experiment: its calls are in no rate, quota minute or scenario. null when none was sent (merged reports).
+   */
+  warmup?: { ms: number; sheetsCalls: number; status: number | null } | null;
+  /**
+   * True when the target's own clock, backoff and cache TTLs run at --speed (the embedded reference backend);
+   * null when unknown (an external or command target).
+   */
+  targetTimersScaled?: boolean | null;
   /** True when the run was interrupted (Ctrl-C) or its target died. */
   partial: boolean;
   shard: { index: number; count: number } | null;
@@ -224,6 +267,12 @@ export interface EventRecord {
   action_taken: string | null;
   /** Whether status and action matched the trace's expect (null when there was none). */
   expectOk: boolean | null;
+  /** Parts of serviceMs (simulated ms, null when unknown): modelled Sheets latency of the event's calls. */
+  sheetsMs?: number | null;
+  /** The backend's waits (backoff, Retry-After) it reported in `x-sheetsim-wait-ms`. */
+  waitMs?: number | null;
+  /** The rest: the backend's compute (exact: measured, wall); in realtime also its queueing. */
+  computeMs?: number | null;
   /** Sheets calls attributed to this event (null when the call log is unavailable or, in realtime, overlapping). */
   sheetsCalls: number | null;
   sheetsByMethod: Record<string, number> | null;

@@ -28,6 +28,10 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   lines.push(c.bold(title));
   lines.push(`trace ${report.trace.path} (${report.trace.events} events, sha256 ${report.trace.sha256.slice(0, 12)}) → ${r.target.kind} ${r.target.url ?? r.target.command ?? ''}`.trimEnd());
   lines.push(`simulated ${(r.simulatedDurationMs / 1000).toFixed(0)} s in ${(r.wallDurationMs / 1000).toFixed(1)} s wall${r.mode === 'realtime' ? ` (speed ×${r.speed})` : ''}`);
+  if (r.warmup) lines.push(c.dim(`warm-up  GET /api/health before t = 0: ${r.warmup.status ?? 'no answer'} in ${fmtMs(r.warmup.ms)}, ${r.warmup.sheetsCalls} Sheets calls (not part of the run)`));
+  if (r.mode === 'realtime' && r.speed !== 1 && r.targetTimersScaled === null) {
+    lines.push(c.yellow(`timers   the target's own timers (backoff, cache TTLs) are not known to run at ×${r.speed}: its per-minute Sheets rates may read low`));
+  }
   lines.push('');
   const okColor = t.successRate >= 0.99 ? c.green : t.successRate >= 0.9 ? c.yellow : c.red;
   lines.push(`requests ${t.requests}  ok ${t.ok}  failed ${t.failed}  success ${okColor(pct(t.successRate))}  expect mismatches ${report.expectations.mismatches}`);
@@ -47,7 +51,8 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   if (sh.available) {
     const peak = sh.writes.peakPerMinute;
     const quotaColor = peak >= sh.quotaPerMinute ? c.red : peak >= sh.quotaPerMinute / 2 ? c.yellow : c.green;
-    lines.push(`Sheets   ${sh.calls} calls (${sh.writes.total} writes, ${sh.reads.total} reads)  peak writes/min ${quotaColor(String(peak))} of quota ${sh.quotaPerMinute} (${pct(sh.writeUtilisation)})  429s ${sh.status429 > 0 ? c.red(String(sh.status429)) : '0'}  largest append ${sh.maxAppendRows} rows`);
+    const admitted = sh.writesAdmitted ? ` (admitted ${sh.writesAdmitted.peakPerMinute})` : '';
+    lines.push(`Sheets   ${sh.calls} calls (${sh.writes.total} writes, ${sh.reads.total} reads)  peak writes/min attempted ${quotaColor(String(peak))}${admitted} of quota ${sh.quotaPerMinute} (${pct(sh.writeUtilisation)})  429s ${sh.status429 > 0 ? c.red(String(sh.status429)) : '0'}  largest append ${sh.maxAppendRows} rows`);
   } else {
     lines.push(c.yellow('Sheets   call log unavailable (external target without --sheets): Sheets gates cannot be measured'));
   }

@@ -40,7 +40,7 @@ describe('CallAttributor', () => {
     a.flushAll();
     expect(released.get(1)).toBeNull();
     expect(released.get(2)).toBeNull();
-    expect(released.get(3)).toEqual({ count: 1, byMethod: { 'values.get': 1 }, maxAppendRows: 0 });
+    expect(released.get(3)).toMatchObject({ count: 1, byMethod: { 'values.get': 1 }, maxAppendRows: 0 });
     expect(own).toHaveLength(5);
   });
 
@@ -52,7 +52,7 @@ describe('CallAttributor', () => {
     a.complete(outcome(1), 100);
     a.ingest([call(10), call(20, traceIdForSeq(1))]);
     a.flushAll();
-    expect(released.get(1)).toEqual({ count: 1, byMethod: { 'values.get': 1 }, maxAppendRows: 0 });
+    expect(released.get(1)).toMatchObject({ count: 1, byMethod: { 'values.get': 1 }, maxAppendRows: 0 });
     expect(own).toHaveLength(1);
   });
 });

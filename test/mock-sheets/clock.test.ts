@@ -17,11 +17,22 @@ describe('wallClock', () => {
     expect(clock.now()).toBe(1_700_000_000_000);
   });
 
-  it('sleeps real milliseconds, not scaled by speed', async () => {
+  it('sleeps simulated milliseconds: a latency of 250 ms at speed 100 waits 2.5 ms of real time', async () => {
     const slept: number[] = [];
     const clock = wallClock({ speed: 100, startMs: 0, monotonic: () => 0, sleeper: async (ms) => void slept.push(ms) });
     await clock.sleep(250);
-    expect(slept).toEqual([250]);
+    expect(slept).toEqual([2.5]);
+  });
+
+  it('rebases: trace t = 0 reads as the given time, and time runs on from there at its speed', () => {
+    let mono = 1000;
+    const clock = wallClock({ speed: 10, startMs: 0, monotonic: () => mono });
+    mono = 1300; // 300 ms of start-up: 3 simulated seconds
+    expect(clock.now()).toBe(3000);
+    clock.rebase(1_000_000);
+    expect(clock.now()).toBe(1_000_000);
+    mono = 1400;
+    expect(clock.now()).toBe(1_001_000);
   });
 
   it('refuses to be set and rejects a bad speed', () => {

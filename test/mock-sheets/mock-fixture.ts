@@ -34,6 +34,7 @@ export function buildTestMock(options: MockSheetsOptions = {}): Promise<FastifyI
 export interface Answer {
   status: number;
   json: any;
+  headers: Record<string, unknown>;
 }
 
 /** Small client over app.inject that adds an API key unless told not to. */
@@ -45,7 +46,7 @@ export function client(app: FastifyInstance, auth: string | null = 'key=test-key
       url: withAuth(path),
       ...(raw !== undefined ? { payload: raw, headers: { 'content-type': 'application/json' } } : body !== undefined ? { payload: body as object } : {}),
     });
-    return { status: res.statusCode, json: res.body === '' ? undefined : JSON.parse(res.body) };
+    return { status: res.statusCode, json: res.body === '' ? undefined : JSON.parse(res.body), headers: res.headers };
   };
   return {
     get: (path: string) => send('GET', path),

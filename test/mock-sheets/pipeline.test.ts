@@ -19,10 +19,12 @@ function scriptedPolicy(script: Admission[]): Policy & { seen: CallInfo[] } {
       return script.shift() ?? { action: 'proceed', extraLatencyMs: 0 };
     },
     latency: (_method, cells) => 100 + cells,
+    rejectedLatency: () => 7,
     config: () => ({}),
     configure: () => {},
     quotaUsage: () => ({}),
     reset: () => {},
+    setOrigin: () => {},
   };
 }
 
@@ -45,10 +47,10 @@ describe('request pipeline', () => {
     await api.post(`${base}/values:batchUpdate`, { valueInputOption: 'RAW', data: [{ range: 'Metadata!A2', values: [['a']] }, { range: 'Metadata!A3', values: [['b']] }] });
     await api.post(`${base}/values/Metadata:clear`);
     expect(policy.seen).toEqual([
-      { method: 'spreadsheets.get', kind: 'read', quotaUser: 'key:test-key' },
-      { method: 'values.batchGet', kind: 'read', quotaUser: 'key:test-key' },
-      { method: 'values.batchUpdate', kind: 'write', quotaUser: 'key:test-key' },
-      { method: 'values.clear', kind: 'write', quotaUser: 'key:test-key' },
+      { method: 'spreadsheets.get', kind: 'read', quotaUser: 'key:test-key', atMs: 1_000 },
+      { method: 'values.batchGet', kind: 'read', quotaUser: 'key:test-key', atMs: 1_000 },
+      { method: 'values.batchUpdate', kind: 'write', quotaUser: 'key:test-key', atMs: 1_000 },
+      { method: 'values.clear', kind: 'write', quotaUser: 'key:test-key', atMs: 1_000 },
     ]);
   });
 
@@ -71,7 +73,9 @@ describe('request pipeline', () => {
     expect(res.status).toBe(503);
     expect(res.json).toEqual({ error: { code: 503, message: 'The service is currently unavailable.', status: 'UNAVAILABLE' } });
     expect(await api.digest()).toBe(before);
-    expect((await calls(app))[0]).toMatchObject({ status: 503, error: 'fault:503', latencyMs: 0 });
+    // A rejected call still takes (a little) time: the policy's rejected latency.
+    expect((await calls(app))[0]).toMatchObject({ status: 503, error: 'fault:503', latencyMs: 7 });
+    expect(res.headers['x-sheetsim-latency-ms']).toBe('7');
   });
 
   it('accounts modelled latency plus an injected slow response in the call log (virtual clock: not slept)', async () => {

@@ -21,7 +21,7 @@ describe('report schema and readReport', () => {
   it('the schema is draft 2020-12 and versioned', () => {
     const schema = reportSchema();
     expect(schema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
-    expect(schema.properties?.schemaVersion).toEqual({ enum: [1] });
+    expect(schema.properties?.schemaVersion).toEqual({ enum: [2] });
   });
 
   it('reads a folder back and streams its events', async () => {
@@ -35,12 +35,12 @@ describe('report schema and readReport', () => {
   });
 
   it('refuses another schema version with a clear message', async () => {
-    const d = join(dir, 'v2');
+    const d = join(dir, 'v1');
     writeFixtureDir(d, { events: 10 });
     const json = JSON.parse(readFileSync(join(d, 'report.json'), 'utf8'));
-    json.schemaVersion = 2;
+    json.schemaVersion = 1;
     writeFileSync(join(d, 'report.json'), JSON.stringify(json));
-    await expect(readReport(d)).rejects.toThrow(`${join(d, 'report.json')} has schemaVersion 2; this sheetsim reads version 1`);
+    await expect(readReport(d)).rejects.toThrow(`${join(d, 'report.json')} has schemaVersion 1; this sheetsim reads version 2`);
   });
 
   it('names the field that does not match', () => {

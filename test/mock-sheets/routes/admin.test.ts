@@ -59,8 +59,10 @@ describe('admin API', () => {
       quotaUser: 'svc@proj.iam.gserviceaccount.com',
       status: 200,
       latencyMs: 0,
+      realMs: calls[0]!.realMs,
       traceId,
     });
+    expect(calls[0]!.realMs).toBeGreaterThanOrEqual(0);
     expect(calls[1]).toMatchObject({ kind: 'read', ranges: ['Operaciones!A1:B3'], rows: 3, cells: 5, quotaUser: 'key:test-key' });
     expect(calls[1]!.traceId).toBeUndefined();
     expect(calls[2]).toMatchObject({ quotaUser: 'key:abc', error: 'badRequest' });
