@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts';
 import { backendCommand } from './backend.ts';
+import { capacityCommand } from './capacity.ts';
 import { credentialsCommand } from './credentials.ts';
 import { mockSheetsCommand } from './mock-sheets.ts';
 import { diffCommand } from './diff.ts';
@@ -11,4 +12,4 @@ import { reportCommand } from './report.ts';
 import { runCommand } from './run.ts';
 
 /** Every `sheetsim` sub-command, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [runCommand, generateCommand, importCommand, inspectCommand, reportCommand, diffCommand, mergeCommand, mockSheetsCommand, credentialsCommand, backendCommand];
+export const commands: Command[] = [runCommand, generateCommand, importCommand, inspectCommand, reportCommand, diffCommand, capacityCommand, mergeCommand, mockSheetsCommand, credentialsCommand, backendCommand];
