@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { executeRun, type RunConfig, type TargetChoice } from '../replay/orchestrate.ts';
 import { generateTrace } from '../workload/generate.ts';
 import { type TraceOptions, defaultTraceOptions } from '../workload/profiles.ts';
-import { searchCapacity } from './search.ts';
+import { searchCapacity, sweepAnswer } from './search.ts';
 import { type CapacityGates, type CapacityPoint, type Resource, judgePoint } from './verdict.ts';
 
 export interface CapacityConfig {
@@ -94,13 +94,7 @@ export async function findCapacity(cfg: CapacityConfig): Promise<CapacityResult>
   let nonMonotonic: number[];
   if (cfg.sweep) {
     for (const w of cfg.sweep) await probe(w);
-    const passing = cfg.sweep.filter((w) => points.get(w)!.pass);
-    const firstFail = Math.min(...cfg.sweep.filter((w) => !points.get(w)!.pass), Infinity);
-    // The answer is the largest count below the first failure: a pass above a failure is reported, not trusted.
-    answer = Math.max(0, ...passing.filter((w) => w < firstFail));
-    atMax = firstFail === Infinity;
-    probes = cfg.sweep.slice();
-    nonMonotonic = passing.filter((w) => w > firstFail);
+    ({ answer, atMax, probes, nonMonotonic } = sweepAnswer(new Map(cfg.sweep.map((w) => [w, points.get(w)!.pass]))));
   } else {
     ({ answer, atMax, probes, nonMonotonic } = await searchCapacity(probe, cfg.start, cfg.max));
   }

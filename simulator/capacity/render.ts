@@ -62,7 +62,7 @@ export function capacityCsv(r: CapacityResult): string {
       'status_429', 'writes_429', 'reads_429', 'perf01_p95_ms', 'p99_ms', 'success_rate', 'pass', 'limited_by', 'failures', 'digest', 'report_dir'],
     ...rows.map(({ p, mode, speed }) => [
       p.workers, mode, speed, p.requests, p.writesPeak, p.writesMean, p.writesAdmittedPeak ?? '', p.readsPeak, p.readsMean, p.status429, p.writes429, p.reads429,
-      p.perf01P95 ?? '', p.p99 ?? '', p.successRate, p.pass, p.limitedBy ?? '', p.failures.join('; '), p.digest ?? '', p.dir,
+      p.perf01P95 ?? '', p.p99 ?? '', p.successRate, p.pass ? 'true' : 'false', p.limitedBy ?? '', p.failures.join('; '), p.digest ?? '', p.dir,
     ]),
   ]);
 }

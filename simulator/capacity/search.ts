@@ -1,8 +1,8 @@
 /**
  * The search for the largest passing worker count: double from `start` until a count fails (or `max` passes),
  * then bisect between the last pass and the first fail. Pure over `probe`, which runs (and caches) one count;
- * about 2·log2(answer) probes. Assumes more workers never pass where fewer failed, and says so when a probe
- * contradicts it.
+ * about 2·log2(answer) probes. It assumes more workers never pass where fewer failed (bisection never probes
+ * above a failure, so it cannot see otherwise); a sweep (`sweepAnswer`) measures every count and reports it.
  */
 
 /** Result of a search: the answer (0 when even `start` fails), the probes in the order made, and any contradiction. */
@@ -11,8 +11,20 @@ export interface SearchOutcome {
   /** True when `max` itself passed: the capacity is at least `max`. */
   atMax: boolean;
   probes: number[];
-  /** Counts that passed above a count that failed (the gates are not monotonic in workers there). */
+  /** Counts that passed above a count that failed (sweeps only: the gates are not monotonic in workers there). */
   nonMonotonic: number[];
+}
+
+/** The answer of a sweep: the largest passing count below the first failure (a pass above it is reported, not trusted). */
+export function sweepAnswer(results: ReadonlyMap<number, boolean>): SearchOutcome {
+  const counts = [...results.keys()].sort((a, b) => a - b);
+  const firstFail = Math.min(...counts.filter((w) => !results.get(w)), Infinity);
+  return {
+    answer: Math.max(0, ...counts.filter((w) => results.get(w) && w < firstFail)),
+    atMax: firstFail === Infinity,
+    probes: counts,
+    nonMonotonic: counts.filter((w) => results.get(w) && w > firstFail),
+  };
 }
 
 /** Find the largest count in [start, max] for which `probe` passes. */
@@ -48,7 +60,5 @@ export async function searchCapacity(probe: (workers: number) => Promise<boolean
       else hi = mid;
     }
   }
-  const firstFail = Math.min(...[...seen].filter(([, ok]) => !ok).map(([w]) => w), Infinity);
-  const nonMonotonic = [...seen].filter(([w, ok]) => ok && w > firstFail).map(([w]) => w).sort((a, b) => a - b);
-  return { answer: lo, atMax: hi === null, probes, nonMonotonic };
+  return { answer: lo, atMax: hi === null, probes, nonMonotonic: [] };
 }
