@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { executeRun, type RunConfig, type TargetChoice } from '../replay/orchestrate.ts';
+import type { Report } from '../report/model.ts';
 import { generateTrace } from '../workload/generate.ts';
 import { type TraceOptions, defaultTraceOptions } from '../workload/profiles.ts';
 import { searchCapacity, sweepAnswer } from './search.ts';
@@ -54,8 +55,13 @@ export interface CapacityResult {
   points: CapacityPoint[];
   probes: number[];
   nonMonotonic: number[];
-  /** The realtime run at the answer (null when skipped or the answer is 0). */
-  confirmation: (CapacityPoint & { speed: number }) | null;
+  /**
+   * The same search with the quota gates alone (no 429, success, validity; PERF-01/02 off), from the same runs:
+   * what the service account's quota allows when latency is not the limit. Null when the latency gates are off.
+   */
+  quota: { gates: CapacityGates; answer: number; atMax: boolean; limitedBy: Resource | null; points: CapacityPoint[] } | null;
+  /** The realtime run at the answer (at the quota answer, under the quota gates, when no count passed them all). */
+  confirmation: (CapacityPoint & { speed: number; gatesKind: 'all' | 'quota' }) | null;
   wallMs: number;
 }
 
@@ -63,13 +69,13 @@ export interface CapacityResult {
 export async function findCapacity(cfg: CapacityConfig): Promise<CapacityResult> {
   const started = performance.now();
   mkdirSync(join(cfg.outDir, 'traces'), { recursive: true });
-  const points = new Map<number, CapacityPoint>();
+  const runs = new Map<number, { report: Report; dir: string; wallMs: number }>();
   const traceOf = async (workers: number): Promise<string> => {
     const path = join(cfg.outDir, 'traces', `w${workers}.jsonl`);
     await generateTrace({ ...defaultTraceOptions, ...cfg.trace, profile: 'zeues', workers }, path, cfg.signal);
     return path;
   };
-  const run = async (workers: number, mode: 'exact' | 'realtime', speed: number, tracePath: string, outDir: string): Promise<CapacityPoint> => {
+  const run = async (workers: number, mode: 'exact' | 'realtime', speed: number, tracePath: string, outDir: string) => {
     const t0 = performance.now();
     const runCfg: RunConfig = {
       tracePath, mode, speed, target: cfg.target, latency: 'realistic', quota: 'on', timeoutMs: cfg.timeoutMs, readyTimeoutMs: cfg.readyTimeoutMs,
@@ -78,35 +84,49 @@ export async function findCapacity(cfg: CapacityConfig): Promise<CapacityResult>
       ...(cfg.signal ? { signal: cfg.signal } : {}),
     };
     const outcome = await executeRun(runCfg);
-    return judgePoint(outcome.report, workers, cfg.gates, { dir: outcome.dir, wallMs: Math.round(performance.now() - t0) });
+    return { report: outcome.report, dir: outcome.dir, wallMs: Math.round(performance.now() - t0) };
   };
-  const probe = async (workers: number): Promise<boolean> => {
-    if (cfg.signal?.aborted) throw new Error('interrupted');
-    const p = await run(workers, 'exact', 1, await traceOf(workers), join(cfg.outDir, 'runs', `w${workers}`));
-    points.set(workers, p);
-    cfg.onPoint?.(p, 'exact');
-    return p.pass;
+  // One exact run per count, judged under any set of gates (the quota-only search reuses the runs it shares).
+  const measured = async (workers: number) => {
+    let r = runs.get(workers);
+    if (!r) {
+      if (cfg.signal?.aborted) throw new Error('interrupted');
+      r = await run(workers, 'exact', 1, await traceOf(workers), join(cfg.outDir, 'runs', `w${workers}`));
+      runs.set(workers, r);
+      cfg.onPoint?.(judgePoint(r.report, workers, cfg.gates, r), 'exact');
+    }
+    return r;
   };
+  const search = async (gates: CapacityGates) => {
+    const probe = async (w: number) => {
+      const r = await measured(w);
+      return judgePoint(r.report, w, gates, r).pass;
+    };
+    if (!cfg.sweep) return searchCapacity(probe, cfg.start, cfg.max);
+    const results = new Map<number, boolean>();
+    for (const w of cfg.sweep) results.set(w, await probe(w));
+    return sweepAnswer(results);
+  };
+  const judgeAll = (gates: CapacityGates) => [...runs.entries()].sort(([a], [b]) => a - b).map(([w, r]) => judgePoint(r.report, w, gates, r));
+  const firstFailAbove = (points: CapacityPoint[], answer: number) => points.find((p) => !p.pass && p.workers > answer) ?? null;
 
-  let answer: number;
-  let atMax: boolean;
-  let probes: number[];
-  let nonMonotonic: number[];
-  if (cfg.sweep) {
-    for (const w of cfg.sweep) await probe(w);
-    ({ answer, atMax, probes, nonMonotonic } = sweepAnswer(new Map(cfg.sweep.map((w) => [w, points.get(w)!.pass]))));
-  } else {
-    ({ answer, atMax, probes, nonMonotonic } = await searchCapacity(probe, cfg.start, cfg.max));
-  }
-  const sorted = [...points.values()].sort((a, b) => a.workers - b.workers);
-  const firstFailing = sorted.find((p) => !p.pass && p.workers > answer) ?? null;
+  const main = await search(cfg.gates);
+  const latencyGated = cfg.gates.perf01Ms !== null || cfg.gates.perf02Ms !== null;
+  const quotaGates: CapacityGates = { ...cfg.gates, perf01Ms: null, perf02Ms: null };
+  const quotaSearch = latencyGated ? await search(quotaGates) : null;
+  const sorted = judgeAll(cfg.gates);
+  const quotaPoints = quotaSearch ? judgeAll(quotaGates) : [];
+  const { answer, atMax, probes, nonMonotonic } = main;
 
   let confirmation: CapacityResult['confirmation'] = null;
-  if (cfg.confirm && answer > 0) {
-    const p = await run(answer, 'realtime', cfg.confirm.speed, join(cfg.outDir, 'traces', `w${answer}.jsonl`), join(cfg.outDir, 'confirm'));
-    confirmation = { ...p, speed: cfg.confirm.speed };
+  const confirmAt = answer > 0 ? { workers: answer, gates: cfg.gates, kind: 'all' as const } : quotaSearch && quotaSearch.answer > 0 ? { workers: quotaSearch.answer, gates: quotaGates, kind: 'quota' as const } : null;
+  if (cfg.confirm && confirmAt) {
+    const r = await run(confirmAt.workers, 'realtime', cfg.confirm.speed, join(cfg.outDir, 'traces', `w${confirmAt.workers}.jsonl`), join(cfg.outDir, 'confirm'));
+    const p = judgePoint(r.report, confirmAt.workers, confirmAt.gates, r);
+    confirmation = { ...p, speed: cfg.confirm.speed, gatesKind: confirmAt.kind };
     cfg.onPoint?.(p, 'realtime');
   }
+  const firstFailing = firstFailAbove(sorted, answer);
   return {
     name: cfg.name,
     seed: cfg.trace.seed,
@@ -118,8 +138,11 @@ export async function findCapacity(cfg: CapacityConfig): Promise<CapacityResult>
     atMax,
     limitedBy: firstFailing?.limitedBy ?? null,
     points: sorted,
-    probes,
+    probes: [...new Set([...probes, ...(quotaSearch?.probes ?? [])])],
     nonMonotonic,
+    quota: quotaSearch
+      ? { gates: quotaGates, answer: quotaSearch.answer, atMax: quotaSearch.atMax, limitedBy: firstFailAbove(quotaPoints, quotaSearch.answer)?.limitedBy ?? null, points: quotaPoints }
+      : null,
     confirmation,
     wallMs: Math.round(performance.now() - started),
   };

@@ -1,7 +1,7 @@
 /** capacity.html: one self-contained offline page (answer, curve table, uPlot charts) in report.html's style. */
 import { BASE_CSS, OFFLINE_CSP, escapeHtml as e, jsonScript, uplotAssets } from '../report/html-assets.ts';
 import type { CapacityResult } from './capacity.ts';
-import { answerLine } from './render.ts';
+import { answerLine, quotaLine } from './render.ts';
 import type { CapacityPoint } from './verdict.ts';
 
 /** Number of charts capacity.html draws. */
@@ -44,7 +44,7 @@ export function renderCapacityHtml(r: CapacityResult): string {
   ];
   const c = r.confirmation;
   const confirmHtml = c
-    ? `<p class="verdict ${c.pass ? 'good' : 'bad'}">Realtime confirmation at ${c.workers} workers (speed ×${c.speed}): ${c.pass ? 'PASS' : `FAIL — ${e(c.failures.join('; '))}`}</p>`
+    ? `<p class="verdict ${c.pass ? 'good' : 'bad'}">Realtime confirmation at ${c.workers} workers (speed ×${c.speed}, ${c.gatesKind === 'all' ? 'same gates' : 'quota gates'}): ${c.pass ? 'PASS' : `FAIL — ${e(c.failures.join('; '))}`}</p>`
     : '<p class="muted">No realtime confirmation (skipped, or no count passed).</p>';
   const rows = r.points.map((p) => rowHtml(p, String(p.workers))).join('') + (c ? rowHtml(c, `${c.workers} (realtime ×${c.speed})`) : '');
   return `<!doctype html>
@@ -56,6 +56,7 @@ export function renderCapacityHtml(r: CapacityResult): string {
 <h1>sheetsim capacity: ${e(r.name)}</h1>
 <div class="meta">${meta.map(([k, v]) => `<span>${e(k)}</span><b>${e(v)}</b>`).join('')}</div>
 <p class="verdict ${r.answer > 0 ? 'good' : 'bad'}" id="answer">${e(answerLine(r))}</p>
+${quotaLine(r) ? `<p class="verdict">${e(quotaLine(r))}</p>` : ''}
 ${confirmHtml}
 ${r.nonMonotonic.length ? `<p class="bad">Counts that passed above a failing count (not trusted): ${e(r.nonMonotonic.join(', '))}</p>` : ''}
 <h2>Curve</h2>

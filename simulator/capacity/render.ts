@@ -7,9 +7,9 @@ const s = (ms: number) => `${+(ms / 1000).toFixed(1)}`;
 const ms = (v: number | null) => (v === null ? '—' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${Math.round(v)} ms`);
 
 /** Why the first failing count failed, as the resource and the figure at the answer. */
-export function limitPhrase(r: CapacityResult): string {
-  const at = r.points.find((p) => p.workers === r.answer);
-  const fail = r.points.find((p) => !p.pass && p.workers > r.answer);
+export function limitPhrase(points: readonly CapacityPoint[], answer: number, perf01Ms: number | null): string {
+  const at = points.find((p) => p.workers === answer);
+  const fail = points.find((p) => !p.pass && p.workers > answer);
   if (!fail) return 'nothing gave out within the range';
   const then = `; at ${fail.workers}: ${fail.failures[0]}`;
   switch (fail.limitedBy) {
@@ -18,7 +18,7 @@ export function limitPhrase(r: CapacityResult): string {
     case 'read quota':
       return `limited by Sheets reads, ${at ? `${at.readsPeak} of ${at.quotaPerMinute} a minute` : 'over quota'}${then}`;
     case 'latency':
-      return `limited by latency${at ? `, PERF-01 p95 ${ms(at.perf01P95)} of ${r.gates.perf01Ms ?? '—'} ms` : ''}${then}`;
+      return `limited by latency${at ? `, PERF-01 p95 ${ms(at.perf01P95)} of ${perf01Ms ?? '—'} ms` : ''}${then}`;
     case 'errors':
       return `limited by errors${then}`;
     default:
@@ -34,7 +34,15 @@ export function answerLine(r: CapacityResult): string {
     return `${r.name}: no worker count passes at ${think}: ${first ? `${first.workers} worker${first.workers === 1 ? '' : 's'} already fail${first.workers === 1 ? 's' : ''} (${first.failures.join('; ')})` : 'nothing measured'}`;
   }
   if (r.atMax) return `${r.name}: at least ${r.answer} workers at ${think} (every count measured passed; raise --max-workers)`;
-  return `${r.name}: ${r.answer} worker${r.answer === 1 ? '' : 's'} at ${think}; ${limitPhrase(r)}`;
+  return `${r.name}: ${r.answer} worker${r.answer === 1 ? '' : 's'} at ${think}; ${limitPhrase(r.points, r.answer, r.gates.perf01Ms)}`;
+}
+
+/** The quota-only answer (PERF-01/02 off), or null when it says nothing the answer line does not. */
+export function quotaLine(r: CapacityResult): string | null {
+  const q = r.quota;
+  if (!q || (q.answer === r.answer && q.atMax === r.atMax)) return null;
+  const count = `${q.atMax ? 'at least ' : ''}${q.answer} worker${q.answer === 1 ? '' : 's'}`;
+  return `quota alone (no 429, success >= ${(q.gates.minSuccess * 100).toFixed(0)}%, latency not judged): ${count}${q.atMax || q.answer === 0 ? '' : `; ${limitPhrase(q.points, q.answer, null)}`}`;
 }
 
 const HEAD = ['workers', 'requests', 'writes/min peak', 'writes/min mean', 'reads/min peak', '429s', 'PERF-01 p95', 'p99', 'success', 'verdict'];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CapacityResult } from '../../simulator/capacity/capacity.ts';
 import { renderCapacityHtml } from '../../simulator/capacity/html.ts';
-import { answerLine, capacityCsv, capacityTable } from '../../simulator/capacity/render.ts';
+import { answerLine, capacityCsv, capacityTable, quotaLine } from '../../simulator/capacity/render.ts';
 import { type CapacityPoint, DEFAULT_CAPACITY_GATES, judgePoint } from '../../simulator/capacity/verdict.ts';
 import type { Report } from '../../simulator/report/model.ts';
 import { buildFixture } from '../report/fixture.ts';
@@ -50,7 +50,7 @@ function result(points: CapacityPoint[], answer: number, extra: Partial<Capacity
   return {
     name: 'lean', seed: 42, durationMs: 300_000, thinkMinMs: 5000, thinkMaxMs: 15000, gates: DEFAULT_CAPACITY_GATES, answer, atMax: false,
     limitedBy: points.find((p) => !p.pass && p.workers > answer)?.limitedBy ?? null, points, probes: points.map((p) => p.workers), nonMonotonic: [],
-    confirmation: null, wallMs: 60_000, ...extra,
+    quota: null, confirmation: null, wallMs: 60_000, ...extra,
   };
 }
 
@@ -67,8 +67,17 @@ describe('the capacity answer', () => {
     expect(answerLine(result([pass], 5, { atMax: true }))).toMatch(/at least 5 workers/);
   });
 
+  it('adds what the quota alone allows when latency is the limit', () => {
+    const slow = { ...pass, workers: 1, pass: false, failures: ['PERF-01 1800 ms (must be < 1000 ms)'], limitedBy: 'latency' as const };
+    const quotaGates = { ...DEFAULT_CAPACITY_GATES, perf01Ms: null, perf02Ms: null };
+    const r = result([slow], 0, { quota: { gates: quotaGates, answer: 5, atMax: false, limitedBy: 'write quota', points: [{ ...pass, workers: 5 }, fail] } });
+    expect(answerLine(r)).toMatch(/^lean: no worker count passes .* 1 worker already fails \(PERF-01 1800 ms/);
+    expect(quotaLine(r)).toBe('quota alone (no 429, success >= 99%, latency not judged): 5 workers; limited by Sheets writes, 56 of 60 a minute; at 6: 45 Sheets 429s (45 on writes, 0 on reads)');
+    expect(quotaLine(result([pass, fail], 5, { quota: { gates: quotaGates, answer: 5, atMax: false, limitedBy: 'write quota', points: [pass, fail] } }))).toBeNull();
+  });
+
   it('renders the curve as a table, CSV and an offline HTML page', () => {
-    const r = result([pass, fail], 5, { confirmation: { ...pass, speed: 10 } });
+    const r = result([pass, fail], 5, { confirmation: { ...pass, speed: 10, gatesKind: 'all' } });
     const table = capacityTable(r).split('\n');
     expect(table[0]).toMatch(/^workers\s+requests\s+writes\/min peak/);
     expect(table[3]).toMatch(/^5 rt×10 /);

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type CapacityResult, findCapacity } from '../../capacity/capacity.ts';
 import { renderCapacityHtml } from '../../capacity/html.ts';
-import { answerLine, capacityCsv, capacityTable } from '../../capacity/render.ts';
+import { answerLine, capacityCsv, capacityTable, quotaLine } from '../../capacity/render.ts';
 import { type CapacityGates, type CapacityPoint, DEFAULT_CAPACITY_GATES } from '../../capacity/verdict.ts';
 import { defaultTraceOptions } from '../../workload/profiles.ts';
 import { type Command, UsageError, boolOpt, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
@@ -41,7 +41,8 @@ answer is then confirmed by one realtime run (a real load test at --speed) that 
 A count passes when: no Sheets call was answered 429 (--allow-429 drops this), PERF-01 (p95 of finalizar_arm_10
 < --perf01 ms), PERF-02 (p99 of all requests < --perf02 ms), success >= --min-success, and the run is valid.
 "Limited by" names what gave out at the first failing count: the write quota, the read quota (whichever got the
-429s), latency, or errors.
+429s), latency, or errors. When latency is what limits, a second line gives the count the quota alone allows
+(the same runs judged without PERF-01/02), and the confirmation checks that count under those gates.
 
 Output: the answer in one line, the curve (workers -> attempted Sheets writes and reads per minute, 429s,
 p95/p99, success) as a table, and in --out: capacity.csv, capacity.html (charts, offline), capacity.json,
@@ -133,12 +134,14 @@ skipped), 1 when it fails, 2 on bad usage.`,
     writeFileSync(join(outDir, 'capacity.csv'), capacityCsv(result));
     writeFileSync(join(outDir, 'capacity.html'), renderCapacityHtml(result));
     const c = result.confirmation;
+    const quota = quotaLine(result);
     ctx.stdout.write([
       answerLine(result),
+      ...(quota ? [quota] : []),
       '',
       capacityTable(result).trimEnd(),
       '',
-      c ? `confirmation: realtime ×${c.speed} at ${c.workers} workers ${c.pass ? 'PASSES' : `FAILS: ${c.failures.join('; ')}`}` : 'confirmation: skipped',
+      c ? `confirmation: realtime ×${c.speed} at ${c.workers} workers ${c.pass ? 'PASSES' : 'FAILS'} the ${c.gatesKind === 'all' ? 'same gates' : 'quota gates'}${c.pass ? '' : `: ${c.failures.join('; ')}`}` : 'confirmation: skipped',
       ...(result.nonMonotonic.length ? [`warning: ${result.nonMonotonic.join(', ')} workers passed above a failing count (not trusted)`] : []),
       `probes: ${result.probes.join(', ')} (exact mode), ${(result.wallMs / 1000).toFixed(1)} s wall`,
       `html: ${join(outDir, 'capacity.html')}`,
