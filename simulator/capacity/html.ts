@@ -29,7 +29,7 @@ export function capacityChartData(r: CapacityResult) {
 }
 
 function rowHtml(p: CapacityPoint, label: string): string {
-  return `<tr class="${p.pass ? '' : 'bad'}"><td>${e(label)}</td><td>${p.requests}</td><td>${p.writesPeak}</td><td>${p.writesMean}</td><td>${p.readsPeak}</td><td>${p.status429}</td><td>${e(fmtMs(p.perf01P95))}</td><td>${e(fmtMs(p.p99))}</td><td>${(p.successRate * 100).toFixed(1)}%</td><td>${p.pass ? 'pass' : `FAIL: ${e(p.failures.join('; '))}`}</td></tr>`;
+  return `<tr class="${p.pass ? '' : 'bad'}"><td>${e(label)}</td><td>${p.requests}</td><td>${p.writesPeak}</td><td>${p.writesMean}</td><td>${p.readsPeak}</td><td>${p.status429}</td><td>${e(fmtMs(p.perf01P95))}</td><td>${e(fmtMs(p.p99))}</td><td>${(p.successRate * 100).toFixed(1)}%</td><td class="why">${p.pass ? 'pass' : `FAIL: ${e(p.failures.join('; '))}`}</td></tr>`;
 }
 
 /** The whole capacity.html page. */
@@ -51,7 +51,7 @@ export function renderCapacityHtml(r: CapacityResult): string {
 <html lang="en"><head><meta charset="utf-8">${OFFLINE_CSP}
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>sheetsim capacity ${e(r.name)}</title>
-<style>${css}${BASE_CSS}tr.bad td{color:#b42318}</style></head>
+<style>${css}${BASE_CSS}tr.bad td{color:#b42318}td.why{white-space:normal;text-align:left;min-width:260px}</style></head>
 <body><main>
 <h1>sheetsim capacity: ${e(r.name)}</h1>
 <div class="meta">${meta.map(([k, v]) => `<span>${e(k)}</span><b>${e(v)}</b>`).join('')}</div>
