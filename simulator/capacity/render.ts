@@ -57,7 +57,8 @@ function row(p: CapacityPoint): string[] {
 /** The curve and the confirmation as an aligned table. */
 export function capacityTable(r: CapacityResult): string {
   const rows = [HEAD, ...r.points.map(row)];
-  if (r.confirmation) rows.push(row(r.confirmation).map((c, i) => (i === 0 ? `${c} rt×${r.confirmation!.speed}` : c)));
+  const c = r.confirmation;
+  if (c) rows.push(row(c).map((cell, i) => (i === 0 ? `${cell} rt×${c.speed}` : i === HEAD.length - 1 && c.gatesKind === 'quota' ? `${cell} (quota gates)` : cell)));
   const widths = HEAD.map((_, i) => Math.max(...rows.map((x) => x[i]!.length)));
   return rows.map((x) => x.map((c, i) => (i === 0 || i === x.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n') + '\n';
 }

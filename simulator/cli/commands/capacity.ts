@@ -100,7 +100,7 @@ skipped), 1 when it fails, 2 on bad usage.`,
     const name = targetCmd ?? profile;
     const outDir = resolve(ctx.cwd, stringOpt(ctx, 'out') ?? join('reports', `capacity-${stamp(new Date())}-${targetCmd ? 'command' : profile}`));
     const progress = (p: CapacityPoint, mode: 'exact' | 'realtime') => {
-      ctx.stderr.write(`  ${mode === 'exact' ? 'exact   ' : 'realtime'} ${String(p.workers).padStart(4)} workers: ${p.pass ? 'pass' : 'FAIL'}  writes ${p.writesPeak}/min  reads ${p.readsPeak}/min  429s ${p.status429}  (${(p.wallMs / 1000).toFixed(1)} s)\n`);
+      ctx.stderr.write(`  ${mode === 'exact' ? 'exact   ' : 'realtime'} ${String(p.workers).padStart(4)} worker${p.workers === 1 ? ' ' : 's'}: ${p.pass ? 'pass' : 'FAIL'}  writes ${p.writesPeak}/min  reads ${p.readsPeak}/min  429s ${p.status429}  (${(p.wallMs / 1000).toFixed(1)} s)\n`);
     };
     ctx.stderr.write(`capacity of ${name}: exact-mode search, seed ${intOpt(ctx, 'seed', defaultTraceOptions.seed, 0)} → ${outDir}\n`);
     const result: CapacityResult = await findCapacity({
@@ -141,7 +141,7 @@ skipped), 1 when it fails, 2 on bad usage.`,
       '',
       capacityTable(result).trimEnd(),
       '',
-      c ? `confirmation: realtime ×${c.speed} at ${c.workers} workers ${c.pass ? 'PASSES' : 'FAILS'} the ${c.gatesKind === 'all' ? 'same gates' : 'quota gates'}${c.pass ? '' : `: ${c.failures.join('; ')}`}` : 'confirmation: skipped',
+      c ? `confirmation: realtime ×${c.speed} at ${c.workers} worker${c.workers === 1 ? '' : 's'} ${c.pass ? 'PASSES' : 'FAILS'} the ${c.gatesKind === 'all' ? 'same gates' : 'quota gates'}${c.pass ? '' : `: ${c.failures.join('; ')}`}` : 'confirmation: skipped',
       ...(result.nonMonotonic.length ? [`warning: ${result.nonMonotonic.join(', ')} workers passed above a failing count (not trusted)`] : []),
       `probes: ${result.probes.join(', ')} (exact mode), ${(result.wallMs / 1000).toFixed(1)} s wall`,
       `html: ${join(outDir, 'capacity.html')}`,
