@@ -1,17 +1,35 @@
-import type { TraceEvent, TraceFooter, TraceHeader, TraceParams, WorldParams } from './types.ts';
+import type { TraceEvent, TraceFooter, TraceHeader, TraceParams, WorldParams, WorldSnapshot } from './types.ts';
 
 // Every line is JSON.stringify of an object rebuilt here with a fixed key order, so the bytes (and the hash)
 // never depend on how a caller happened to build its objects.
 
 function paramsOf(p: TraceParams): TraceParams {
-  return {
+  const out: TraceParams = {
     workers: p.workers, durationMs: p.durationMs, conflicts: p.conflicts,
     thinkMinMs: p.thinkMinMs, thinkMaxMs: p.thinkMaxMs, startDate: p.startDate,
+  };
+  if (p.import) {
+    const i = p.import;
+    out.import = { source: i.source, sha256: i.sha256, originMs: i.originMs, scale: i.scale, fromMs: i.fromMs, toMs: i.toMs };
+  }
+  return out;
+}
+
+function snapshotOf(s: WorldSnapshot): WorldSnapshot {
+  return {
+    spools: s.spools.map((sp) => ({
+      tag: sp.tag,
+      unions: sp.unions.map((u) => ({ n: u.n, id: u.id, dn: u.dn, tipo: u.tipo, arm: u.arm, sold: u.sold })),
+      occupiedBy: sp.occupiedBy,
+    })),
+    workers: s.workers.map((w) => ({ id: w.id, nombre: w.nombre, apellido: w.apellido })),
   };
 }
 
 function worldOf(w: WorldParams): WorldParams {
-  return { seed: w.seed, spools: w.spools, workers: w.workers, startDate: w.startDate };
+  const out: WorldParams = { seed: w.seed, spools: w.spools, workers: w.workers, startDate: w.startDate };
+  if (w.snapshot) out.snapshot = snapshotOf(w.snapshot);
+  return out;
 }
 
 /** The header line (without its newline). */

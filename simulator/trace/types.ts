@@ -3,7 +3,8 @@
 export const TRACE_FORMAT = 'sheetsim-trace';
 export const TRACE_VERSION = 1;
 
-export type WorkloadProfile = 'zeues' | 'locust';
+/** `import` traces come from a production Metadata export (`sheetsim import`) and cannot be regenerated. */
+export type WorkloadProfile = 'zeues' | 'locust' | 'import';
 
 /** What the world workbook was generated from; the mock rebuilds the same workbook from it. */
 export interface WorldParams {
@@ -14,6 +15,55 @@ export interface WorldParams {
   workers: number;
   /** `YYYY-MM-DD`; the world's dates are derived from it, never from today's date. */
   startDate: string;
+  /** An explicit world (imported traces): when present it replaces the seeded spools and workers. */
+  snapshot?: WorldSnapshot;
+}
+
+/** One union of an explicit world, as it stands at trace time 0. */
+export interface SnapshotUnion {
+  /** N_UNION, 1-based. */
+  n: number;
+  /** Union ID as the workbook holds it (`OT-042+7`). */
+  id: string;
+  dn: number;
+  tipo: string;
+  arm: boolean;
+  sold: boolean;
+}
+
+/** One spool of an explicit world; `occupiedBy` is its `Ocupado_Por` at trace time 0 (empty = free). */
+export interface SnapshotSpool {
+  tag: string;
+  unions: SnapshotUnion[];
+  occupiedBy: string;
+}
+
+/** One payroll worker of an explicit world (active, with Armador and Soldador roles). */
+export interface SnapshotWorker {
+  id: number;
+  nombre: string;
+  apellido: string;
+}
+
+/** The spools, unions and workers a trace touches, in the state they had before the trace's window. */
+export interface WorldSnapshot {
+  spools: SnapshotSpool[];
+  workers: SnapshotWorker[];
+}
+
+/** Where an imported trace came from (`sheetsim import`), so it can be traced back and re-made. */
+export interface ImportSource {
+  /** The CSV file's path as given, or `sheets:<url>#<spreadsheet id>`. */
+  source: string;
+  /** sha256 of the CSV bytes, or of the JSON of the Sheets values response. */
+  sha256: string;
+  /** Epoch ms that trace time 0 stands for. */
+  originMs: number;
+  /** Every recorded time gap was multiplied by this. */
+  scale: number;
+  /** The window, epoch ms (null = open). */
+  fromMs: number | null;
+  toMs: number | null;
 }
 
 /** Generation parameters recorded in the header, so a trace can be regenerated and explained. */
@@ -26,6 +76,8 @@ export interface TraceParams {
   thinkMinMs: number;
   thinkMaxMs: number;
   startDate: string;
+  /** Present on imported traces (profile `import`). */
+  import?: ImportSource;
 }
 
 export interface TraceHeader {

@@ -1,13 +1,13 @@
 import { TraceError } from './error.ts';
 import {
   type ActionTaken, type HttpMethod, TRACE_FORMAT, TRACE_VERSION, type TraceEvent, type TraceFooter, type TraceHeader,
-  type TraceOp, type WorkloadProfile,
+  type TraceOp, type WorkloadProfile, type ImportSource, type WorldSnapshot,
 } from './types.ts';
 
 const OPS: readonly TraceOp[] = ['iniciar', 'finalizar', 'disponibles', 'metricas', 'workers', 'health', 'spools'];
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const ACTIONS: readonly ActionTaken[] = ['PAUSAR', 'COMPLETAR', 'CANCELADO'];
-const PROFILES: readonly WorkloadProfile[] = ['zeues', 'locust'];
+const PROFILES: readonly WorkloadProfile[] = ['zeues', 'locust', 'import'];
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
@@ -83,7 +83,8 @@ export function validateHeader(obj: unknown, line: number, file = 'trace'): Trac
     thinkMinMs: c.int(p, 'thinkMinMs', 'params.thinkMinMs'),
     thinkMaxMs: c.int(p, 'thinkMaxMs', 'params.thinkMaxMs'),
     startDate: c.isoDate(p, 'startDate', 'params.startDate'),
-  };
+  } as TraceHeader['params'];
+  if (p.import !== undefined) params.import = importSource(c, c.object(p, 'import', 'params.import'));
   if (params.thinkMaxMs < params.thinkMinMs) c.fail('params.thinkMaxMs', `must be >= params.thinkMinMs (${params.thinkMinMs}), got ${params.thinkMaxMs}`);
   const w = c.object(obj, 'world', 'world');
   const world = {
@@ -91,8 +92,73 @@ export function validateHeader(obj: unknown, line: number, file = 'trace'): Trac
     spools: c.int(w, 'spools', 'world.spools', 1),
     workers: c.int(w, 'workers', 'world.workers', 1),
     startDate: c.isoDate(w, 'startDate', 'world.startDate'),
-  };
+  } as TraceHeader['world'];
+  if (w.snapshot !== undefined) world.snapshot = worldSnapshot(c, c.object(w, 'snapshot', 'world.snapshot'), world.spools, world.workers);
   return { format: TRACE_FORMAT, version: TRACE_VERSION, seed, profile, params, world };
+}
+
+function importSource(c: Checker, i: Record<string, unknown>): ImportSource {
+  const nullableInt = (key: string): number | null => (i[key] === null ? null : c.int(i, key, `params.import.${key}`));
+  const scale = i.scale;
+  if (typeof scale !== 'number' || !(scale > 0) || !Number.isFinite(scale)) c.fail('params.import.scale', `must be a number > 0, got ${show(scale)}`);
+  return {
+    source: c.string(i, 'source', 'params.import.source'),
+    sha256: c.string(i, 'sha256', 'params.import.sha256'),
+    originMs: c.int(i, 'originMs', 'params.import.originMs'),
+    scale,
+    fromMs: nullableInt('fromMs'),
+    toMs: nullableInt('toMs'),
+  };
+}
+
+function array(c: Checker, obj: Record<string, unknown>, key: string, path: string): unknown[] {
+  const v = obj[key];
+  if (!Array.isArray(v)) c.fail(path, `must be an array, got ${show(v)}`);
+  return v;
+}
+
+function bool(c: Checker, obj: Record<string, unknown>, key: string, path: string): boolean {
+  const v = obj[key];
+  if (typeof v !== 'boolean') c.fail(path, `must be true or false, got ${show(v)}`);
+  return v;
+}
+
+// The snapshot is the world an imported trace carries; its counts must agree with world.spools/workers.
+function worldSnapshot(c: Checker, s: Record<string, unknown>, spools: number, workers: number): WorldSnapshot {
+  const spoolList = array(c, s, 'spools', 'world.snapshot.spools');
+  const workerList = array(c, s, 'workers', 'world.snapshot.workers');
+  if (spoolList.length !== spools) c.fail('world.snapshot.spools', `has ${spoolList.length} spools, world.spools says ${spools}`);
+  if (workerList.length !== workers) c.fail('world.snapshot.workers', `has ${workerList.length} workers, world.workers says ${workers}`);
+  const item = (v: unknown, path: string): Record<string, unknown> => {
+    if (!isObject(v)) c.fail(path, `must be an object, got ${show(v)}`);
+    return v;
+  };
+  return {
+    spools: spoolList.map((raw, i) => {
+      const sp = item(raw, `world.snapshot.spools[${i}]`);
+      const at = `world.snapshot.spools[${i}]`;
+      const ocupado = sp.occupiedBy;
+      if (typeof ocupado !== 'string') c.fail(`${at}.occupiedBy`, `must be a string, got ${show(ocupado)}`);
+      return {
+        tag: c.string(sp, 'tag', `${at}.tag`),
+        unions: array(c, sp, 'unions', `${at}.unions`).map((rawU, k) => {
+          const u = item(rawU, `${at}.unions[${k}]`);
+          const up = `${at}.unions[${k}]`;
+          if (typeof u.dn !== 'number' || !Number.isFinite(u.dn)) c.fail(`${up}.dn`, `must be a number, got ${show(u.dn)}`);
+          return {
+            n: c.int(u, 'n', `${up}.n`, 1), id: c.string(u, 'id', `${up}.id`), dn: u.dn, tipo: c.string(u, 'tipo', `${up}.tipo`),
+            arm: bool(c, u, 'arm', `${up}.arm`), sold: bool(c, u, 'sold', `${up}.sold`),
+          };
+        }),
+        occupiedBy: ocupado,
+      };
+    }),
+    workers: workerList.map((raw, i) => {
+      const w = item(raw, `world.snapshot.workers[${i}]`);
+      const at = `world.snapshot.workers[${i}]`;
+      return { id: c.int(w, 'id', `${at}.id`, 1), nombre: c.string(w, 'nombre', `${at}.nombre`), apellido: c.string(w, 'apellido', `${at}.apellido`) };
+    }),
+  };
 }
 
 /**

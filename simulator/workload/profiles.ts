@@ -73,6 +73,7 @@ export function validateTraceOptions(o: TraceOptions): void {
 
 /** The events of a trace, lazily, in (t, seq) order; `stats` is filled as they are produced. */
 export function profileEvents(header: TraceHeader, stats: GeneratorStats, world: World = generateWorld(header.world)): Generator<TraceEvent> {
+  if (header.profile === 'import') throw new Error('an imported trace (profile import) has no generator: its events come from a Metadata export');
   // The workload stream is separate from the world's, so the world does not change with the profile.
   const rng = seededRandom(header.seed, header.profile);
   return header.profile === 'locust' ? locustEvents(header, world, rng, stats) : zeuesEvents(header, world, rng, stats);

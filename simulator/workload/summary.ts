@@ -100,7 +100,8 @@ export async function summarizeTrace(path: string, regenerateCheck = true): Prom
     workersSeen: workers.size, sha256: footer.sha256, sha256Valid: true, scenarios, ops, choices, unfinishedChoices, expected,
     perMinute, peakPerMinute: peak,
   };
-  if (regenerateCheck) {
+  // An imported trace has no generator to re-run (its events come from a Metadata export).
+  if (regenerateCheck && header.profile !== 'import') {
     const again = regenerate(header);
     summary.generator = { reproduces: again.sha256 === footer.sha256 && again.events === events, sha256: again.sha256, stats: again.stats };
   }

@@ -6,6 +6,7 @@ import {
   columnIndex,
 } from './layout.ts';
 import { FIRST_NAMES, SURNAMES } from './names.ts';
+import { worldFromSnapshot } from './world-snapshot.ts';
 import { type Random, seededRandom } from './random.ts';
 
 /** How a spool starts (spec §6.6 without the occupied states: nobody holds a spool at t = 0). */
@@ -127,6 +128,8 @@ export function validateWorldParams(params: WorldParams): void {
 /** Build the seeded world: same params, same workbook, on every machine. */
 export function generateWorld(params: WorldParams): World {
   validateWorldParams(params);
+  // An imported trace carries its world explicitly (docs/trace-format.md, "world.snapshot").
+  if (params.snapshot) return worldFromSnapshot(params, params.snapshot);
   const rng = seededRandom(params.seed, 'world');
   const startDay = parseIsoDate(params.startDate);
   const workers = generateWorkers(rng, params.workers);
@@ -155,7 +158,8 @@ export function generateWorld(params: WorldParams): World {
   };
 }
 
-function buildWorkbook(
+/** The workbook of a world's spools and workers (also used for explicit, imported worlds). */
+export function buildWorkbook(
   params: WorldParams, rng: Random, startDay: DayNumber, spools: WorldSpool[], workers: WorldWorker[],
   armadores: WorldWorker[], soldadores: WorldWorker[],
 ): WorkbookSpec {
@@ -336,7 +340,8 @@ const LISTA_NOTES: readonly string[] = ['', '', 'Prioridad cliente', 'Revisar pl
  * The audit spreadsheet ("ZEUES_App_Audit" at HEAD): the supervisor list `Lista`, the UI audit log `Audit` and
  * `Snapshots_Legacy`, with the headers the real backend checks. Only `Lista` has rows: the logs start empty.
  */
-function buildAuditWorkbook(params: WorldParams, rng: Random, startDay: DayNumber, spools: WorldSpool[]): WorkbookSpec {
+/** The audit workbook (`Lista`, `Audit`, `Snapshots_Legacy`) a backend of the founding users' shape needs beside the main one. */
+export function buildAuditWorkbook(params: WorldParams, rng: Random, startDay: DayNumber, spools: WorldSpool[]): WorkbookSpec {
   const count = Math.min(spools.length, Math.max(1, Math.round(spools.length * LISTA_SHARE)));
   const picked = rng.shuffle(spools.map((s) => s.index)).slice(0, count).sort((a, b) => a - b);
   const lista: CellInput[][] = [LISTA_HEADER.slice()];
