@@ -40,6 +40,12 @@ export const DEFAULT_DIFF_OPTIONS: DiffOptions = { maxRegression: 0.1, alpha: 0.
 export const TEST_NAME = 'hierarchical bootstrap over runs and events (Saravanan et al. 2020), normal interval, Bonferroni across tests';
 /** Realtime Sheets calls per operation: a regression only when it holds across runs by at least this much. */
 export const CALLS_MIN_ABS = 0.5;
+/**
+ * Exact-mode compute time: the smallest paired shift (ms) that can be significant. Compute is measured wall time,
+ * and a loaded machine moves it by a few ms between runs of the same build; on a scenario answered in ~0 ms of
+ * modelled time (a 403 with no Sheets call) such a shift is a large share of its p50 and was flagged in A/A runs.
+ */
+export const COMPUTE_MIN_SHIFT_MS = 10;
 
 /** Read both sides, check they can be compared, and compare them. */
 export async function diffRuns(baseDirs: string | string[], headDirs: string | string[], options: DiffOptions = DEFAULT_DIFF_OPTIONS): Promise<DiffResult> {
@@ -234,7 +240,7 @@ function computeDiff(p: { d: number[]; b: number[]; h: number[] }, name: string,
   const p50 = response.length ? quantile(response, 0.5) : 0;
   const relative = p50 > 0 ? test.shift / p50 : 0;
   const med = (v: number[]) => (v.length ? quantile(v, 0.5) : 0);
-  return { pairs: p.d.length, base: med(p.b), head: med(p.h), shift: test.shift, relative, p: test.p, significant: p.d.length >= 10 && test.p < alpha && Math.abs(relative) >= o.minEffect };
+  return { pairs: p.d.length, base: med(p.b), head: med(p.h), shift: test.shift, relative, p: test.p, significant: p.d.length >= 10 && test.p < alpha && Math.abs(relative) >= o.minEffect && Math.abs(test.shift) >= COMPUTE_MIN_SHIFT_MS };
 }
 
 // ---- counts ----------------------------------------------------------------------------------------------------
