@@ -253,9 +253,9 @@ Targets:
 Validity (no verdict from a broken run): an external --target (and --sheets) must answer HTTP before the
 run starts, else exit 2 and no report. During the run, --unreachable-after connection errors in a row
 (ECONNREFUSED, ECONNRESET, OTHER; default 10), a health probe refused after such an error, or the exit of
-the target's process mark the target unreachable: the run stops sending at once and is invalid. A run is also invalid when connection errors
-exceed --max-transport-errors of the events sent (default 5%) or 2xx answers stay below --min-success
-(default 1%; 0 turns it off). TIMEOUTs are slow answers, not connection errors: the gates judge them. An
+the target's process mark the target unreachable: the run stops sending at once and is invalid. A run is
+also invalid when connection errors exceed --max-transport-errors of the events sent (default 5%) or 2xx
+answers stay below --min-success (default 1%; 0 turns it off). TIMEOUTs are slow answers, not connection errors: the gates judge them. An
 invalid run's PERF gates are not evaluated ('no verdict'), report.json run.validity says why, exit 1.
 
 Overload (realtime): the run has a deadline, trace duration / speed + --deadline-grace (default 30s).
