@@ -1,11 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { type Command, type CommandContext, InputError, UsageError, formatHelp, parseCommandArgs } from './command.ts';
 import { commands } from './commands/index.ts';
+import { SHEETSIM_VERSION } from '../version.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-/** The sheetsim version, as recorded in reports. */
-export const SHEETSIM_VERSION: string = pkg.version;
+export { SHEETSIM_VERSION };
 
 function topHelp(list: Command[]): string {
   const width = Math.max(...list.map((c) => c.name.length)) + 2;

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import seedrandom from 'seedrandom';
-import { InputError } from '../cli/command.ts';
+import { InputError } from '../errors.ts';
 import type { Report } from '../report/model.ts';
 import { readReport } from '../report/read.ts';
 import { pairedBlockBootstrap, quantile } from './bootstrap.ts';

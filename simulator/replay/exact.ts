@@ -8,10 +8,10 @@ import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { RunMetrics } from '../metrics/run-metrics.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { createDriver, type HttpDriver } from './http.ts';
-import type { EventCalls, EventOutcome } from './outcome.ts';
-import { actionTaken, foldCalls, normaliseBody } from './outcome.ts';
+import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
+import { actionTaken, foldCalls, normaliseBody } from '../outcome/outcome.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
-import { traceparentForSeq } from './traceparent.ts';
+import { traceparentForSeq } from '../outcome/traceparent.ts';
 
 export interface ExactOptions {
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;

@@ -9,7 +9,10 @@ import { Pool, buildConnector } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { TraceRequest } from '../trace/types.ts';
 
-export type TransportError = 'ECONNREFUSED' | 'ECONNRESET' | 'TIMEOUT' | 'OTHER';
+import type { TransportError } from '../outcome/outcome.ts';
+
+// Defined next to EventOutcome (simulator/outcome/), which metrics/ reads without importing replay/.
+export type { TransportError };
 
 export interface HttpResult {
   /** HTTP status, or null on a transport error. */

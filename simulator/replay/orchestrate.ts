@@ -17,7 +17,7 @@ import { readTrace, verifyTrace } from '../trace/reader.ts';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
 import { EventsWriter } from './events-writer.ts';
 import { runExact } from './exact.ts';
-import { toEventRecord } from './outcome.ts';
+import { toEventRecord } from '../outcome/outcome.ts';
 import { ProgressReporter } from './progress.ts';
 import { runRealtime } from './realtime.ts';
 import { runId, uniqueDir } from './run-id.ts';

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { InputError } from '../cli/command.ts';
+import { InputError } from '../errors.ts';
 import type { EventRecord, Report } from './model.ts';
 import { REPORT_SCHEMA_VERSION } from './model.ts';
 import { reportSchema, validateSchema } from './schema.ts';

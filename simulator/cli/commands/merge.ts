@@ -2,11 +2,11 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, UsageError, boolOpt, stringOpt } from '../command.ts';
-import { GATE_OPTIONS, gateConfigFromFlags } from '../../report/gate-options.ts';
+import { GATE_OPTIONS, gateConfigFromFlags } from '../gate-options.ts';
 import { evaluateGates, gatesPass } from '../../report/gates.ts';
 import { renderSummary } from '../../report/terminal.ts';
 import { writeReportFiles } from '../../report/write.ts';
-import { mergeReports } from '../../metrics/merge.ts';
+import { mergeReports } from '../../report/merge.ts';
 import { EventsWriter } from '../../replay/events-writer.ts';
 
 export const mergeCommand: Command = {

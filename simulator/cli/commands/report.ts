@@ -1,7 +1,7 @@
 /** `sheetsim report DIR`: re-render a run's report files from report.json, re-evaluating the PERF gates. */
 import { resolve } from 'node:path';
 import { type Command, InputError, UsageError, boolOpt } from '../command.ts';
-import { gateConfigFromFlags, GATE_OPTIONS } from '../../report/gate-options.ts';
+import { gateConfigFromFlags, GATE_OPTIONS } from '../gate-options.ts';
 import { evaluateGates, gatesPass } from '../../report/gates.ts';
 import { readEvents, readReport } from '../../report/read.ts';
 import { renderSummary } from '../../report/terminal.ts';

@@ -12,8 +12,8 @@ import {
   numberOpt,
   stringOpt,
 } from '../command.ts';
-import { SHEETSIM_VERSION } from '../main.ts';
-import { GATE_OPTIONS, gateConfigFromFlags } from '../../report/gate-options.ts';
+import { SHEETSIM_VERSION } from '../../version.ts';
+import { GATE_OPTIONS, gateConfigFromFlags } from '../gate-options.ts';
 import { gatesPass } from '../../report/gates.ts';
 import { readReport } from '../../report/read.ts';
 import { renderSummary } from '../../report/terminal.ts';

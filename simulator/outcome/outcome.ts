@@ -1,9 +1,14 @@
-/** What happened to one replayed event, and its events.jsonl line. */
+/**
+ * What happened to one replayed event, and its events.jsonl line. Below both replay/ (which produces outcomes) and
+ * metrics/ (which folds them), so neither imports the other's internals.
+ */
 import { hash } from 'node:crypto';
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { EventRecord } from '../report/model.ts';
 import type { TraceEvent } from '../trace/types.ts';
-import type { TransportError } from './http.ts';
+
+/** Why a request got no HTTP answer (the replayer's HTTP driver classifies it). */
+export type TransportError = 'ECONNREFUSED' | 'ECONNRESET' | 'TIMEOUT' | 'OTHER';
 
 /** What happened to one event; the timings mean what they mean in its events.jsonl line. */
 export interface EventOutcome extends Pick<EventRecord, 'intendedMs' | 'startMs' | 'responseMs' | 'serviceMs' | 'latenessMs'> {

@@ -4,13 +4,13 @@
  * per event); Sheets rates come from the shards' per-second timelines added second by second (each shard
  * counted only its own events' calls), so sliding windows and bursts are recomputed on the sum.
  */
-import { InputError } from '../cli/command.ts';
-import type { ExpectMismatch, MemoryReport, Report } from '../report/model.ts';
-import { REPORT_SCHEMA_VERSION } from '../report/model.ts';
-import { readEvents, readReport } from '../report/read.ts';
-import { sheetsReportFrom } from './run-metrics.ts';
-import { ScenarioStats } from './scenario-stats.ts';
-import { Timeline } from './timeline.ts';
+import { InputError } from '../errors.ts';
+import type { ExpectMismatch, MemoryReport, Report } from './model.ts';
+import { REPORT_SCHEMA_VERSION } from './model.ts';
+import { readEvents, readReport } from './read.ts';
+import { sheetsReportFrom } from '../metrics/run-metrics.ts';
+import { ScenarioStats } from '../metrics/scenario-stats.ts';
+import { Timeline } from '../metrics/timeline.ts';
 
 export interface MergeInput {
   /** Folder as given (recorded in run.mergedFrom). */
@@ -19,7 +19,7 @@ export interface MergeInput {
 }
 
 /** Merge shard report folders into one report (EventsSink receives every event line, e.g. to write events.jsonl). */
-export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import('../report/model.ts').EventRecord) => void): Promise<Report> {
+export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import('./model.ts').EventRecord) => void): Promise<Report> {
   if (inputs.length === 0) throw new InputError('merge needs at least one report folder');
   const reports: Report[] = [];
   for (const input of inputs) reports.push(await readReport(input.dir));
