@@ -40,7 +40,8 @@ export function checkReport(json: unknown, source: string): Report {
   }
   const errors = validateSchema(json, reportSchema());
   if (errors.length > 0) {
-    throw new InputError(`${source} does not match docs/report.schema.json:\n  ${errors.slice(0, 10).join('\n  ')}${errors.length > 10 ? `\n  … and more` : ''}`);
+    // One line (the CLI's contract for exit 2): the first problems, separated by semicolons.
+    throw new InputError(`${source} does not match docs/report.schema.json: ${errors.slice(0, 10).join('; ')}${errors.length > 10 ? '; … and more' : ''}`);
   }
   return json as Report;
 }
