@@ -36,9 +36,14 @@ function firstLine(text: string): string {
   return text.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
 
+/** Our own messages on one line: a line break and its indentation become one space, nothing is dropped. */
+function oneLine(text: string): string {
+  return text.trim().replace(/\s*\n\s*/g, ' ');
+}
+
 /** Classify an error thrown by a command. */
 export function describeFailure(err: unknown): Failure {
-  if (err instanceof UsageError || err instanceof InputError || err instanceof TraceError) return { exitCode: 2, message: firstLine(err.message) };
+  if (err instanceof UsageError || err instanceof InputError || err instanceof TraceError) return { exitCode: 2, message: oneLine(err.message) };
   const env = environmentError(err);
   if (env) {
     const outer = err instanceof Error && err !== env ? `${firstLine(err.message)}: ` : '';
