@@ -5,7 +5,8 @@ import { SHEETSIM_VERSION } from '../version.ts';
 
 export { SHEETSIM_VERSION };
 
-function topHelp(list: CommandEntry[]): string {
+function topHelp(all: CommandEntry[]): string {
+  const list = all.filter((c) => !c.hidden);
   const width = Math.max(...list.map((c) => c.name.length)) + 2;
   return [
     'Usage: sheetsim <command> [options]',
@@ -58,7 +59,7 @@ export async function main(rawArgv: string[], io: MainIO = {}): Promise<number> 
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
-    stderr.write(`sheetsim: unknown command '${name}'. Commands: ${commands.map((c) => c.name).join(', ')}\n`);
+    stderr.write(`sheetsim: unknown command '${name}'. Commands: ${commands.filter((c) => !c.hidden).map((c) => c.name).join(', ')}\n`);
     return 2;
   }
   let controller: AbortController | undefined;

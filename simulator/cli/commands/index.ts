@@ -9,6 +9,8 @@ import type { Command } from '../command.ts';
 export interface CommandEntry {
   name: string;
   summary: string;
+  /** Runs but is not listed by `sheetsim --help` (commands sheetsim itself spawns). */
+  hidden?: boolean;
   load(): Promise<Command>;
 }
 
