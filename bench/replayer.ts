@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import { newHistogram, recordMs, summarise } from '../simulator/metrics/histogram.ts';
 import { RunMetrics } from '../simulator/metrics/run-metrics.ts';
 import { EventsWriter } from '../simulator/replay/events-writer.ts';
-import { toEventRecord } from '../simulator/replay/outcome.ts';
+import { toEventRecord } from '../simulator/outcome/outcome.ts';
 import { runRealtime } from '../simulator/replay/realtime.ts';
 import type { TraceEvent } from '../simulator/trace/types.ts';
 

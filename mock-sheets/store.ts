@@ -3,133 +3,17 @@
  * with a value or an own format are stored). WAL with synchronous=NORMAL: a committed transaction survives
  * `kill -9` of the process. Every query is prepared once; a range is read with one indexed query.
  */
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
 import type { Occupancy, Rect } from './append.ts';
 import { SheetOccupancy } from './occupancy.ts';
-import { parseInput, type StoredCell } from './values.ts';
+import { type CellAt, type CellDbRow, type NewSheet, type SheetDbRow, type SheetRow, type SpreadsheetRow, type WorkbookExport, SCHEMA, formatKey, hasValue, toSheet } from './store-rows.ts';
+import { exportWorkbook, loadWorkbook, workbookDigest } from './store-workbook.ts';
+import type { StoredCell } from './values.ts';
 import type { NumberFormatSpec, WorkbookSpec } from './workbook.ts';
 
-export interface SpreadsheetRow {
-  id: string;
-  title: string;
-  locale: string;
-  timeZone: string;
-}
-
-export interface SheetRow {
-  /** Internal key of the sheet (cells reference it); not Google's sheetId. */
-  sid: number;
-  spreadsheetId: string;
-  sheetId: number;
-  title: string;
-  index: number;
-  rowCount: number;
-  columnCount: number;
-  hidden: boolean;
-}
-
-/** A stored cell and where it is (0-based). */
-export interface CellAt {
-  row: number;
-  col: number;
-  cell: StoredCell;
-}
-
-/** Properties of a new sheet. */
-export interface NewSheet {
-  sheetId: number;
-  title: string;
-  rowCount: number;
-  columnCount: number;
-  hidden?: boolean;
-}
-
-/** The whole store as plain JSON (`GET /__sheetsim/state?export=true`); the digest is computed over it. */
-export interface WorkbookExport {
-  spreadsheets: {
-    spreadsheetId: string;
-    title: string;
-    locale: string;
-    timeZone: string;
-    sheets: {
-      sheetId: number;
-      title: string;
-      index: number;
-      rowCount: number;
-      columnCount: number;
-      hidden: boolean;
-      columnFormats: Record<string, NumberFormatSpec>;
-      cells: { row: number; col: number; value: StoredCell['value']; formula?: string; format?: NumberFormatSpec }[];
-    }[];
-  }[];
-}
-
-export const DEFAULT_LOCALE = 'es_CL';
-export const DEFAULT_TIME_ZONE = 'America/Santiago';
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS spreadsheets (
-  id TEXT PRIMARY KEY, ord INTEGER NOT NULL, title TEXT NOT NULL, locale TEXT NOT NULL, time_zone TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sheets (
-  sid INTEGER PRIMARY KEY, spreadsheet_id TEXT NOT NULL, sheet_id INTEGER NOT NULL, title TEXT NOT NULL,
-  idx INTEGER NOT NULL, row_count INTEGER NOT NULL, column_count INTEGER NOT NULL, hidden INTEGER NOT NULL DEFAULT 0,
-  UNIQUE (spreadsheet_id, sheet_id));
-CREATE TABLE IF NOT EXISTS column_formats (
-  sid INTEGER NOT NULL, c INTEGER NOT NULL, format TEXT NOT NULL, PRIMARY KEY (sid, c)) WITHOUT ROWID;
--- kind: 'n' number, 's' string, 'b' boolean (value 0/1), NULL no value (a formula-only or format-only cell)
-CREATE TABLE IF NOT EXISTS cells (
-  sid INTEGER NOT NULL, r INTEGER NOT NULL, c INTEGER NOT NULL, kind TEXT, value, formula TEXT, format TEXT,
-  PRIMARY KEY (sid, r, c)) WITHOUT ROWID;
-`;
-
-interface CellDbRow {
-  r: number;
-  c: number;
-  kind: string | null;
-  value: number | string | null;
-  formula: string | null;
-  format: string | null;
-}
-
-interface SheetDbRow {
-  sid: number;
-  spreadsheet_id: string;
-  sheet_id: number;
-  title: string;
-  idx: number;
-  row_count: number;
-  column_count: number;
-  hidden: number;
-}
-
-/** Canonical JSON of a number format (stable key order, so equal formats compare and digest equal). */
-export function formatKey(format: NumberFormatSpec): string {
-  return format.pattern === undefined ? JSON.stringify({ type: format.type }) : JSON.stringify({ type: format.type, pattern: format.pattern });
-}
-
-/** Google-like sheetId for a sheet other than the first: stable for a spreadsheet and title. */
-export function sheetIdFor(spreadsheetId: string, title: string): number {
-  const hash = createHash('sha256').update(`${spreadsheetId}\u0000${title}`).digest();
-  return (hash.readUInt32BE(0) % 2_000_000_000) + 1;
-}
-
-function toSheet(row: SheetDbRow): SheetRow {
-  return {
-    sid: row.sid,
-    spreadsheetId: row.spreadsheet_id,
-    sheetId: row.sheet_id,
-    title: row.title,
-    index: row.idx,
-    rowCount: row.row_count,
-    columnCount: row.column_count,
-    hidden: row.hidden === 1,
-  };
-}
-
-function hasValue(cell: StoredCell): boolean {
-  return cell.value !== null || cell.formula !== undefined;
-}
+// The rows and helpers live in store-rows.ts, whole-workbook load/export/digest in store-workbook.ts.
+export { DEFAULT_LOCALE, DEFAULT_TIME_ZONE, formatKey, sheetIdFor } from './store-rows.ts';
+export type { CellAt, NewSheet, SheetRow, SpreadsheetRow, WorkbookExport } from './store-rows.ts';
 
 /** The SQLite store of one mock server. */
 export class SheetsStore {
@@ -355,38 +239,9 @@ export class SheetsStore {
     return occupancy;
   }
 
-  /** Replace (or add) the spreadsheet of `spec`, loading its rows with USER_ENTERED semantics. */
+  /** Replace (or add) the spreadsheet of `spec`, loading its rows with USER_ENTERED semantics (store-workbook.ts). */
   loadWorkbook(spec: WorkbookSpec): void {
-    this.transaction(() => {
-      if (this.spreadsheet(spec.spreadsheetId)) this.deleteSpreadsheet(spec.spreadsheetId);
-      const sheets = this.createSpreadsheet(
-        { id: spec.spreadsheetId, title: spec.title, locale: spec.locale ?? DEFAULT_LOCALE, timeZone: spec.timeZone ?? DEFAULT_TIME_ZONE },
-        spec.sheets.map((sheet, index) => ({
-          sheetId: index === 0 ? 0 : sheetIdFor(spec.spreadsheetId, sheet.title),
-          title: sheet.title,
-          rowCount: sheet.rowCount ?? Math.max(1000, sheet.rows.length),
-          columnCount: sheet.columnCount ?? Math.max(26, ...sheet.rows.map((r) => r.length)),
-        })),
-      );
-      spec.sheets.forEach((sheetSpec, index) => {
-        const sid = sheets[index]!.sid;
-        const formats = new Map<number, NumberFormatSpec>();
-        for (const [col, format] of Object.entries(sheetSpec.columnFormats ?? {})) {
-          this.setColumnFormat(sid, Number(col), format);
-          formats.set(Number(col), format);
-        }
-        sheetSpec.rows.forEach((cells, row) => {
-          cells.forEach((input, col) => {
-            const columnFormat = formats.get(col);
-            const write = parseInput(input, 'USER_ENTERED', columnFormat);
-            if (write.kind !== 'set') return;
-            const cell = write.cell;
-            const own = cell.format && (!columnFormat || formatKey(cell.format) !== formatKey(columnFormat)) ? cell.format : undefined;
-            this.writeCell(sid, row, col, own ? { ...cell, format: own } : { value: cell.value, ...(cell.formula !== undefined ? { formula: cell.formula } : {}) });
-          });
-        });
-      });
-    });
+    loadWorkbook(this, spec);
   }
 
   /** Remove every spreadsheet (before a reset reloads the world). */
@@ -399,62 +254,27 @@ export class SheetsStore {
 
   /** Everything stored, in a canonical order (spreadsheets by id, sheets by tab, cells by row then column). */
   export(): WorkbookExport {
-    return {
-      spreadsheets: this.stmt.spreadsheetIds.all().map(({ id }) => {
-        const meta = this.spreadsheet(id)!;
-        return {
-          spreadsheetId: id,
-          title: meta.title,
-          locale: meta.locale,
-          timeZone: meta.timeZone,
-          sheets: this.sheets(id).map((sheet) => {
-            const columnFormats: Record<string, NumberFormatSpec> = {};
-            for (const [col, format] of [...this.columnFormats(sheet.sid)].sort((a, b) => a[0] - b[0])) columnFormats[String(col)] = format;
-            return {
-              sheetId: sheet.sheetId,
-              title: sheet.title,
-              index: sheet.index,
-              rowCount: sheet.rowCount,
-              columnCount: sheet.columnCount,
-              hidden: sheet.hidden,
-              columnFormats,
-              cells: this.stmt.allCells.all(sheet.sid).map((row) => {
-                const cell = this.toCell(row);
-                return {
-                  row: row.r,
-                  col: row.c,
-                  value: cell.value,
-                  ...(cell.formula !== undefined ? { formula: cell.formula } : {}),
-                  ...(cell.format !== undefined ? { format: cell.format } : {}),
-                };
-              }),
-            };
-          }),
-        };
-      }),
-    };
+    return exportWorkbook(this);
   }
 
-  /**
-   * sha256 (hex) over a canonical listing of everything stored (spreadsheets by id, sheets by tab, column
-   * formats, cells by row then column): equal workbooks give equal digests, in any process. Streamed, so a large
-   * workbook is never held as one string.
-   */
+  /** sha256 (hex) over a canonical listing of everything stored; equal workbooks give equal digests (store-workbook.ts). */
   digest(): string {
-    const hash = createHash('sha256');
-    for (const { id } of this.stmt.spreadsheetIds.all()) {
-      const meta = this.spreadsheet(id)!;
-      hash.update(JSON.stringify(['spreadsheet', id, meta.title, meta.locale, meta.timeZone]) + '\n');
-      for (const sheet of this.sheets(id)) {
-        hash.update(JSON.stringify(['sheet', sheet.sheetId, sheet.title, sheet.index, sheet.rowCount, sheet.columnCount, sheet.hidden]) + '\n');
-        const formats = [...this.columnFormats(sheet.sid)].sort((a, b) => a[0] - b[0]);
-        for (const [col, format] of formats) hash.update(`f ${col} ${formatKey(format)}\n`);
-        for (const row of this.stmt.allCells.iterate(sheet.sid)) {
-          hash.update(`c ${row.r} ${row.c} ${row.kind ?? '-'} ${JSON.stringify(row.value)} ${JSON.stringify(row.formula)} ${row.format ?? '-'}\n`);
-        }
-      }
-    }
-    return hash.digest('hex');
+    return workbookDigest(this);
+  }
+
+  /** Every spreadsheet id, sorted. */
+  spreadsheetIds(): string[] {
+    return this.stmt.spreadsheetIds.all().map(({ id }) => id);
+  }
+
+  /** The stored rows of a sheet's cells, by row then column (streamed). */
+  cellRows(sid: number): IterableIterator<CellDbRow> {
+    return this.stmt.allCells.iterate(sid);
+  }
+
+  /** The cell a stored row holds. */
+  cellOf(row: CellDbRow): StoredCell {
+    return this.toCell(row);
   }
 
   private dropMetadata(): void {

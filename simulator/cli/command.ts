@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { Writable } from 'node:stream';
+import { UsageError } from '../errors.ts';
+
+// The errors live below every layer (simulator/errors.ts); commands keep importing them from here.
+export { InputError, UsageError } from '../errors.ts';
 
 /** One flag of a command, as `--help` shows it and the parser reads it. */
 export interface OptionSpec {
@@ -41,16 +45,6 @@ export interface Command {
   /** Internal commands (a child process sheetsim starts itself) are left out of the command list. */
   hidden?: boolean;
   run(ctx: CommandContext): Promise<number>;
-}
-
-/** Wrong flags or arguments: the CLI prints the message and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
-
-/** Bad input data (a malformed trace, a report of another schema...): the CLI prints it and exits 2. */
-export class InputError extends Error {
-  override name = 'InputError';
 }
 
 const NEGATIVE_NUMBER = /^-(\d|\.\d)/;

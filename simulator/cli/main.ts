@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { type Command, type CommandContext, InputError, UsageError, formatHelp, parseCommandArgs } from './command.ts';
-import { commands } from './commands/index.ts';
+import { type CommandContext, formatHelp, parseCommandArgs } from './command.ts';
+import { type CommandEntry, commands } from './commands/index.ts';
+import { describeFailure } from './failure.ts';
+import { SHEETSIM_VERSION } from '../version.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+export { SHEETSIM_VERSION };
 
-/** The sheetsim version, as recorded in reports. */
-export const SHEETSIM_VERSION: string = pkg.version;
-
-function topHelp(list: Command[]): string {
+function topHelp(all: CommandEntry[]): string {
+  const list = all.filter((c) => !c.hidden);
   const width = Math.max(...list.map((c) => c.name.length)) + 2;
   return [
     'Usage: sheetsim <command> [options]',
@@ -18,7 +17,8 @@ function topHelp(list: Command[]): string {
     ...list.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     "Run 'sheetsim <command> --help' for a command's options.",
-    'Exit codes: 0 ok, 1 a gate, check or diff failed, 2 bad usage or bad input.',
+    'Exit codes: 0 ok, 1 a gate, check or diff failed, 2 bad usage, bad input or an unusable environment.',
+    'Global option: --debug (anywhere) prints the stack trace of an error.',
     '',
   ].join('\n');
 }
@@ -31,10 +31,23 @@ export interface MainIO {
   signal?: AbortSignal;
 }
 
+/**
+ * `--debug` may stand anywhere before a `--` terminator; it is removed before the command parses its flags.
+ * SHEETSIM_DEBUG=1 does the same for child processes and CI logs.
+ */
+function takeDebugFlag(argv: string[], env: NodeJS.ProcessEnv): { argv: string[]; debug: boolean } {
+  const end = argv.indexOf('--');
+  const head = end === -1 ? argv : argv.slice(0, end);
+  const tail = end === -1 ? [] : argv.slice(end);
+  const kept = head.filter((a) => a !== '--debug');
+  return { argv: [...kept, ...tail], debug: kept.length !== head.length || env.SHEETSIM_DEBUG === '1' };
+}
+
 /** Run the CLI with argv (without `node sheetsim`) and return the exit code. */
-export async function main(argv: string[], io: MainIO = {}): Promise<number> {
+export async function main(rawArgv: string[], io: MainIO = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
+  const { argv, debug } = takeDebugFlag(rawArgv, io.env ?? process.env);
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     stdout.write(topHelp(commands.filter((c) => !c.hidden)));
@@ -44,14 +57,15 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
     stdout.write(`${SHEETSIM_VERSION}\n`);
     return 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     stderr.write(`sheetsim: unknown command '${name}'. Commands: ${commands.filter((c) => !c.hidden).map((c) => c.name).join(', ')}\n`);
     return 2;
   }
   let controller: AbortController | undefined;
   let onSignal: (() => void) | undefined;
   try {
+    const command = await entry.load();
     const { values, positionals, help } = parseCommandArgs(command, rest);
     if (help) {
       stdout.write(formatHelp(command));
@@ -82,12 +96,10 @@ export async function main(argv: string[], io: MainIO = {}): Promise<number> {
     };
     return await command.run(ctx);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof InputError) {
-      stderr.write(`sheetsim ${command.name}: ${err.message}\n`);
-      return 2;
-    }
-    stderr.write(`sheetsim ${command.name}: ${(err as Error).stack ?? String(err)}\n`);
-    return 1;
+    const failure = describeFailure(err);
+    stderr.write(`sheetsim ${entry.name}: ${failure.message}\n`);
+    if (debug) stderr.write(`${(err as Error)?.stack ?? String(err)}\n`);
+    return failure.exitCode;
   } finally {
     if (onSignal) {
       process.off('SIGINT', onSignal);

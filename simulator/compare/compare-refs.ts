@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
-import { InputError } from '../cli/command.ts';
+import { InputError } from '../errors.ts';
 import { type DiffOptions, diffRuns } from '../diff/compare.ts';
 import type { DiffResult } from '../diff/model.ts';
 import { executeRun } from '../replay/orchestrate.ts';

@@ -3,7 +3,8 @@
  *   1. `--prepare CMD` when given, run through the shell in the worktree;
  *   2. else the ref's own `.sheetsim/prepare` script (`sh .sheetsim/prepare` in the worktree);
  *   3. else the default for a Node project: when the ref's package-lock.json is byte-identical to the current
- *      checkout's and that checkout has node_modules, link it (an `npm ci` compiles better-sqlite3 for ~100 s);
+ *      checkout's and that checkout has node_modules, link it (an `npm ci` compiles better-sqlite3 for ~100 s) and
+ *      run the ref's `prepare` script, as `npm ci` would (here: the compiled build);
  *      otherwise `npm ci` in the worktree. Without a package-lock.json nothing is done.
  * Hooks get SHEETSIM_COMPARE_SOURCE (the current checkout) and SHEETSIM_COMPARE_REF in their environment.
  */
@@ -43,12 +44,24 @@ export async function prepareWorktree(wt: Worktree, o: PrepareOptions): Promise<
   const sourceLock = join(o.source, 'package-lock.json');
   if (existsSync(sourceModules) && existsSync(sourceLock) && readFileSync(sourceLock).equals(readFileSync(lock))) {
     symlinkSync(realpathSync(sourceModules), join(wt.dir, 'node_modules'), 'dir');
+    // Linking skips what `npm ci` would have run after installing: the ref's own `prepare` script (this
+    // repository's compiled build in dist/, which its bin/sheetsim.js runs).
+    if (hasScript(wt.dir, 'prepare')) await shell('npm run prepare --silent', wt.dir, env, o.signal);
     return 'linked node_modules';
   }
   o.log(`  ${wt.ref}: package-lock.json differs from the current checkout's: npm ci (compiles native modules, ~100 s)`);
   await shell('npm ci --no-audit --no-fund', wt.dir, env, o.signal);
   return 'npm ci';
 }
+
+const hasScript = (dir: string, name: string): boolean => {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+    return typeof pkg.scripts?.[name] === 'string';
+  } catch {
+    return false;
+  }
+};
 
 const lstatExists = (path: string): boolean => {
   try {

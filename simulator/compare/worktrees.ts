@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../cli/command.ts';
+import { InputError } from '../errors.ts';
 
 export interface Worktree {
   /** The ref as the user gave it. */

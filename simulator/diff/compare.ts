@@ -8,7 +8,7 @@ import { createReadStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import seedrandom from 'seedrandom';
-import { InputError } from '../cli/command.ts';
+import { InputError } from '../errors.ts';
 import type { Report } from '../report/model.ts';
 import { holdsAcrossRuns, meanOf } from './across-runs.ts';
 import { quantile } from './bootstrap.ts';

@@ -2,7 +2,7 @@
  * One side of a comparison: one or more report folders of the same trace (several runs of one build), read into
  * per-event arrays indexed by seq so the statistics can work across runs and events without holding EventRecords.
  */
-import { InputError } from '../cli/command.ts';
+import { InputError } from '../errors.ts';
 import type { EventRecord, Report } from '../report/model.ts';
 import { readEvents, readReport } from '../report/read.ts';
 import { outcomeRank } from './pairs.ts';

@@ -5,9 +5,9 @@
  * the call log that started after they completed, then released with their calls.
  */
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
-import type { EventCalls, EventOutcome } from '../replay/outcome.ts';
-import { foldCalls } from '../replay/outcome.ts';
-import { seqFromTraceId } from '../replay/traceparent.ts';
+import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
+import { foldCalls } from '../outcome/outcome.ts';
+import { seqFromTraceId } from '../outcome/traceparent.ts';
 
 interface Pending {
   startMs: number;

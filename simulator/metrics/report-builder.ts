@@ -1,6 +1,6 @@
 /** Assembles the Report model from the run's parts (the one place every field of report.json is filled). */
 import { REPORT_SCHEMA_VERSION, type MemoryReport, type Report, type RunInfo } from '../report/model.ts';
-import { currentRuntime } from '../report/runtime-versions.ts';
+import { currentRuntime } from '../runtime-versions.ts';
 import type { TraceHeader } from '../trace/types.ts';
 import type { RunMetrics } from './run-metrics.ts';
 

@@ -1,8 +1,8 @@
 /** Everything a run measures, fed event by event and call by call; memory stays flat (histograms, not samples). */
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { ExpectMismatch, Report, SheetsReport } from '../report/model.ts';
-import type { EventCalls, EventOutcome } from '../replay/outcome.ts';
-import { expectOk } from '../replay/outcome.ts';
+import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
+import { expectOk } from '../outcome/outcome.ts';
 import { ScenarioStats } from './scenario-stats.ts';
 import { countBursts, rateWindow } from './sheets-rates.ts';
 import { Timeline } from './timeline.ts';

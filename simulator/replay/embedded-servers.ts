@@ -8,7 +8,18 @@ import type { FastifyInstance } from 'fastify';
 import { buildBackend } from '../../backend/app.ts';
 import { buildMockSheets } from '../../mock-sheets/app.ts';
 import { generateWorld, worldWorkbooks } from '../workload/world.ts';
-import type { MockSettings } from './targets.ts';
+import type { WorldParams } from '../trace/types.ts';
+
+/** What the embedded mock is seeded and configured with. */
+export interface MockSettings {
+  world: WorldParams;
+  mode: 'realtime' | 'exact';
+  speed: number;
+  /** Epoch ms of trace time 0 (mock clock start). */
+  epochMs: number;
+  latency: 'off' | 'realistic';
+  quota: 'on' | 'off';
+}
 
 /** What the embedded child is started with (sent to it as JSON). */
 export interface EmbeddedSettings extends MockSettings {

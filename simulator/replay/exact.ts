@@ -20,10 +20,10 @@ import type { RunMetrics } from '../metrics/run-metrics.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { runDes } from './des.ts';
 import { createDriver, type HttpDriver } from './http.ts';
-import type { EventCalls, EventOutcome } from './outcome.ts';
-import { actionTaken, foldCalls, normaliseBody } from './outcome.ts';
+import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
+import { actionTaken, foldCalls, normaliseBody } from '../outcome/outcome.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
-import { traceparentForSeq } from './traceparent.ts';
+import { traceparentForSeq } from '../outcome/traceparent.ts';
 
 export interface ExactOptions {
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;

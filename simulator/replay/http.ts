@@ -11,17 +11,16 @@ import type { Dispatcher } from 'undici';
 import type { TraceRequest } from '../trace/types.ts';
 import { isKeepAliveClose, markSocketOpened, watchKeepAlive } from './keepalive-watch.ts';
 
+import type { TransportError } from '../outcome/outcome.ts';
+
+// Defined next to EventOutcome (simulator/outcome/), which metrics/ reads without importing replay/.
+export type { TransportError };
+
 /**
  * How long the driver keeps an idle socket: under the 5 s after which uvicorn (and Node's http server) close idle
  * keep-alive connections, so the client, not the server, ends an idle connection and no request races the close.
  */
 export const IDLE_SOCKET_MS = 4000;
-
-/**
- * `KEEPALIVE_CLOSED`: the server closed an idle keep-alive socket as the request was written to it (no response
- * byte; not resent). Counted apart from `ECONNRESET`, which is a connection lost on a fresh or busy socket.
- */
-export type TransportError = 'ECONNREFUSED' | 'ECONNRESET' | 'KEEPALIVE_CLOSED' | 'TIMEOUT' | 'OTHER';
 
 export interface HttpResult {
   /** HTTP status, or null on a transport error. */

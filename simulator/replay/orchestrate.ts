@@ -19,7 +19,7 @@ import { worldSpreadsheetId } from '../workload/world.ts';
 import { EventsWriter } from './events-writer.ts';
 import { checkBackendClock, clockNote } from './clock-check.ts';
 import { runExact } from './exact.ts';
-import { toEventRecord } from './outcome.ts';
+import { toEventRecord } from '../outcome/outcome.ts';
 import { ProgressReporter } from './progress.ts';
 import { runRealtime } from './realtime.ts';
 import { warmUp, type Warmup } from './warmup.ts';

@@ -9,13 +9,13 @@ import type { RunMetrics } from '../metrics/run-metrics.ts';
 import type { ReplayClock } from './clock.ts';
 import { wallClock } from './clock.ts';
 import { type HttpDriver, createDriver } from './http.ts';
-import type { EventCalls, EventOutcome } from './outcome.ts';
-import { actionTaken, normaliseBody } from './outcome.ts';
+import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
+import { actionTaken, normaliseBody } from '../outcome/outcome.ts';
 import { type ScheduleProbe, runSchedule } from './schedule.ts';
 import type { OverloadDetector } from './overload.ts';
 import type { TargetWatch } from './validity.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
-import { traceparentForSeq } from './traceparent.ts';
+import { traceparentForSeq } from '../outcome/traceparent.ts';
 
 const PRECONNECT_MAX = 256;
 

@@ -3,7 +3,7 @@
  * goes through the TargetWatch, and the target's process is polled for an exit. Realtime does the same inside
  * its own loop (simulator/replay/realtime.ts), where the answers arrive before the call log attributes them.
  */
-import type { EventCalls, EventOutcome } from './outcome.ts';
+import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
 import type { TargetWatch } from './validity.ts';
 
 export interface TargetGuard {

@@ -14,8 +14,11 @@ import { writeFakeCredentials } from '../../mock-sheets/credentials.ts';
 import type { TargetKind } from '../report/model.ts';
 import type { WorldParams } from '../trace/types.ts';
 import { processTreeRssMb } from '../metrics/memory.ts';
-import { pythonAdapterEnv } from '../cli/python-adapter.ts';
+import { pythonAdapterEnv } from './python-adapter.ts';
 import { spawnEmbedded } from './embedded-child.ts';
+import type { MockSettings } from './embedded-servers.ts';
+
+export type { MockSettings };
 import { classifyError } from './http.ts';
 import { type TargetEnvEntry, expandTargetEnv } from './target-env.ts';
 
@@ -36,16 +39,6 @@ export interface Target {
   stop(): Promise<void>;
 }
 
-/** What the embedded mock is seeded and configured with. */
-export interface MockSettings {
-  world: WorldParams;
-  mode: 'realtime' | 'exact';
-  speed: number;
-  /** Epoch ms of trace time 0 (mock clock start). */
-  epochMs: number;
-  latency: 'off' | 'realistic';
-  quota: 'on' | 'off';
-}
 
 export type TargetSpec =
   | ({ kind: 'embedded'; backendProfile: 'lean' | 'zeues'; readyTimeoutMs: number } & MockSettings)

@@ -3,7 +3,7 @@
  * file into a GateConfig, then evaluated against any Report.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../cli/command.ts';
+import { InputError } from '../errors.ts';
 import type { GateResult, Report } from './model.ts';
 
 export type GateId = 'PERF-01' | 'PERF-02' | 'PERF-03' | 'PERF-04' | 'PERF-05';

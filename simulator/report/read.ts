@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { InputError } from '../cli/command.ts';
+import { InputError } from '../errors.ts';
 import type { EventRecord, Report } from './model.ts';
 import { REPORT_SCHEMA_VERSION } from './model.ts';
 import { reportSchema, validateSchema } from './schema.ts';
@@ -40,7 +40,8 @@ export function checkReport(json: unknown, source: string): Report {
   }
   const errors = validateSchema(json, reportSchema());
   if (errors.length > 0) {
-    throw new InputError(`${source} does not match docs/report.schema.json:\n  ${errors.slice(0, 10).join('\n  ')}${errors.length > 10 ? `\n  … and more` : ''}`);
+    // One line (the CLI's contract for exit 2): the first problems, separated by semicolons.
+    throw new InputError(`${source} does not match docs/report.schema.json: ${errors.slice(0, 10).join('; ')}${errors.length > 10 ? '; … and more' : ''}`);
   }
   return json as Report;
 }

@@ -1,19 +1,20 @@
 /**
- * A small validator for the JSON Schema subset docs/report.schema.json uses (type, required, properties,
- * additionalProperties, items, enum, minimum, anyOf, local $ref), so report.json is checked without a dependency.
+ * report.json is checked against docs/report.schema.json (JSON Schema draft 2020-12) with Ajv, a maintained
+ * validator, in strict mode: a keyword the validator does not know is an error when the schema compiles, never a
+ * rule silently skipped. Messages keep the form `/scenarios/iniciar/count: expected integer, got "3"`.
  */
 import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { packagePath } from '../package-root.ts';
 
 export interface JsonSchema {
+  $schema?: string;
   type?: string | string[];
   required?: string[];
   properties?: Record<string, JsonSchema>;
   additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   enum?: unknown[];
-  minimum?: number;
-  anyOf?: JsonSchema[];
-  $ref?: string;
   $defs?: Record<string, JsonSchema>;
   [key: string]: unknown;
 }
@@ -22,82 +23,79 @@ let cached: JsonSchema | undefined;
 
 /** The report schema shipped in docs/report.schema.json. */
 export function reportSchema(): JsonSchema {
-  cached ??= JSON.parse(readFileSync(new URL('../../docs/report.schema.json', import.meta.url), 'utf8')) as JsonSchema;
+  cached ??= JSON.parse(readFileSync(packagePath('docs', 'report.schema.json'), 'utf8')) as JsonSchema;
   return cached;
 }
 
+const compiled = new WeakMap<JsonSchema, ValidateFunction>();
+
+function validatorFor(schema: JsonSchema): ValidateFunction {
+  let validate = compiled.get(schema);
+  if (!validate) {
+    // allowUnionTypes: the schema writes some fields as `type: [string, number, …]`, which strict mode would refuse.
+    const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+    validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+  }
+  return validate;
+}
+
 /** Validate value against schema; returns messages like `/scenarios/iniciar/count: expected integer, got "3"` (empty when valid). */
-export function validateSchema(value: unknown, schema: JsonSchema, root: JsonSchema = schema, path = '', errors: string[] = [], limit = 20): string[] {
-  if (errors.length >= limit) return errors;
-  const at = path || '/';
-  if (schema.$ref) {
-    const m = /^#\/\$defs\/(.+)$/.exec(schema.$ref);
-    const target = m ? root.$defs?.[m[1]!] : undefined;
-    if (!target) throw new Error(`schema: unresolvable $ref ${schema.$ref}`);
-    return validateSchema(value, target, root, path, errors, limit);
-  }
-  if (schema.anyOf) {
-    const branches = schema.anyOf.map((s) => validateSchema(value, s, root, path, [], limit));
-    if (!branches.some((b) => b.length === 0)) {
-      // Report the branch that matched the value's type, which is the one the author meant.
-      const typed = branches.find((b, i) => typeMatches(value, schema.anyOf![i]!, root)) ?? branches[0]!;
-      errors.push(...typed.slice(0, limit - errors.length));
-    }
-    return errors;
-  }
-  if (schema.enum && !schema.enum.some((e) => e === value)) {
-    errors.push(`${at}: expected one of ${schema.enum.map((e) => JSON.stringify(e)).join(', ')}, got ${brief(value)}`);
-    return errors;
-  }
-  if (schema.type !== undefined) {
-    const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-    if (!types.some((t) => isType(value, t))) {
-      errors.push(`${at}: expected ${types.join(' or ')}, got ${brief(value)}`);
-      return errors;
-    }
-  }
-  if (typeof value === 'number' && schema.minimum !== undefined && value < schema.minimum) {
-    errors.push(`${at}: expected a number >= ${schema.minimum}, got ${value}`);
-  }
-  if (Array.isArray(value) && schema.items) {
-    value.forEach((item, i) => validateSchema(item, schema.items!, root, `${path}/${i}`, errors, limit));
-  }
-  if (isType(value, 'object')) {
-    const obj = value as Record<string, unknown>;
-    for (const key of schema.required ?? []) {
-      if (!(key in obj)) errors.push(`${path}/${key}: required field missing`);
-    }
-    for (const [key, v] of Object.entries(obj)) {
-      const sub = schema.properties?.[key];
-      if (sub) validateSchema(v, sub, root, `${path}/${key}`, errors, limit);
-      else if (schema.additionalProperties === false) errors.push(`${path}/${key}: unexpected field`);
-      else if (typeof schema.additionalProperties === 'object') validateSchema(v, schema.additionalProperties, root, `${path}/${key}`, errors, limit);
-      if (errors.length >= limit) break;
-    }
-  }
-  return errors;
+export function validateSchema(value: unknown, schema: JsonSchema, limit = 20): string[] {
+  const validate = validatorFor(schema);
+  if (validate(value)) return [];
+  return messages(validate.errors ?? [], value).slice(0, limit);
 }
 
-function typeMatches(value: unknown, schema: JsonSchema, root: JsonSchema): boolean {
-  const s = schema.$ref ? root.$defs?.[schema.$ref.replace('#/$defs/', '')] ?? schema : schema;
-  if (s.type === undefined) return true;
-  return (Array.isArray(s.type) ? s.type : [s.type]).some((t) => isType(value, t));
-}
-
-function isType(value: unknown, type: string): boolean {
-  switch (type) {
-    case 'null': return value === null;
-    case 'boolean': return typeof value === 'boolean';
-    case 'string': return typeof value === 'string';
-    case 'number': return typeof value === 'number' && Number.isFinite(value);
-    case 'integer': return typeof value === 'number' && Number.isInteger(value);
-    case 'array': return Array.isArray(value);
-    case 'object': return typeof value === 'object' && value !== null && !Array.isArray(value);
-    default: throw new Error(`schema: unsupported type ${type}`);
+/**
+ * Ajv's errors as one message per problem. Under an `anyOf` (a nullable field, say) Ajv reports every branch;
+ * when some branch got past the value's type (it complains about the content), the other branches' "must be null" and the
+ * anyOf summary are noise and are dropped, as a reader expects the branch that matches the value's type.
+ */
+function messages(errors: ErrorObject[], root: unknown): string[] {
+  const shallow = new Set(['type', 'anyOf', 'enum', 'const']);
+  // Some branch accepted the value's type when it complained about the value's content (here or deeper).
+  const pastType = (path: string): boolean => errors.some((e) => (e.instancePath === path && !shallow.has(e.keyword)) || e.instancePath.startsWith(`${path}/`));
+  const kept = errors.filter((e) => !(shallow.has(e.keyword) && errors.some((a) => a.keyword === 'anyOf' && a.instancePath === e.instancePath) && pastType(e.instancePath)));
+  const out: string[] = [];
+  const typesAt = new Map<string, string[]>();
+  for (const e of kept) {
+    const at = e.instancePath || '/';
+    switch (e.keyword) {
+      case 'required':
+        out.push(`${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}: required field missing`);
+        break;
+      case 'additionalProperties':
+        out.push(`${e.instancePath}/${(e.params as { additionalProperty: string }).additionalProperty}: unexpected field`);
+        break;
+      case 'type': {
+        const list = typesAt.get(at) ?? [];
+        if (list.length === 0) typesAt.set(at, list);
+        list.push(...[(e.params as { type: string | string[] }).type].flat());
+        break;
+      }
+      case 'enum':
+        out.push(`${at}: expected one of ${((e.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}, got ${brief(at, root)}`);
+        break;
+      case 'anyOf':
+        if (!typesAt.has(at)) out.push(`${at}: ${e.message ?? 'does not match'}, got ${brief(at, root)}`);
+        break;
+      default:
+        out.push(`${at}: ${e.message ?? e.keyword}`);
+    }
   }
+  for (const [at, types] of typesAt) out.push(`${at}: expected ${[...new Set(types)].join(' or ')}, got ${brief(at, root)}`);
+  return [...new Set(out)];
 }
 
-function brief(value: unknown): string {
+/** A short JSON rendering of the value at a JSON pointer. */
+function brief(pointer: string, root: unknown): string {
+  let value: unknown = root;
+  for (const part of pointer.split('/').slice(1)) {
+    if (part === '') continue;
+    const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  }
   if (value === undefined) return 'nothing';
   const s = JSON.stringify(value);
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;

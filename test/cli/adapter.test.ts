@@ -4,7 +4,7 @@ import { delimiter, join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../simulator/cli/main.ts';
-import { PYTHON_ADAPTER_DIR, pythonAdapterEnv } from '../../simulator/cli/python-adapter.ts';
+import { PYTHON_ADAPTER_DIR, pythonAdapterEnv } from '../../simulator/replay/python-adapter.ts';
 
 async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
   const out = new PassThrough();

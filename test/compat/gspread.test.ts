@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMockSheets, type MockSheetsOptions } from '../../mock-sheets/app.ts';
 import { writeFakeCredentials } from '../../mock-sheets/credentials.ts';
-import { PYTHON_ADAPTER_DIR } from '../../simulator/cli/python-adapter.ts';
+import { PYTHON_ADAPTER_DIR } from '../../simulator/replay/python-adapter.ts';
 import { SPREADSHEET_ID, testWorkbook } from '../mock-sheets/mock-fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));

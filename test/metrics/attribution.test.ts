@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import { CallAttributor } from '../../simulator/metrics/attribution.ts';
+import type { EventCalls, EventOutcome } from '../../simulator/outcome/outcome.ts';
+import { traceIdForSeq } from '../../simulator/outcome/traceparent.ts';
 import { ScenarioStats } from '../../simulator/metrics/scenario-stats.ts';
-import type { EventCalls, EventOutcome } from '../../simulator/replay/outcome.ts';
-import { traceIdForSeq } from '../../simulator/replay/traceparent.ts';
 
 function outcome(seq: number): EventOutcome {
   return {

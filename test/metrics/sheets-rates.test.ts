@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { countBursts, rateWindow, slidingPeak } from '../../simulator/metrics/sheets-rates.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, recordMs, summarise } from '../../simulator/metrics/histogram.ts';
-import { seqFromTraceId, traceIdForSeq, traceparentForSeq } from '../../simulator/replay/traceparent.ts';
+import { seqFromTraceId, traceIdForSeq, traceparentForSeq } from '../../simulator/outcome/traceparent.ts';
 
 describe('Sheets rates in simulated time', () => {
   it('finds the busiest sliding minute, not the busiest calendar minute', () => {

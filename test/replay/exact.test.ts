@@ -4,7 +4,7 @@ import type { CallRecord, ClockState, HealthResponse } from '../../mock-sheets/a
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import { runExact } from '../../simulator/replay/exact.ts';
 import type { HttpDriver, HttpResult } from '../../simulator/replay/http.ts';
-import type { EventOutcome } from '../../simulator/replay/outcome.ts';
+import type { EventOutcome } from '../../simulator/outcome/outcome.ts';
 import type { SheetsAdmin } from '../../simulator/replay/sheets-admin.ts';
 import type { TraceEvent } from '../../simulator/trace/types.ts';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import type { HttpDriver } from '../../simulator/replay/http.ts';
-import type { EventOutcome } from '../../simulator/replay/outcome.ts';
+import type { EventOutcome } from '../../simulator/outcome/outcome.ts';
 import { DEFAULT_OVERLOAD_RULES, OverloadDetector } from '../../simulator/replay/overload.ts';
 import { runRealtime } from '../../simulator/replay/realtime.ts';
 import { DEFAULT_VALIDITY_RULES, TargetWatch } from '../../simulator/replay/validity.ts';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import type { HttpDriver } from '../../simulator/replay/http.ts';
-import type { EventOutcome } from '../../simulator/replay/outcome.ts';
+import type { EventOutcome } from '../../simulator/outcome/outcome.ts';
 import { runRealtime } from '../../simulator/replay/realtime.ts';
 import type { TraceEvent } from '../../simulator/trace/types.ts';
 import { ManualClock } from './manual-clock.ts';

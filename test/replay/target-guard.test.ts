@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventOutcome } from '../../simulator/replay/outcome.ts';
+import type { EventOutcome } from '../../simulator/outcome/outcome.ts';
 import { guardTarget } from '../../simulator/replay/target-guard.ts';
 import { DEFAULT_VALIDITY_RULES, TargetWatch } from '../../simulator/replay/validity.ts';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../simulator/cli/command.ts';
+import { InputError } from '../../simulator/errors.ts';
 import { DEFAULT_GATES, evaluateGates } from '../../simulator/report/gates.ts';
 import { checkReport, readEvents, readReport } from '../../simulator/report/read.ts';
 import { reportSchema, validateSchema } from '../../simulator/report/schema.ts';
@@ -68,5 +68,29 @@ describe('report schema and readReport', () => {
     const read = async () => { for await (const _ of readEvents(d)) void _; };
     await expect(read()).rejects.toThrow(/events\.jsonl:2: not valid JSON/);
     await expect(readReport(join(dir, 'nothing'))).rejects.toThrow(/has no report\.json/);
+  });
+});
+
+describe('validateSchema (Ajv, strict)', () => {
+  const nullable = {
+    type: 'object',
+    properties: { a: { anyOf: [{ type: 'null' }, { type: 'object', properties: { b: { type: 'integer' } }, required: ['b'], additionalProperties: false }] } },
+  };
+
+  it('names the field inside the branch that matches the value type, not the other branches', () => {
+    expect(validateSchema({ a: null }, nullable)).toEqual([]);
+    expect(validateSchema({ a: {} }, nullable)).toEqual(['/a/b: required field missing']);
+    expect(validateSchema({ a: { b: 1.5 } }, nullable)).toEqual(['/a/b: expected integer, got 1.5']);
+    expect(validateSchema({ a: { b: 1, c: 2 } }, nullable)).toEqual(['/a/c: unexpected field']);
+    expect(validateSchema({ a: 'x' }, nullable)).toEqual(['/a: expected null or object, got "x"']);
+  });
+
+  it('refuses a schema keyword it does not know instead of ignoring it', () => {
+    expect(() => validateSchema({}, { type: 'object', minProps: 3 })).toThrow(/unknown keyword: "minProps"/);
+  });
+
+  it('checks keywords the old hand-written subset ignored (maxLength, pattern)', () => {
+    expect(validateSchema('abcd', { type: 'string', maxLength: 3 })).toEqual(['/: must NOT have more than 3 characters']);
+    expect(validateSchema('x1', { type: 'string', pattern: '^[a-z]+$' })).toEqual(['/: must match pattern "^[a-z]+$"']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { currentRuntime, runtimeDifferences } from '../../simulator/report/runtime-versions.ts';
+import { currentRuntime, runtimeDifferences } from '../../simulator/runtime-versions.ts';
 
 describe('runtime versions', () => {
   it('reads Node, tz and ICU, and names a Node without ICU', () => {

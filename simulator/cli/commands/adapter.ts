@@ -1,7 +1,7 @@
 /** `sheetsim adapter python`: print the environment that points an unchanged Python backend at the mock. */
 import { checkCredentialsInput } from '../../../mock-sheets/credentials.ts';
 import { type Command, UsageError, boolOpt, stringOpt } from '../command.ts';
-import { PYTHON_ADAPTER_DIR, pythonAdapterEnv } from '../python-adapter.ts';
+import { PYTHON_ADAPTER_DIR, pythonAdapterEnv } from '../../replay/python-adapter.ts';
 
 /** POSIX shell single-quoting, so paths with spaces survive `eval`. */
 function shellQuote(text: string): string {

@@ -6,7 +6,7 @@ import { answerLine, capacityCsv, capacityTable, quotaLine } from '../../capacit
 import { type CapacityGates, type CapacityPoint, DEFAULT_CAPACITY_GATES } from '../../capacity/verdict.ts';
 import { defaultTraceOptions } from '../../workload/profiles.ts';
 import { type Command, UsageError, boolOpt, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
-import { SHEETSIM_VERSION } from '../main.ts';
+import { SHEETSIM_VERSION } from '../../version.ts';
 
 function parseSweep(text: string): number[] {
   const out = new Set<number>();

@@ -1,7 +1,7 @@
 /** `sheetsim compare BASE HEAD`: a regression diff between two commits of the repository in the current folder, in one command. */
 import { resolve } from 'node:path';
 import { type Command, InputError, UsageError, boolOpt, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
-import { SHEETSIM_VERSION } from '../main.ts';
+import { SHEETSIM_VERSION } from '../../version.ts';
 import { type CompareMode, compareRefs } from '../../compare/compare-refs.ts';
 import { DEFAULT_DIFF_OPTIONS } from '../../diff/compare.ts';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffTerminal } from '../../diff/render.ts';

@@ -1,7 +1,7 @@
 /** `sheetsim credentials`: write a fake service-account key file whose token_uri points at the mock. */
 import { resolve } from 'node:path';
 import { DEFAULT_SERVICE_ACCOUNT_EMAIL, checkCredentialsInput, writeFakeCredentials } from '../../../mock-sheets/credentials.ts';
-import { type Command, UsageError, stringOpt } from '../command.ts';
+import { type Command, InputError, UsageError, stringOpt } from '../command.ts';
 
 export const credentialsCommand: Command = {
   name: 'credentials',
@@ -34,7 +34,12 @@ https://oauth2.googleapis.com/token to <url>/token. The file is written atomical
     } catch (err) {
       throw new UsageError(`--${(err as Error).message}`);
     }
-    const path = writeFakeCredentials({ url, email, path: out });
+    let path: string;
+    try {
+      path = writeFakeCredentials({ url, email, path: out });
+    } catch (err) {
+      throw new InputError(`cannot write ${out}: ${(err as Error).message}`);
+    }
     ctx.stdout.write(`${path}\n`);
     return 0;
   },

@@ -1,12 +1,12 @@
 /** `sheetsim merge`: combine shard reports of one trace into one report folder. */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, UsageError, boolOpt, stringOpt } from '../command.ts';
-import { GATE_OPTIONS, gateConfigFromFlags } from '../../report/gate-options.ts';
+import { GATE_OPTIONS, gateConfigFromFlags } from '../gate-options.ts';
 import { evaluateGates, gatesPass } from '../../report/gates.ts';
 import { renderSummary } from '../../report/terminal.ts';
 import { writeReportFiles } from '../../report/write.ts';
-import { mergeReports } from '../../metrics/merge.ts';
+import { mergeReports } from '../../report/merge.ts';
 import { EventsWriter } from '../../replay/events-writer.ts';
 
 export const mergeCommand: Command = {
@@ -37,6 +37,8 @@ given twice).`,
     if (!out) throw new UsageError('--out DIR is required (where the merged report goes)');
     const gates = gateConfigFromFlags(ctx);
     const dir = resolve(ctx.cwd, out);
+    // A folder this command creates is removed again when the inputs turn out unusable: no empty report left.
+    const created = !existsSync(dir);
     mkdirSync(dir, { recursive: true });
     const writer = new EventsWriter(resolve(dir, 'events.jsonl'));
     let report;
@@ -45,9 +47,12 @@ given twice).`,
         ctx.positionals.map((p) => ({ name: p, dir: resolve(ctx.cwd, p) })),
         (e) => writer.write(e),
       );
-    } finally {
-      await writer.close();
+    } catch (err) {
+      await writer.close().catch(() => undefined);
+      if (created) rmSync(dir, { recursive: true, force: true });
+      throw err;
     }
+    await writer.close();
     // A shard that broke leaves the merged run without a verdict.
     const invalid = report.run.validity !== undefined && !report.run.validity.valid;
     if (gates && !invalid) report.gates = evaluateGates(report, gates);

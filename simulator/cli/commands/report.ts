@@ -2,7 +2,7 @@
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { type Command, InputError, UsageError, boolOpt, stringOpt } from '../command.ts';
-import { gateConfigFromFlags, GATE_OPTIONS } from '../../report/gate-options.ts';
+import { gateConfigFromFlags, GATE_OPTIONS } from '../gate-options.ts';
 import { evaluateGates, gatesPass } from '../../report/gates.ts';
 import { readEvents, readReport } from '../../report/read.ts';
 import { renderSummary } from '../../report/terminal.ts';

@@ -12,11 +12,11 @@ import {
   numberOpt,
   stringOpt,
 } from '../command.ts';
-import { SHEETSIM_VERSION } from '../main.ts';
-import { GATE_OPTIONS, gateConfigFromFlags } from '../../report/gate-options.ts';
+import { SHEETSIM_VERSION } from '../../version.ts';
+import { GATE_OPTIONS, gateConfigFromFlags } from '../gate-options.ts';
 import { gatesPass } from '../../report/gates.ts';
 import { readReport } from '../../report/read.ts';
-import { currentRuntime, runtimeDifferences } from '../../report/runtime-versions.ts';
+import { currentRuntime, runtimeDifferences } from '../../runtime-versions.ts';
 import { renderSummary } from '../../report/terminal.ts';
 import { TraceError } from '../../trace/error.ts';
 import { DEFAULT_DEADLINE_GRACE_MS, type RunConfig, type TargetChoice, executeRun } from '../../replay/orchestrate.ts';

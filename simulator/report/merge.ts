@@ -4,14 +4,14 @@
  * per event); Sheets rates come from the shards' per-second timelines added second by second (each shard
  * counted only its own events' calls), so sliding windows and bursts are recomputed on the sum.
  */
-import { InputError } from '../cli/command.ts';
-import type { ExpectMismatch, MemoryReport, Report } from '../report/model.ts';
-import { REPORT_SCHEMA_VERSION } from '../report/model.ts';
-import { readEvents, readReport } from '../report/read.ts';
-import { sheetsReportFrom } from './run-metrics.ts';
-import { ScenarioStats } from './scenario-stats.ts';
-import { Timeline } from './timeline.ts';
-import { mergeRunHealth } from './merge-health.ts';
+import { InputError } from '../errors.ts';
+import type { ExpectMismatch, MemoryReport, Report } from './model.ts';
+import { REPORT_SCHEMA_VERSION } from './model.ts';
+import { readEvents, readReport } from './read.ts';
+import { sheetsReportFrom } from '../metrics/run-metrics.ts';
+import { ScenarioStats } from '../metrics/scenario-stats.ts';
+import { Timeline } from '../metrics/timeline.ts';
+import { mergeRunHealth } from '../metrics/merge-health.ts';
 
 export interface MergeInput {
   /** Folder as given (recorded in run.mergedFrom). */
@@ -26,7 +26,7 @@ function withoutHealth(run: Report['run']): Report['run'] {
   return rest;
 }
 
-export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import('../report/model.ts').EventRecord) => void): Promise<Report> {
+export async function mergeReports(inputs: MergeInput[], onEvent?: (line: import('./model.ts').EventRecord) => void): Promise<Report> {
   if (inputs.length === 0) throw new InputError('merge needs at least one report folder');
   const reports: Report[] = [];
   for (const input of inputs) reports.push(await readReport(input.dir));

@@ -1,9 +1,18 @@
-/** What happened to one replayed event, and its events.jsonl line. */
+/**
+ * What happened to one replayed event, and its events.jsonl line. Below both replay/ (which produces outcomes) and
+ * metrics/ (which folds them), so neither imports the other's internals.
+ */
 import { hash } from 'node:crypto';
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { EventRecord } from '../report/model.ts';
 import type { TraceEvent } from '../trace/types.ts';
-import type { TransportError } from './http.ts';
+
+/** Why a request got no HTTP answer (the replayer's HTTP driver classifies it). */
+/**
+ * `KEEPALIVE_CLOSED`: the server closed an idle keep-alive socket as the request was written to it (no response
+ * byte; not resent). Counted apart from `ECONNRESET`, which is a connection lost on a fresh or busy socket.
+ */
+export type TransportError = 'ECONNREFUSED' | 'ECONNRESET' | 'KEEPALIVE_CLOSED' | 'TIMEOUT' | 'OTHER';
 
 /**
  * Why an event has no HTTP status: a transport error, or overload — never sent before the run's deadline

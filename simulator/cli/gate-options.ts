@@ -1,7 +1,7 @@
 /** The `--gates FILE` / `--no-gates` flags, shared by `sheetsim run` and `sheetsim report`. */
 import { resolve } from 'node:path';
-import { type CommandContext, type OptionSpec, UsageError } from '../cli/command.ts';
-import { DEFAULT_GATES, type GateConfig, loadGates } from './gates.ts';
+import { type CommandContext, type OptionSpec, UsageError } from './command.ts';
+import { DEFAULT_GATES, type GateConfig, loadGates } from '../report/gates.ts';
 
 /** Option specs to spread into a command's `options`. */
 export const GATE_OPTIONS: Record<string, OptionSpec> = {

@@ -1,9 +1,9 @@
 /** Where sheetsim's Python adapter (adapters/python/sitecustomize.py) lives, and the environment that turns it on. */
 import { delimiter } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packagePath } from '../package-root.ts';
 
 /** Absolute path of the folder to put first on PYTHONPATH. */
-export const PYTHON_ADAPTER_DIR: string = fileURLToPath(new URL('../../adapters/python', import.meta.url));
+export const PYTHON_ADAPTER_DIR: string = packagePath('adapters', 'python');
 
 /** The variable the adapter reads: the mock's base URL (unset = the adapter does nothing). */
 export const SHEETS_URL_ENV = 'SHEETSIM_SHEETS_URL';
