@@ -1,7 +1,7 @@
 /**
  * Runs the embedded servers (simulator/replay/embedded-servers.ts) in a child process: `node bin/sheetsim.js
- * __embedded-target <settings JSON>`. The child prints its URLs as one JSON line and lives as long as its stdin
- * is open, so it goes away with the parent even after a `kill -9` of the parent.
+ * __embedded-target` with the settings as one JSON line on its stdin. The child prints its URLs as one JSON line
+ * and lives as long as its stdin is open, so it goes away with the parent even after a `kill -9` of the parent.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +27,9 @@ export interface EmbeddedChild {
 /** Start the embedded servers in their own process; resolves once they listen. */
 export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: number): Promise<EmbeddedChild> {
   // detached: a Ctrl-C on the terminal reaches the replayer only, which then stops the child when its report is done.
-  const child = spawn(process.execPath, [BIN, '__embedded-target', JSON.stringify(settings)], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, [BIN, '__embedded-target'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  // On stdin, not argv: an imported trace's world snapshot can pass Linux's 128 KB limit for one argument.
+  child.stdin.write(`${JSON.stringify(settings)}\n`);
   const stderrTail: string[] = [];
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {

@@ -1,8 +1,9 @@
 /**
- * `sheetsim __embedded-target SETTINGS_JSON` (hidden): the embedded target's own process. Starts the mock Sheets
- * API and the reference backend from the run's settings (simulator/replay/embedded-servers.ts), prints their
- * URLs as one JSON line on stdout, and serves until the parent goes away (its end of our stdin closes, which
- * also happens when the parent is killed with -9).
+ * `sheetsim __embedded-target` (hidden): the embedded target's own process. Reads the run's settings as one JSON
+ * line on stdin (not an argument: an imported trace's world can be far larger than the 128 KB Linux allows one
+ * argument), starts the mock Sheets API and the reference backend from them (simulator/replay/embedded-servers.ts),
+ * prints their URLs as one JSON line on stdout, and serves until the parent goes away (its end of our stdin
+ * closes, which also happens when the parent is killed with -9).
  */
 import { type Command, InputError, UsageError } from '../command.ts';
 import { type EmbeddedSettings, startEmbeddedServers } from '../../replay/embedded-servers.ts';
@@ -25,19 +26,37 @@ export const embeddedTargetCommand: Command = {
   name: '__embedded-target',
   hidden: true,
   summary: 'Internal: the embedded mock + reference backend of a run, in their own process.',
-  usage: 'SETTINGS_JSON',
+  usage: '< SETTINGS_JSON_LINE',
   options: {},
   async run(ctx) {
-    if (ctx.positionals.length !== 1) throw new UsageError('expects one argument: the settings as JSON');
-    const servers = await startEmbeddedServers(parseSettings(ctx.positionals[0]!));
-    ctx.stdout.write(`${JSON.stringify({ url: servers.url, sheetsUrl: servers.sheetsUrl, spreadsheetId: servers.spreadsheetId, auditSpreadsheetId: servers.auditSpreadsheetId })}\n`);
-    await new Promise<void>((resolve) => {
-      process.stdin.once('end', resolve);
-      process.stdin.once('close', resolve);
-      process.stdin.once('error', () => resolve());
-      ctx.signal.addEventListener('abort', () => resolve(), { once: true });
-      process.stdin.resume();
+    if (ctx.positionals.length !== 0) throw new UsageError('expects no argument: the settings come as one JSON line on stdin');
+    let gone!: () => void;
+    const parentGone = new Promise<void>((resolve) => (gone = resolve));
+    const firstLine = new Promise<string>((resolve, reject) => {
+      let buf = '';
+      let read = false;
+      process.stdin.setEncoding('utf8');
+      process.stdin.on('data', (chunk: string) => {
+        if (read) return; // nothing follows the settings line; stdin stays open only as the parent's lifeline
+        buf += chunk;
+        const nl = buf.indexOf('\n');
+        if (nl >= 0) {
+          read = true;
+          resolve(buf.slice(0, nl));
+        }
+      });
+      const end = () => {
+        reject(new InputError('stdin closed before the settings line'));
+        gone();
+      };
+      process.stdin.once('end', end);
+      process.stdin.once('close', end);
+      process.stdin.once('error', end);
+      ctx.signal.addEventListener('abort', () => gone(), { once: true });
     });
+    const servers = await startEmbeddedServers(parseSettings(await firstLine));
+    ctx.stdout.write(`${JSON.stringify({ url: servers.url, sheetsUrl: servers.sheetsUrl, spreadsheetId: servers.spreadsheetId, auditSpreadsheetId: servers.auditSpreadsheetId })}\n`);
+    await parentGone;
     await servers.close().catch(() => undefined);
     // Keep-alive sockets of the backend's Sheets client would hold the process open; the parent is gone.
     setTimeout(() => process.exit(0), 200).unref();
