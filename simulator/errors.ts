@@ -12,3 +12,11 @@ export class UsageError extends Error {
 export class InputError extends Error {
   override name = 'InputError';
 }
+
+/**
+ * The environment cannot be used as asked: a target that does not start or answer, a mock whose clock cannot serve
+ * the chosen mode. The CLI prints the message (which names the URL, command or port) and exits 2.
+ */
+export class EnvironmentError extends Error {
+  override name = 'EnvironmentError';
+}

@@ -3,7 +3,7 @@
  * keeps the same contract: 2 for bad usage, bad input or an unusable environment (a busy port, an unreachable URL,
  * a file that cannot be read or written), 1 for anything else (a bug). Never a stack trace unless `--debug`.
  */
-import { InputError, UsageError } from '../errors.ts';
+import { EnvironmentError, InputError, UsageError } from '../errors.ts';
 import { TraceError } from '../trace/error.ts';
 
 /**
@@ -43,7 +43,7 @@ function oneLine(text: string): string {
 
 /** Classify an error thrown by a command. */
 export function describeFailure(err: unknown): Failure {
-  if (err instanceof UsageError || err instanceof InputError || err instanceof TraceError) return { exitCode: 2, message: oneLine(err.message) };
+  if (err instanceof UsageError || err instanceof InputError || err instanceof EnvironmentError || err instanceof TraceError) return { exitCode: 2, message: oneLine(err.message) };
   const env = environmentError(err);
   if (env) {
     const outer = err instanceof Error && err !== env ? `${firstLine(err.message)}: ` : '';

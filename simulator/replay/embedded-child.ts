@@ -4,11 +4,12 @@
  * and lives as long as its stdin is open, so it goes away with the parent even after a `kill -9` of the parent.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { EnvironmentError } from '../errors.ts';
+import { packagePath } from '../package-root.ts';
 import { processTreeRssMb } from '../metrics/memory.ts';
 import type { EmbeddedSettings } from './embedded-servers.ts';
 
-const BIN = fileURLToPath(new URL('../../bin/sheetsim.js', import.meta.url));
+const BIN = packagePath('bin', 'sheetsim.js');
 const STDERR_LINES = 20;
 
 export interface EmbeddedChild {
@@ -63,7 +64,7 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
   try {
     ready = await new Promise((resolve, reject) => {
       let out = '';
-      const timer = setTimeout(() => reject(new Error(`the embedded target did not start within ${readyTimeoutMs} ms${tail()}`)), readyTimeoutMs);
+      const timer = setTimeout(() => reject(new EnvironmentError(`the embedded target did not start within ${readyTimeoutMs} ms${tail()}`)), readyTimeoutMs);
       child.stdout.setEncoding('utf8');
       const onData = (chunk: string): void => {
         out += chunk;
@@ -74,13 +75,13 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
         try {
           resolve(JSON.parse(out.slice(0, nl)));
         } catch {
-          reject(new Error(`the embedded target printed ${JSON.stringify(out.slice(0, 200))} instead of its URLs${tail()}`));
+          reject(new EnvironmentError(`the embedded target printed ${JSON.stringify(out.slice(0, 200))} instead of its URLs${tail()}`));
         }
       };
       child.stdout.on('data', onData);
       void exited.then(() => {
         clearTimeout(timer);
-        reject(new Error(`${exitInfo ?? 'embedded target exited'} before it listened${tail()}`));
+        reject(new EnvironmentError(`${exitInfo ?? 'embedded target exited'} before it listened${tail()}`));
       });
     });
   } catch (err) {

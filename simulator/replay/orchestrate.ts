@@ -24,6 +24,7 @@ import { ProgressReporter } from './progress.ts';
 import { runRealtime } from './realtime.ts';
 import { warmUp, type Warmup } from './warmup.ts';
 import { runId, uniqueDir } from './run-id.ts';
+import { EnvironmentError } from '../errors.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import type { TargetEnvEntry } from './target-env.ts';
 import { answers, startTarget, type TargetSpec } from './targets.ts';
@@ -124,6 +125,20 @@ export function unscaledTimersNote(speed: number): string {
   );
 }
 
+/** Exact mode drives the mock's virtual clock: refuse a target without a mock, or a mock on a wall clock. */
+async function assertExactCapable(target: { sheetsUrl: string | null }): Promise<void> {
+  if (!target.sheetsUrl) throw new EnvironmentError('exact mode needs the mock Sheets API: give --sheets URL with --target');
+  const admin = createSheetsAdmin(target.sheetsUrl, 10_000);
+  try {
+    const h = await admin.health();
+    if (h.clock.mode !== 'virtual') {
+      throw new EnvironmentError(`exact mode needs a mock on a virtual clock, and the one at ${target.sheetsUrl} runs on the wall clock: start it with --clock virtual`);
+    }
+  } finally {
+    await admin.close();
+  }
+}
+
 /** Run one replay and write its report folder. */
 export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   // Refuse a truncated or edited trace before anything starts, not minutes into the run (one streaming pass:
@@ -151,6 +166,16 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     sheetsimMemory.stop();
     await trace.close();
     throw err;
+  }
+  if (cfg.mode === 'exact') {
+    try {
+      await assertExactCapable(target);
+    } catch (err) {
+      sheetsimMemory.stop();
+      await target.stop().catch(() => undefined);
+      await trace.close();
+      throw err;
+    }
   }
   // The folder is made once the target answers: a run refused before it starts leaves nothing behind.
   const baseId = runId(startedAt, header.profile, header.seed, cfg.mode);
@@ -218,7 +243,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
   progress?.start();
   try {
     if (cfg.mode === 'exact') {
-      if (!admin) throw new Error('exact mode needs the mock Sheets API (--sheets URL with --target)');
+      if (!admin) throw new EnvironmentError('exact mode needs the mock Sheets API (--sheets URL with --target)');
       if (cfg.target.kind === 'url') {
         // A command target started after its mock was seeded; an already running one may have cached the old workbook.
         await admin.reset(header.world.seed);

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { EnvironmentError } from '../errors.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { writeFakeCredentials } from '../../mock-sheets/credentials.ts';
 import type { TargetKind } from '../report/model.ts';
 import type { WorldParams } from '../trace/types.ts';
@@ -46,7 +47,7 @@ export type TargetSpec =
   | ({ kind: 'command'; command: string; cwd: string; env: NodeJS.ProcessEnv; readyTimeoutMs: number; targetEnv?: TargetEnvEntry[] } & MockSettings);
 
 /** Nothing answers at a URL the run was given (exit 2: there is nothing to measure). */
-export class TargetUnreachableError extends Error {
+export class TargetUnreachableError extends EnvironmentError {
   override name = 'TargetUnreachableError';
 }
 
@@ -135,7 +136,7 @@ export async function freePort(): Promise<number> {
 }
 
 /** The folder sheetsim itself lives in (its backend/ is the embedded target). */
-const SHEETSIM_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SHEETSIM_ROOT = PACKAGE_ROOT;
 
 /** The git commit of the checkout holding `dir`, or null. */
 export function gitCommit(dir: string): string | null {
@@ -200,7 +201,7 @@ async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Pr
     rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    await waitHealthy(url, spec.readyTimeoutMs, () => exitInfo, stderrTail);
+    await waitHealthy(url, spec.command, spec.readyTimeoutMs, () => exitInfo, stderrTail);
   } catch (err) {
     await cleanup();
     throw err;
@@ -218,12 +219,12 @@ async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Pr
   };
 }
 
-async function waitHealthy(url: string, timeoutMs: number, exited: () => string | null, stderrTail: string[]): Promise<void> {
+async function waitHealthy(url: string, command: string, timeoutMs: number, exited: () => string | null, stderrTail: string[]): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const tail = () => (stderrTail.length ? `\nlast stderr lines of the target:\n  ${stderrTail.join('\n  ')}` : '\n(the target wrote nothing to stderr)');
   while (Date.now() < deadline) {
     const gone = exited();
-    if (gone) throw new Error(`${gone} before answering GET ${url}/api/health${tail()}`);
+    if (gone) throw new EnvironmentError(`--target-cmd '${command}': ${gone} before answering GET ${url}/api/health${tail()}`);
     try {
       const res = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
@@ -233,7 +234,7 @@ async function waitHealthy(url: string, timeoutMs: number, exited: () => string 
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`target did not answer GET ${url}/api/health within ${timeoutMs} ms${tail()}`);
+  throw new EnvironmentError(`--target-cmd '${command}': target did not answer GET ${url}/api/health within ${timeoutMs} ms${tail()}`);
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {

@@ -121,9 +121,9 @@ const table: Record<string, Row[]> = {
     { args: ['run', '--trace', '$GOOD', '--gates', '$MISSING', '--out', 'out'], names: 'no-such-file.jsonl' },
     { args: ['run', '--trace', '$GOOD', '--gates', '$BADGATES', '--out', 'out'], names: 'PERF-01' },
     { args: ['run', '--reproduce', '$NODIR', '--out', 'out'], names: 'no-such-dir' },
-    { args: ['run', '--trace', '$GOOD', '--target', '$CLOSED', '--sheets', '$CLOSED', '--out', 'out'], names: '$CLOSED', pending: 'run: unreachable --sheets leaves out/' },
-    { args: ['run', '--trace', '$GOOD', '--mode', 'exact', '--target', '$CLOSED', '--sheets', '$WALLMOCK', '--out', 'out'], names: '$WALLMOCK', pending: 'run: exact mode against a wall-clock mock' },
-    { args: ['run', '--trace', '$GOOD', '--target-cmd', 'exit 3', '--ready-timeout', '5000', '--out', 'out'], names: 'exit 3', pending: 'run: a --target-cmd that exits' },
+    { args: ['run', '--trace', '$GOOD', '--target', '$CLOSED', '--sheets', '$CLOSED', '--out', 'out'], names: '$CLOSED' },
+    { args: ['run', '--trace', '$GOOD', '--mode', 'exact', '--target', '$CLOSED', '--sheets', '$WALLMOCK', '--out', 'out'], names: '$CLOSED' },
+    { args: ['run', '--trace', '$GOOD', '--target-cmd', 'exit 3', '--ready-timeout', '5000', '--out', 'out'], names: 'exit 3' },
   ],
   report: [
     { args: ['report'], names: 'report folder' },
