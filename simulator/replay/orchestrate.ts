@@ -3,7 +3,6 @@
  * reports/<run-id>/ (report.json and the files rendered from it, events.jsonl). The CLI only parses flags.
  */
 import { mkdirSync } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
@@ -13,6 +12,7 @@ import { RunMetrics } from '../metrics/run-metrics.ts';
 import { evaluateGates, type GateConfig } from '../report/gates.ts';
 import type { Report, RunInfo, RunOverload } from '../report/model.ts';
 import { writeReportFiles } from '../report/write.ts';
+import { peekFooter } from '../trace/peek-footer.ts';
 import { readTrace, verifyTrace } from '../trace/reader.ts';
 import type { TraceEvent, TraceHeader } from '../trace/types.ts';
 import { worldSpreadsheetId } from '../workload/world.ts';
@@ -89,26 +89,6 @@ export function traceEpochMs(header: TraceHeader): number {
   const ms = Date.parse(`${header.params.startDate}T08:00:00-03:00`);
   if (!Number.isFinite(ms)) throw new Error(`trace header params.startDate: expected YYYY-MM-DD, got ${JSON.stringify(header.params.startDate)}`);
   return ms;
-}
-
-// A partial run stops reading before the footer; its sha256 (unverified) is still worth recording.
-async function lastLineFooter(path: string): Promise<{ sha256: string; events: number } | null> {
-  try {
-    const fh = await open(path, 'r');
-    try {
-      const { size } = await fh.stat();
-      const len = Math.min(size, 4096);
-      const buf = Buffer.alloc(len);
-      await fh.read(buf, 0, len, size - len);
-      const last = buf.toString('utf8').trimEnd().split('\n').pop() ?? '';
-      const f = JSON.parse(last) as { end?: boolean; sha256?: unknown; events?: unknown };
-      return f.end === true && typeof f.sha256 === 'string' && typeof f.events === 'number' ? { sha256: f.sha256, events: f.events } : null;
-    } finally {
-      await fh.close();
-    }
-  } catch {
-    return null;
-  }
 }
 
 async function* shardEvents(events: AsyncIterable<TraceEvent>, shard: RunConfig['shard']): AsyncGenerator<TraceEvent> {
@@ -371,7 +351,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     replayer,
   };
   // After an interruption the reader stopped before the footer and its promise never settles: read the line itself.
-  const footer = stoppedEarly ? await lastLineFooter(resolve(cfg.cwd, cfg.tracePath)) : await trace.footer.catch(() => null);
+  const footer = stoppedEarly ? await peekFooter(resolve(cfg.cwd, cfg.tracePath)) : await trace.footer.catch(() => null);
   const report = buildReport({
     version: cfg.version,
     run,
