@@ -47,8 +47,15 @@ export class ZeuesStore implements SpoolStore {
     return this.queue.run('process', fn);
   }
 
+  /**
+   * The cache clock. Sim-clock mode: the request's virtual now (it advances with each call). Wall mode: the live
+   * (scaled) clock, read when the cache is consulted — after the request's wait in the process queue, as the real
+   * single process read time.time() — not when the request arrived.
+   */
   private now(): number {
-    return currentRequest()?.nowMs ?? (this.options.wallNow ?? Date.now)();
+    const request = currentRequest();
+    if (request?.simClock) return request.nowMs;
+    return (this.options.wallNow ?? Date.now)();
   }
 
   /** gspread's `spreadsheet.worksheet(title)`: one spreadsheets.get, never cached. */
