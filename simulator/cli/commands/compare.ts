@@ -1,15 +1,14 @@
 /** `sheetsim compare BASE HEAD`: a regression diff between two commits of the repository in the current folder, in one command. */
 import { resolve } from 'node:path';
-import { type Command, InputError, UsageError, boolOpt, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
+import { type Command, InputError, UsageError, boolOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
 import { SHEETSIM_VERSION } from '../../version.ts';
 import { type CompareMode, compareRefs } from '../../compare/compare-refs.ts';
 import { DEFAULT_DIFF_OPTIONS } from '../../diff/compare.ts';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffTerminal } from '../../diff/render.ts';
 import { writeAtomic } from '../../report/write.ts';
 import { ensureTrace } from '../../replay/trace-file.ts';
-import type { WorkloadProfile } from '../../trace/types.ts';
-import { PROFILES, defaultTraceOptions } from '../../workload/profiles.ts';
-import { parseFraction } from './diff.ts';
+import { DIFF_OPTIONS, diffOptionsFromFlags } from '../diff-options.ts';
+import { TRACE_OPTIONS, traceOptionsFromFlags } from '../trace-options.ts';
 
 export const compareCommand: Command = {
   name: 'compare',
@@ -39,26 +38,16 @@ Exit codes: 0 no regression, 1 a regression or an invalid run (no verdict), 2 ba
     prepare: { type: 'string', valueName: 'CMD', description: 'Shell command that prepares a worktree (overrides .sheetsim/prepare and the node_modules default).' },
     mode: { type: 'string', valueName: 'MODE', description: 'exact, realtime or both.', defaultText: 'both' },
     runs: { type: 'string', valueName: 'N', description: 'Runs per side and mode (realtime latency is tested from 3).', defaultText: '3' },
-    trace: { type: 'string', valueName: 'FILE', description: 'Trace to replay.', defaultText: 'generated from the flags below, as sheetsim run does' },
-    seed: { type: 'string', valueName: 'N', description: 'Seed of the generated trace.', defaultText: '42' },
-    profile: { type: 'string', valueName: 'NAME', description: 'Workload profile of the generated trace.', defaultText: 'zeues' },
-    workers: { type: 'string', valueName: 'N', description: 'Workers of the generated trace.', defaultText: '40' },
-    duration: { type: 'string', valueName: 'DUR', description: 'Duration of the generated trace.', defaultText: '5m' },
-    spools: { type: 'string', valueName: 'N', description: 'Spools of the generated world.', defaultText: String(defaultTraceOptions.spools) },
-    conflicts: { type: 'string', valueName: 'X', description: 'Share of deliberate conflicts (0..1).', defaultText: '0.05' },
+    ...TRACE_OPTIONS,
     speed: { type: 'string', valueName: 'X', description: 'Realtime speed-up.', defaultText: '10' },
     latency: { type: 'string', valueName: 'off|realistic', description: 'Latency model of the mock.', defaultText: 'realistic' },
     quota: { type: 'string', valueName: 'on|off', description: 'Per-minute quotas of the mock.', defaultText: 'on' },
     timeout: { type: 'string', valueName: 'MS', description: 'Per-request timeout.', defaultText: '30000' },
     'ready-timeout': { type: 'string', valueName: 'MS', description: 'How long a backend gets to answer GET /api/health.', defaultText: '30000' },
+    ...DIFF_OPTIONS,
     out: { type: 'string', valueName: 'DIR', description: 'Folder for the runs and the diff.', defaultText: 'reports/compare-<stamp>-<base>-<head>' },
     markdown: { type: 'string', valueName: 'FILE', description: 'Also write the Markdown (pull-request comment) here.' },
     html: { type: 'string', valueName: 'FILE', description: 'Also write the HTML page here.' },
-    'max-regression': { type: 'string', valueName: 'PCT', description: 'Largest tolerated significant latency increase.', defaultText: '10%' },
-    alpha: { type: 'string', valueName: 'P', description: 'Family-wise significance level.', defaultText: '0.01' },
-    'min-effect': { type: 'string', valueName: 'PCT', description: 'Smallest change called significant.', defaultText: '5%' },
-    resamples: { type: 'string', valueName: 'N', description: 'Bootstrap resamples per test.', defaultText: '2000' },
-    'strict-digest': { type: 'boolean', description: 'In exact mode, treat any outcome digest change as a regression.' },
     color: { type: 'boolean', description: 'Colour the output (--no-color for plain text).', defaultText: 'on a terminal' },
   },
   examples: [
@@ -75,31 +64,13 @@ Exit codes: 0 no regression, 1 a regression or an invalid run (no verdict), 2 ba
     if (runs < DEFAULT_DIFF_OPTIONS.minRuns && modes.includes('realtime')) {
       ctx.stderr.write(`sheetsim compare: with --runs ${runs}, realtime latency is reported but not tested (it needs ${DEFAULT_DIFF_OPTIONS.minRuns} runs per side)\n`);
     }
-    const alpha = parseFraction(ctx, 'alpha', DEFAULT_DIFF_OPTIONS.alpha, 0.5);
-    if (alpha <= 0) throw new UsageError('--alpha must be above 0');
-    const diff = {
-      ...DEFAULT_DIFF_OPTIONS,
-      maxRegression: parseFraction(ctx, 'max-regression', DEFAULT_DIFF_OPTIONS.maxRegression),
-      minEffect: parseFraction(ctx, 'min-effect', DEFAULT_DIFF_OPTIONS.minEffect),
-      alpha,
-      resamples: intOpt(ctx, 'resamples', DEFAULT_DIFF_OPTIONS.resamples, 100, 1_000_000),
-      strictDigest: boolOpt(ctx, 'strict-digest'),
-    };
+    const diff = diffOptionsFromFlags(ctx);
     const backendProfile = enumOpt(ctx, 'backend-profile', ['lean', 'zeues'] as const, 'lean');
     const targetCmd = stringOpt(ctx, 'target-cmd') ?? null;
     if (targetCmd !== null && ctx.values['backend-profile'] !== undefined) throw new UsageError('--backend-profile chooses the default reference backend; it has no effect with --target-cmd');
     let tracePath = stringOpt(ctx, 'trace');
     if (!tracePath) {
-      const gen = {
-        ...defaultTraceOptions,
-        seed: intOpt(ctx, 'seed', defaultTraceOptions.seed, 0),
-        profile: enumOpt(ctx, 'profile', PROFILES, defaultTraceOptions.profile) as WorkloadProfile,
-        workers: intOpt(ctx, 'workers', defaultTraceOptions.workers, 1, 100_000),
-        durationMs: durationOpt(ctx, 'duration', defaultTraceOptions.durationMs),
-        spools: intOpt(ctx, 'spools', defaultTraceOptions.spools, 1),
-        conflicts: numberOpt(ctx, 'conflicts', defaultTraceOptions.conflicts, 0, 1),
-      };
-      const made = await ensureTrace(gen, ctx.cwd, ctx.signal);
+      const made = await ensureTrace(traceOptionsFromFlags(ctx), ctx.cwd, ctx.signal);
       if (made.generated) ctx.stderr.write(`generated ${made.path}\n`);
       tracePath = made.path;
     }

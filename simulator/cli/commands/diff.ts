@@ -1,20 +1,10 @@
 /** `sheetsim diff BASE HEAD`: compare two runs of the same trace, event by event, with a verdict and exit code. */
 import { resolve } from 'node:path';
-import { type Command, type CommandContext, UsageError, boolOpt, intOpt, stringOpt } from '../command.ts';
+import { type Command, UsageError, boolOpt, intOpt, stringOpt } from '../command.ts';
+import { DIFF_OPTIONS, diffOptionsFromFlags } from '../diff-options.ts';
 import { DEFAULT_DIFF_OPTIONS, diffRuns } from '../../diff/compare.ts';
 import { renderDiffHtml, renderDiffMarkdown, renderDiffTerminal } from '../../diff/render.ts';
 import { writeAtomic } from '../../report/write.ts';
-
-/** Parse `10%` or `0.1` into a fraction. */
-export function parseFraction(ctx: CommandContext, name: string, fallback: number, max = 10): number {
-  const v = stringOpt(ctx, name);
-  if (v === undefined) return fallback;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(v);
-  if (!m) throw new UsageError(`--${name} expects a percentage like 10% or a fraction like 0.1, got '${v}'`);
-  const n = m[2] ? Number(m[1]) / 100 : Number(m[1]);
-  if (n > max) throw new UsageError(`--${name} must be at most ${max * 100}%, got '${v}'`);
-  return n;
-}
 
 export const diffCommand: Command = {
   name: 'diff',
@@ -38,18 +28,14 @@ or more (p50 from 10). An invalid or partial run gives no verdict (exit 1).
 
 'sheetsim compare BASE HEAD' makes the runs for you from two git refs.`,
   options: {
+    ...DIFF_OPTIONS,
     markdown: { type: 'string', valueName: 'FILE', description: 'Also write the comparison as Markdown (for a pull request).' },
     html: { type: 'string', valueName: 'FILE', description: 'Also write the comparison as a self-contained HTML page.' },
-    'max-regression': { type: 'string', valueName: 'PCT', description: 'Largest tolerated significant p95 increase.', defaultText: '10%' },
-    alpha: { type: 'string', valueName: 'P', description: 'Family-wise significance level of the latency test.', defaultText: '0.01' },
-    'min-effect': { type: 'string', valueName: 'PCT', description: 'Smallest p95 change called significant.', defaultText: '5%' },
-    resamples: { type: 'string', valueName: 'N', description: 'Bootstrap resamples per scenario.', defaultText: '2000' },
     seed: { type: 'string', valueName: 'N', description: 'Seed of the bootstrap RNG.', defaultText: '1' },
     base: { type: 'string', multiple: true, valueName: 'DIR', description: 'A base report folder (repeat for several runs).' },
     head: { type: 'string', multiple: true, valueName: 'DIR', description: 'A head report folder (repeat for several runs).' },
     'min-runs': { type: 'string', valueName: 'N', description: 'Runs per side needed to test realtime latency.', defaultText: '3' },
     force: { type: 'boolean', description: 'Compare runs made with different mode, speed, latency, quota or profile.' },
-    'strict-digest': { type: 'boolean', description: 'In exact mode, treat any outcome digest change as a regression.' },
     color: { type: 'boolean', description: 'Colour the output (--no-color for plain text).', defaultText: 'on a terminal' },
   },
   examples: [
@@ -65,16 +51,9 @@ or more (p50 from 10). An invalid or partial run gives no verdict (exit 1).
       if (ctx.positionals.length > 0) throw new UsageError('give the runs either as BASE HEAD or with --base/--head, not both');
       if (!list('base').length || !list('head').length) throw new UsageError('--base and --head must both name at least one report folder');
     } else if (ctx.positionals.length !== 2) throw new UsageError(`expects two report folders BASE HEAD, got ${ctx.positionals.length} (see 'sheetsim diff --help')`);
-    const alpha = parseFraction(ctx, 'alpha', DEFAULT_DIFF_OPTIONS.alpha, 0.5);
-    if (alpha <= 0) throw new UsageError('--alpha must be above 0');
     const options = {
-      ...DEFAULT_DIFF_OPTIONS,
-      maxRegression: parseFraction(ctx, 'max-regression', DEFAULT_DIFF_OPTIONS.maxRegression),
-      minEffect: parseFraction(ctx, 'min-effect', DEFAULT_DIFF_OPTIONS.minEffect),
-      alpha,
-      resamples: intOpt(ctx, 'resamples', DEFAULT_DIFF_OPTIONS.resamples, 100, 1_000_000),
+      ...diffOptionsFromFlags(ctx),
       seed: intOpt(ctx, 'seed', DEFAULT_DIFF_OPTIONS.seed, 0),
-      strictDigest: boolOpt(ctx, 'strict-digest'),
       minRuns: intOpt(ctx, 'min-runs', DEFAULT_DIFF_OPTIONS.minRuns, 2, 1000),
       force: boolOpt(ctx, 'force'),
     };

@@ -14,6 +14,7 @@ import {
 } from '../command.ts';
 import { SHEETSIM_VERSION } from '../../version.ts';
 import { GATE_OPTIONS, gateConfigFromFlags } from '../gate-options.ts';
+import { TRACE_OPTIONS, traceOptionsFromFlags } from '../trace-options.ts';
 import { gatesPass } from '../../report/gates.ts';
 import { readReport } from '../../report/read.ts';
 import { currentRuntime, runtimeDifferences } from '../../runtime-versions.ts';
@@ -25,8 +26,6 @@ import { TargetUnreachableError } from '../../replay/targets.ts';
 import { DEFAULT_VALIDITY_RULES, parseShare, type ValidityRules } from '../../replay/validity.ts';
 import { FASTAPI_GSPREAD_MAPPING, TARGET_ENV_PLACEHOLDERS, TargetEnvError, type TargetEnvEntry, parseTargetEnv } from '../../replay/target-env.ts';
 import { ensureTrace } from '../../replay/trace-file.ts';
-import { PROFILES, defaultTraceOptions } from '../../workload/profiles.ts';
-import type { WorkloadProfile } from '../../trace/types.ts';
 
 /** Parse `--shard i/n`. */
 export function parseShard(text: string): { index: number; count: number } {
@@ -105,15 +104,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
       : { kind: 'embedded', backendProfile };
 
   let tracePath = stringOpt(c, 'trace');
-  const gen = {
-    ...defaultTraceOptions,
-    seed: intOpt(c, 'seed', defaultTraceOptions.seed, 0),
-    profile: enumOpt(c, 'profile', PROFILES, defaultTraceOptions.profile) as WorkloadProfile,
-    workers: intOpt(c, 'workers', defaultTraceOptions.workers, 1, 100_000),
-    durationMs: durationOpt(c, 'duration', defaultTraceOptions.durationMs),
-    spools: intOpt(c, 'spools', defaultTraceOptions.spools, 1),
-    conflicts: numberOpt(c, 'conflicts', defaultTraceOptions.conflicts, 0, 1),
-  };
+  const gen = traceOptionsFromFlags(c);
   if (!tracePath) {
     try {
       const made = await ensureTrace(gen, ctx.cwd, ctx.signal);
@@ -271,13 +262,7 @@ stderr. Ctrl-C stops scheduling, waits up to 5 s for requests in flight and writ
 Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only), the run is invalid (even with --warn-only) or
 --reproduce found another digest, 2 bad usage or input or nothing answers at --target/--sheets, 130 interrupted.`,
   options: {
-    trace: { type: 'string', valueName: 'FILE', description: 'Trace to replay.', defaultText: 'generated into traces/ from the flags below' },
-    seed: { type: 'string', valueName: 'N', description: 'Seed of the generated trace and its world.', defaultText: '42' },
-    profile: { type: 'string', valueName: 'NAME', description: 'Workload profile of the generated trace: zeues or locust.', defaultText: 'zeues' },
-    workers: { type: 'string', valueName: 'N', description: 'Concurrent virtual workers of the generated trace.', defaultText: '40' },
-    duration: { type: 'string', valueName: 'DUR', description: 'Duration of the generated trace (90s, 5m, 1h).', defaultText: '5m' },
-    spools: { type: 'string', valueName: 'N', description: 'Spools in the generated world.', defaultText: String(defaultTraceOptions.spools) },
-    conflicts: { type: 'string', valueName: 'X', description: 'Share of deliberate conflicts in the generated trace (0..1).', defaultText: '0.05' },
+    ...TRACE_OPTIONS,
     mode: { type: 'string', valueName: 'MODE', description: 'realtime or exact.', defaultText: 'realtime' },
     speed: { type: 'string', valueName: 'X', description: 'Realtime time dilation: think times, Sheets latencies, the quota minute and the embedded backend\'s timers run X times faster.', defaultText: '1 (npm start: 10)' },
     target: { type: 'string', valueName: 'URL', description: 'Drive an already running backend.' },
