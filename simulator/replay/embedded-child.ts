@@ -7,10 +7,10 @@ import { spawn } from 'node:child_process';
 import { EnvironmentError } from '../errors.ts';
 import { packagePath } from '../package-root.ts';
 import { processTreeRssMb } from '../metrics/memory.ts';
+import { watchChild } from './child-watch.ts';
 import type { EmbeddedSettings } from './embedded-servers.ts';
 
 const BIN = packagePath('bin', 'sheetsim.js');
-const STDERR_LINES = 20;
 
 export interface EmbeddedChild {
   url: string | null;
@@ -31,26 +31,14 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
   const child = spawn(process.execPath, [BIN, '__embedded-target'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   // On stdin, not argv: an imported trace's world snapshot can pass Linux's 128 KB limit for one argument.
   child.stdin.write(`${JSON.stringify(settings)}\n`);
-  const stderrTail: string[] = [];
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk: string) => {
-    stderrTail.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
-    if (stderrTail.length > STDERR_LINES) stderrTail.splice(0, stderrTail.length - STDERR_LINES);
-  });
-  // The child reads nothing: stdin is only its lifeline. Ignore EPIPE once it is gone.
+  // After the settings line stdin is only the child's lifeline. Ignore EPIPE once it is gone.
   child.stdin.on('error', () => undefined);
-  let exitInfo: string | null = null;
-  let stopping = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      if (!stopping) exitInfo = `embedded target exited (${signal ? `signal ${signal}` : `code ${code}`})`;
-      resolve();
-    });
-  });
+  const watch = watchChild(child, 'embedded target');
+  const { stderrTail, exited } = watch;
   const tail = (): string => (stderrTail.length ? `\nlast stderr lines of the embedded target:\n  ${stderrTail.join('\n  ')}` : '');
 
   const kill = async (): Promise<void> => {
-    stopping = true;
+    watch.markStopping();
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.stdin.end();
     const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
@@ -81,7 +69,7 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
       child.stdout.on('data', onData);
       void exited.then(() => {
         clearTimeout(timer);
-        reject(new EnvironmentError(`${exitInfo ?? 'embedded target exited'} before it listened${tail()}`));
+        reject(new EnvironmentError(`${watch.exitInfo() ?? 'embedded target exited'} before it listened${tail()}`));
       });
     });
   } catch (err) {
@@ -94,8 +82,8 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
   return {
     ...ready,
     pid,
-    rssMb: () => (exitInfo === null && !stopping ? processTreeRssMb(pid) : 0),
-    died: () => exitInfo,
+    rssMb: () => (watch.exitInfo() === null && !watch.stopping() ? processTreeRssMb(pid) : 0),
+    died: watch.exitInfo,
     stop: kill,
   };
 }

@@ -16,6 +16,7 @@ import type { TargetKind } from '../report/model.ts';
 import type { WorldParams } from '../trace/types.ts';
 import { processTreeRssMb } from '../metrics/memory.ts';
 import { pythonAdapterEnv } from './python-adapter.ts';
+import { watchChild } from './child-watch.ts';
 import { spawnEmbedded } from './embedded-child.ts';
 import type { MockSettings } from './embedded-servers.ts';
 
@@ -147,8 +148,6 @@ export function gitCommit(dir: string): string | null {
   }
 }
 
-const STDERR_LINES = 20;
-
 async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Promise<Target> {
   const { kind: _kind, command: _command, cwd: _cwd, env: _env, readyTimeoutMs: _ready, targetEnv: _targetEnv, ...mockSettings } = spec;
   const mockChild = await spawnEmbedded({ ...mockSettings, backendProfile: null }, spec.readyTimeoutMs);
@@ -179,29 +178,16 @@ async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Pr
   };
   // detached: the child leads its own process group, so stop() can signal the shell and the backend it started.
   const child = spawn(spec.command, { shell: true, cwd: spec.cwd, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  const stderrTail: string[] = [];
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (chunk: string) => {
-    stderrTail.push(...chunk.split('\n').filter((l) => l.trim() !== ''));
-    if (stderrTail.length > STDERR_LINES) stderrTail.splice(0, stderrTail.length - STDERR_LINES);
-  });
-  let exitInfo: string | null = null;
-  let stopping = false;
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
-      if (!stopping) exitInfo = `target command exited (${signal ? `signal ${signal}` : `code ${code}`})`;
-      resolve();
-    });
-  });
+  const watch = watchChild(child, 'target command');
   const url = `http://127.0.0.1:${port}`;
   const cleanup = async (): Promise<void> => {
-    stopping = true;
-    await stopChild(child, exited);
+    watch.markStopping();
+    await stopChild(child, watch.exited);
     await mockChild.stop();
     rmSync(tmp, { recursive: true, force: true });
   };
   try {
-    await waitHealthy(url, spec.command, spec.readyTimeoutMs, () => exitInfo, stderrTail);
+    await waitHealthy(url, spec.command, spec.readyTimeoutMs, watch.exitInfo, watch.stderrTail);
   } catch (err) {
     await cleanup();
     throw err;
@@ -213,8 +199,8 @@ async function commandTarget(spec: Extract<TargetSpec, { kind: 'command' }>): Pr
     command: spec.command,
     backendProfile: null,
     commit: gitCommit(spec.cwd),
-    rssMb: () => (child.pid && exitInfo === null ? processTreeRssMb(child.pid) : 0),
-    died: () => exitInfo ?? mockChild.died(),
+    rssMb: () => (child.pid && watch.exitInfo() === null ? processTreeRssMb(child.pid) : 0),
+    died: () => watch.exitInfo() ?? mockChild.died(),
     stop: cleanup,
   };
 }
