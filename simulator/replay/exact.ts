@@ -123,18 +123,24 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
     opts.onEvent?.(outcome, folded);
   };
 
-  /** Read the batch's calls in one go and finish its events in run order; each call is its event's by trace id. */
-  const flush = async (): Promise<void> => {
-    if (batch.length === 0) return;
+  /**
+   * Read the calls since the last read in one go and finish the batch's events in run order, each call its
+   * event's by trace id. With `current` (an event answered without its Sheets time), every other call is
+   * current's, as it always was for such a backend: returns them.
+   */
+  const flush = async (current?: Answered): Promise<CallRecord[]> => {
+    if (batch.length === 0 && !current) return [];
     const calls = await opts.sheets.callsAfter(cursor);
     for (const c of calls) cursor = Math.max(cursor, c.id);
     const byTrace = new Map<string, CallRecord[]>();
     for (const a of batch) byTrace.set(traceIdForSeq(a.event.seq), []);
+    const rest: CallRecord[] = [];
     for (const c of calls) {
       const own = c.traceId === undefined ? undefined : byTrace.get(c.traceId);
+      if (own) own.push(c);
+      else if (current) rest.push(c);
       // The schedule already used the answered Sheets time: a call it cannot place would make the digest a lie.
-      if (!own) throw new Error(`exact mode: Sheets call #${c.id} (${c.method}) carried ${c.traceId === undefined ? 'no traceparent' : `trace id ${c.traceId}, of no event in flight`}; a backend that answers ${SHEETS_MS_HEADER} must forward each request's traceparent on all of its Sheets calls`);
-      own.push(c);
+      else throw new Error(`exact mode: Sheets call #${c.id} (${c.method}) carried ${c.traceId === undefined ? 'no traceparent' : `trace id ${c.traceId}, of no event in flight`}; a backend that answers ${SHEETS_MS_HEADER} must forward each request's traceparent on all of its Sheets calls`);
     }
     for (const a of batch) {
       const own = byTrace.get(traceIdForSeq(a.event.seq))!;
@@ -147,6 +153,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
       finish(a, own);
     }
     batch.length = 0;
+    return rest;
   };
 
   const runEvent = async (event: TraceEvent, arrivalMs: number, startMs: number): Promise<number> => {
@@ -174,9 +181,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
     } else {
       // Any other backend (or a transport error): its calls are read now, as they are the only source of its time.
       clockNeeded = true;
-      await flush();
-      const calls = await opts.sheets.callsAfter(cursor);
-      for (const c of calls) cursor = Math.max(cursor, c.id);
+      const calls = await flush(answered);
       sheetsMs = foldCalls(calls).latencyMs ?? 0;
       finish(answered, calls);
     }

@@ -15,7 +15,7 @@ const EPOCH = 1_000_000;
  * request. `answersSheetsMs`: the backend forwards each request's instant and traceparent on its calls and answers
  * their summed latency (x-sheetsim-sheets-ms), as the reference backend does; `sheetsMsLie` adds to that answer.
  */
-function world(backend: { answersSheetsMs?: boolean; sheetsMsLie?: number; untraced?: boolean } = {}) {
+function world(backend: { answersSheetsMs?: boolean; sheetsMsLie?: number; untraced?: boolean; silentEvery?: number } = {}) {
   let clock = 0;
   const log: CallRecord[] = [];
   let wall = 0;
@@ -52,7 +52,9 @@ function world(backend: { answersSheetsMs?: boolean; sheetsMsLie?: number; untra
       }
       wall += 7; // 7 ms of wall time per exchange, 2 of them at the mock: 5 ms of compute
       const answer: ExactHttpResult = { status: 200, error: null, text: `{"ok":true,"path":"${req.path}"}`, json: { ok: true }, waitMs: 100 };
-      if (backend.answersSheetsMs) answer.sheetsMs = 500 + (backend.sheetsMsLie ?? 0);
+      // `silentEvery`: some answers come without it (as an error page from in front of the handler would).
+      const silent = backend.silentEvery !== undefined && Number(headers['x-sheetsim-seq']) % backend.silentEvery === backend.silentEvery - 1;
+      if (backend.answersSheetsMs && !silent) answer.sheetsMs = 500 + (backend.sheetsMsLie ?? 0);
       return answer;
     },
     close: async () => undefined,
@@ -121,8 +123,8 @@ describe('runExact', () => {
   it('schedules from the answered Sheets time without setting the clock or reading the call log per event, with the same outcomes and digest', async () => {
     const events: TraceEvent[] = [];
     for (let s = 0; s < 40; s += 2) for (let w = 0; w < 3; w++) events.push(ev(events.length, s * 1000 + w * 300, w));
-    const run = async (answersSheetsMs: boolean) => {
-      const w = world({ answersSheetsMs });
+    const run = async (answersSheetsMs: boolean, silentEvery?: number) => {
+      const w = world({ answersSheetsMs, ...(silentEvery ? { silentEvery } : {}) });
       const outcomes: EventOutcome[] = [];
       const res = await runExact({ events, url: 'x', sheets: w.admin, epochMs: EPOCH, timeoutMs: 1000, metrics: new RunMetrics(), driver: w.driver, onEvent: (o) => outcomes.push(o), wallNow: w.wallNow });
       return { res, outcomes, w };
@@ -140,6 +142,12 @@ describe('runExact', () => {
     // with it: the clock once (before the first answer), the call log once for the whole batch
     expect(channel.w.admin.clockSets).toBe(1);
     expect(channel.w.admin.callReads).toBe(1);
+    // an answer without the Sheets time in the middle of a batch: the batch is finished, the clock set again
+    const mixed = await run(true, 7);
+    expect(mixed.res.digest).toBe(plain.res.digest);
+    expect(mixed.outcomes.map((o) => [o.event.seq, o.startMs, o.sheetsMs])).toEqual(plain.outcomes.map((o) => [o.event.seq, o.startMs, o.sheetsMs]));
+    const silent = events.filter((e) => e.seq % 7 === 6).length;
+    expect(mixed.w.admin.callReads).toBe(silent + 1);
   });
 
   it('refuses to go on when the answered Sheets time is not what the call log says, or a call cannot be placed', async () => {
