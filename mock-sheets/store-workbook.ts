@@ -4,7 +4,7 @@
  * SheetsStore satisfies), so this file does not import the store.
  */
 import { createHash } from 'node:crypto';
-import { type CellDbRow, type NewSheet, type SheetRow, type SpreadsheetRow, type WorkbookExport, DEFAULT_LOCALE, DEFAULT_TIME_ZONE, formatKey, sheetIdFor } from './store-rows.ts';
+import { type CellDbRow, type CellTuple, type NewSheet, type SheetRow, type SpreadsheetRow, type WorkbookExport, DEFAULT_LOCALE, DEFAULT_TIME_ZONE, formatKey, sheetIdFor } from './store-rows.ts';
 import { parseInput, type StoredCell } from './values.ts';
 import type { NumberFormatSpec, WorkbookSpec } from './workbook.ts';
 
@@ -16,6 +16,7 @@ export interface WorkbookReader {
   columnFormats(sid: number): Map<number, NumberFormatSpec>;
   /** The stored rows of a sheet's cells, by row then column. */
   cellRows(sid: number): IterableIterator<CellDbRow>;
+  cellTuples(sid: number): IterableIterator<CellTuple>;
   cellOf(row: CellDbRow): StoredCell;
 }
 
@@ -125,8 +126,8 @@ export function workbookDigest(store: WorkbookReader): string {
       add(JSON.stringify(['sheet', sheet.sheetId, sheet.title, sheet.index, sheet.rowCount, sheet.columnCount, sheet.hidden]) + '\n');
       const formats = [...store.columnFormats(sheet.sid)].sort((a, b) => a[0] - b[0]);
       for (const [col, format] of formats) add(`f ${col} ${formatKey(format)}\n`);
-      for (const row of store.cellRows(sheet.sid)) {
-        add(`c ${row.r} ${row.c} ${row.kind ?? '-'} ${JSON.stringify(row.value)} ${JSON.stringify(row.formula)} ${row.format ?? '-'}\n`);
+      for (const [r, c, kind, value, formula, format] of store.cellTuples(sheet.sid)) {
+        add(`c ${r} ${c} ${kind ?? '-'} ${JSON.stringify(value)} ${JSON.stringify(formula)} ${format ?? '-'}\n`);
       }
     }
   }

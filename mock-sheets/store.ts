@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import type { Occupancy, Rect } from './append.ts';
 import { SheetOccupancy } from './occupancy.ts';
-import { type CellAt, type CellDbRow, type NewSheet, type SheetDbRow, type SheetRow, type SpreadsheetRow, type WorkbookExport, SCHEMA, formatKey, hasValue, toSheet } from './store-rows.ts';
+import { type CellAt, type CellDbRow, type CellTuple, type NewSheet, type SheetDbRow, type SheetRow, type SpreadsheetRow, type WorkbookExport, SCHEMA, formatKey, hasValue, toSheet } from './store-rows.ts';
 import { exportWorkbook, loadWorkbook, workbookDigest } from './store-workbook.ts';
 import type { StoredCell } from './values.ts';
 import type { NumberFormatSpec, WorkbookSpec } from './workbook.ts';
@@ -59,6 +59,8 @@ export class SheetsStore {
         'SELECT r, c, kind, value, formula, format FROM cells WHERE sid = ? AND r >= ? AND r < ? AND c >= ? AND c < ? ORDER BY r, c',
       ),
       allCells: db.prepare<[number], CellDbRow>('SELECT r, c, kind, value, formula, format FROM cells WHERE sid = ? ORDER BY r, c'),
+      // As arrays, not objects: the workbook digest reads every cell, and building an object per row was a third of it.
+      allCellTuples: db.prepare<[number], CellTuple>('SELECT r, c, kind, value, formula, format FROM cells WHERE sid = ? ORDER BY r, c').raw(true),
       occupied: db.prepare<[number], { r: number; c: number }>(
         'SELECT r, c FROM cells WHERE sid = ? AND (kind IS NOT NULL OR formula IS NOT NULL)',
       ),
@@ -270,6 +272,11 @@ export class SheetsStore {
   /** The stored rows of a sheet's cells, by row then column (streamed). */
   cellRows(sid: number): IterableIterator<CellDbRow> {
     return this.stmt.allCells.iterate(sid);
+  }
+
+  /** The same rows as `cellRows`, as [r, c, kind, value, formula, format] tuples (cheaper to read in bulk). */
+  cellTuples(sid: number): IterableIterator<CellTuple> {
+    return this.stmt.allCellTuples.iterate(sid);
   }
 
   /** The cell a stored row holds. */
