@@ -1,9 +1,13 @@
 /**
  * Exact mode (the reproduction): a deterministic discrete-event simulation of the realtime run (des.ts). Each
- * worker has its own timeline; events run one at a time in (start, seq) order. For each event the replayer sets
- * the mock's virtual clock to the event's start and sends the request with `x-sheetsim-time`; the backend
- * forwards its own per-request virtual now on every Sheets call, so each call happens — and meets the quota —
- * at its own instant (mock-sheets/call-instant.ts). Nothing sleeps.
+ * worker has its own timeline; events run one at a time in (start, seq) order. The replayer sends each request
+ * with `x-sheetsim-time`; the backend forwards its own per-request virtual now on every Sheets call, so each call
+ * happens — and meets the quota — at its own instant (mock-sheets/call-instant.ts). Nothing sleeps.
+ *
+ * An event's Sheets time comes from the backend's answer (`x-sheetsim-sheets-ms`, the reference backend sends it):
+ * the event is scheduled at once and its calls are read from the mock's log later, a batch at a time, and checked
+ * against that answer. A backend that does not answer it gets the mock's clock set to the event's start before
+ * the event (for calls without `x-sheetsim-time`) and its calls read right after it.
  *
  * Time of an event: Sheets time (the summed modelled latency of its calls, rejected ones included) + waits (the
  * backend's `x-sheetsim-wait-ms`: backoff, Retry-After) + compute (the wall time of the HTTP exchange minus
