@@ -5,14 +5,14 @@ import { HttpError, detailError } from './http-error.ts';
 import { LeanStore } from './profiles/lean.ts';
 import { ZeuesStore } from './profiles/zeues.ts';
 import { cryptoRandom, seededRandom } from './random-source.ts';
-import { runInRequest } from './request-context.ts';
+import { type RequestContext, runInRequest } from './request-context.ts';
 import { SpoolService } from './service.ts';
 import type { Reply } from './service.ts';
 import { ServiceAccountTokens, readServiceAccountFile } from './service-account.ts';
 import { SheetsClient } from './sheets-client.ts';
 import type { SheetsAuth } from './sheets-client.ts';
 import type { SpoolStore } from './store.ts';
-import { parseTestHooks, testHooksPreHandler } from './test-hooks.ts';
+import { hookSheetsMs, parseTestHooks, testHooksPreHandler } from './test-hooks.ts';
 import { InvalidJsonBody, parseFinalizar, parseIniciar, parseUnionOperacion } from './validation.ts';
 
 export type BackendProfile = 'lean' | 'zeues';
@@ -22,6 +22,8 @@ export const BACKEND_PROFILES: readonly BackendProfile[] = ['lean', 'zeues'];
 export const SIM_TIME_HEADER = 'x-sheetsim-time';
 /** The header the backend answers with the simulated ms the request spent waiting (backoff). */
 export const WAIT_HEADER = 'x-sheetsim-wait-ms';
+/** Sim-clock mode: the summed modelled latency (ms) of the request's Sheets calls (docs/backend.md, time channel). */
+export const SHEETS_MS_HEADER = 'x-sheetsim-sheets-ms';
 
 export interface BackendOptions {
   /** Sheets API root (`https://sheets.googleapis.com/` or a mock's URL). */
@@ -99,13 +101,15 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
       }
     }
     const traceparent = req.headers.traceparent;
-    const context = { nowMs, simClock, waitMs: 0, ...(typeof traceparent === 'string' ? { traceparent } : {}) };
+    const context: RequestContext = { nowMs, simClock, waitMs: 0, ...(simClock ? { sheetsMs: 0 } : {}), ...(typeof traceparent === 'string' ? { traceparent } : {}) };
     let result: Reply;
     try {
       result = await runInRequest(context, () => fn(req, nowMs));
     } finally {
       // Also on an error answer: the waits happened all the same.
       void reply.header(WAIT_HEADER, String(Math.round(context.waitMs)));
+      // Every call of this request forwarded its instant and traceparent: exact mode may schedule from this sum.
+      if (context.sheetsMs !== undefined) void reply.header(SHEETS_MS_HEADER, String(context.sheetsMs + (hookSheetsMs.get(req) ?? 0)));
     }
     void reply.code(result.status);
     if (result.headers) void reply.headers(result.headers);

@@ -14,6 +14,11 @@ export interface RequestContext {
   simClock?: boolean;
   /** Simulated ms this request spent waiting (backoff), answered as `x-sheetsim-wait-ms`. */
   waitMs: number;
+  /**
+   * Sim-clock mode: the summed modelled latency (ms) of the request's Sheets calls, as the mock answered it,
+   * answered as `x-sheetsim-sheets-ms` so exact mode can schedule without reading the call log per event.
+   */
+  sheetsMs?: number;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();

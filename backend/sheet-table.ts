@@ -1,13 +1,23 @@
 /** A tab read whole: columns found by normalised header name, as the real backend's ColumnMapCache did. */
 import type { Cell } from './sheets-client.ts';
 
+// Header names are few (a workbook's columns and the names code asks for), but each request looks several up:
+// remembered, so Unicode normalisation runs once per name rather than per lookup.
+const normalised = new Map<string, string>();
+
 /** The real backend's header key: lower-case, accents stripped, spaces and `_` removed; `A / B` also indexed as `A`. */
 export function normaliseHeader(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[\s_]+/g, '');
+  let key = normalised.get(name);
+  if (key === undefined) {
+    key = name
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[\s_]+/g, '');
+    // Bounded: a workbook with ever-new header texts must not grow this without limit.
+    if (normalised.size < 10_000) normalised.set(name, key);
+  }
+  return key;
 }
 
 /** Column letters of a 0-based index (0 → A, 26 → AA). */

@@ -121,7 +121,10 @@ export class SheetsClient {
     // The mock's modelled latency of this call moves the request's virtual now past it.
     if (request?.simClock) {
       const latency = Number(res.headers[LATENCY_HEADER]);
-      if (Number.isFinite(latency) && latency > 0) request.nowMs += latency;
+      if (Number.isFinite(latency) && latency > 0) {
+        request.nowMs += latency;
+        request.sheetsMs = (request.sheetsMs ?? 0) + latency;
+      }
     }
     let text: string;
     try {

@@ -8,7 +8,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import { TABS } from './records.ts';
-import { runInRequest } from './request-context.ts';
+import { type RequestContext, runInRequest } from './request-context.ts';
 import type { SheetsClient } from './sheets-client.ts';
 
 /** The operations a hook can name: one per route of docs/contract.md. */
@@ -56,6 +56,9 @@ export function routeOperation(url: string | undefined): HookOperation | null {
   return null;
 }
 
+/** The modelled Sheets time of a request's extra read, added to what the request answers in `x-sheetsim-sheets-ms`. */
+export const hookSheetsMs = new WeakMap<FastifyRequest, number>();
+
 /**
  * A Fastify preHandler running the hooks of one request before its handler: the extra read (in a request context
  * carrying the request's traceparent and simulated now, so the call is attributed to the event like any other),
@@ -67,7 +70,9 @@ export function testHooksPreHandler(hooks: TestHooks, client: SheetsClient, nowO
     if (!op) return;
     if (hooks.extraRead.has(op)) {
       const traceparent = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined;
-      await runInRequest({ nowMs: nowOf(req), simClock, waitMs: 0, ...(traceparent ? { traceparent } : {}) }, () => client.valuesGet(`${TABS.operaciones}!A2:A2`));
+      const context: RequestContext = { nowMs: nowOf(req), simClock, waitMs: 0, ...(simClock ? { sheetsMs: 0 } : {}), ...(traceparent ? { traceparent } : {}) };
+      await runInRequest(context, () => client.valuesGet(`${TABS.operaciones}!A2:A2`));
+      if (context.sheetsMs) hookSheetsMs.set(req, context.sheetsMs);
     }
     const ms = hooks.delayMs[op];
     // A timer, not a busy loop: the delay stands for time the request spends, and spinning would also slow the

@@ -85,6 +85,9 @@ export interface CellDbRow {
   format: string | null;
 }
 
+/** A stored cell row as a tuple: [r, c, kind, value, formula, format]. */
+export type CellTuple = [number, number, string | null, number | string | null, string | null, string | null];
+
 export interface SheetDbRow {
   sid: number;
   spreadsheet_id: string;

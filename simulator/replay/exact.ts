@@ -1,9 +1,13 @@
 /**
  * Exact mode (the reproduction): a deterministic discrete-event simulation of the realtime run (des.ts). Each
- * worker has its own timeline; events run one at a time in (start, seq) order. For each event the replayer sets
- * the mock's virtual clock to the event's start and sends the request with `x-sheetsim-time`; the backend
- * forwards its own per-request virtual now on every Sheets call, so each call happens — and meets the quota —
- * at its own instant (mock-sheets/call-instant.ts). Nothing sleeps.
+ * worker has its own timeline; events run one at a time in (start, seq) order. The replayer sends each request
+ * with `x-sheetsim-time`; the backend forwards its own per-request virtual now on every Sheets call, so each call
+ * happens — and meets the quota — at its own instant (mock-sheets/call-instant.ts). Nothing sleeps.
+ *
+ * An event's Sheets time comes from the backend's answer (`x-sheetsim-sheets-ms`, the reference backend sends it):
+ * the event is scheduled at once and its calls are read from the mock's log later, a batch at a time, and checked
+ * against that answer. A backend that does not answer it gets the mock's clock set to the event's start before
+ * the event (for calls without `x-sheetsim-time`) and its calls read right after it.
  *
  * Time of an event: Sheets time (the summed modelled latency of its calls, rejected ones included) + waits (the
  * backend's `x-sheetsim-wait-ms`: backoff, Retry-After) + compute (the wall time of the HTTP exchange minus
@@ -19,11 +23,11 @@ import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { RunMetrics } from '../metrics/run-metrics.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { runDes } from './des.ts';
-import { createDriver, type HttpDriver } from './http.ts';
+import { createExactDriver, type ExactDriver, type ExactHttpResult, SHEETS_MS_HEADER } from './exact-driver.ts';
 import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
 import { actionTaken, foldCalls, normaliseBody } from '../outcome/outcome.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
-import { traceparentForSeq } from '../outcome/traceparent.ts';
+import { traceIdForSeq, traceparentForSeq } from '../outcome/traceparent.ts';
 
 export interface ExactOptions {
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;
@@ -35,7 +39,8 @@ export interface ExactOptions {
   metrics: RunMetrics;
   onEvent?: (outcome: EventOutcome, calls: EventCalls | null) => void;
   signal?: AbortSignal;
-  driver?: HttpDriver;
+  /** Default: one keep-alive connection to `url` (exact-driver.ts). */
+  driver?: ExactDriver;
   onProgress?: (done: number) => void;
   /** Wall clock (ms) for the compute part; default performance.now. */
   wallNow?: () => number;
@@ -64,34 +69,41 @@ export function digestEvent(hash: Hash, outcome: EventOutcome, calls: CallRecord
   for (const c of calls) hash.update(`C\t${c.method}\t${c.ranges.join(',')}\t${c.rows}\t${c.cells}\t${c.status}\n`);
 }
 
+/** Events answered with `x-sheetsim-sheets-ms` are finished (calls read, digest fed) this many at a time. */
+const BATCH_EVENTS = 256;
+
+// An event answered and scheduled, whose Sheets calls are read later with the rest of its batch.
+interface Answered {
+  event: TraceEvent;
+  arrivalMs: number;
+  queuedMs: number;
+  /** Epoch ms of its service start: no call of it can be earlier. */
+  nowMs: number;
+  res: ExactHttpResult;
+  exchangeMs: number;
+}
+
 /** Replay the events in exact mode and return the outcome digest. */
 export async function runExact(opts: ExactOptions): Promise<ExactResult> {
-  const driver = opts.driver ?? createDriver({ url: opts.url, connections: 1, timeoutMs: opts.timeoutMs });
+  const driver: ExactDriver = opts.driver ?? createExactDriver(opts.url, opts.timeoutMs);
   const wallNow = opts.wallNow ?? (() => performance.now());
   const hash = createHash('sha256');
   let cursor = await opts.sheets.lastCallId();
   let dispatched = 0;
+  // The mock's clock matters only for calls that arrive without `x-sheetsim-time`. A backend that answered
+  // `x-sheetsim-sheets-ms` forwards it on every call, so from its first such answer the clock is left alone
+  // (one round trip less per event); any other answer sets it again for the next event.
+  let clockNeeded = true;
+  const batch: Answered[] = [];
 
-  const runEvent = async (event: TraceEvent, arrivalMs: number, startMs: number): Promise<number> => {
-    const queuedMs = startMs - arrivalMs;
-    const nowMs = opts.epochMs + startMs;
-    await opts.sheets.setClock(nowMs);
-    const sentAt = wallNow();
-    const res = await driver.send(event.req, {
-      traceparent: traceparentForSeq(event.seq),
-      'x-sheetsim-seq': String(event.seq),
-      'x-sheetsim-time': String(nowMs),
-    });
-    const exchangeMs = wallNow() - sentAt;
-    const calls = await opts.sheets.callsAfter(cursor);
-    for (const c of calls) cursor = Math.max(cursor, c.id);
+  const finish = (a: Answered, calls: CallRecord[]): void => {
+    const { event, res, queuedMs, arrivalMs } = a;
     const folded = foldCalls(calls);
     const sheetsMs = folded.latencyMs ?? 0;
     const waitMs = res.waitMs ?? 0;
-    const computeMs = Math.max(0, exchangeMs - (folded.realMs ?? 0));
+    const computeMs = Math.max(0, a.exchangeMs - (folded.realMs ?? 0));
     const serviceMs = queuedMs + sheetsMs + waitMs + computeMs;
     const latenessMs = arrivalMs - event.t;
-    dispatched += 1;
     const outcome: EventOutcome = {
       event,
       intendedMs: event.t,
@@ -113,6 +125,70 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
     for (const c of calls) opts.metrics.addCall(c, c.clockMs - opts.epochMs);
     opts.metrics.addEvent(outcome, folded);
     opts.onEvent?.(outcome, folded);
+  };
+
+  /**
+   * Read the calls since the last read in one go and finish the batch's events in run order, each call its
+   * event's by trace id. With `current` (an event answered without its Sheets time), every other call is
+   * current's, as it always was for such a backend: returns them.
+   */
+  const flush = async (current?: Answered): Promise<CallRecord[]> => {
+    if (batch.length === 0 && !current) return [];
+    const calls = await opts.sheets.callsAfter(cursor);
+    for (const c of calls) cursor = Math.max(cursor, c.id);
+    const byTrace = new Map<string, CallRecord[]>();
+    for (const a of batch) byTrace.set(traceIdForSeq(a.event.seq), []);
+    const rest: CallRecord[] = [];
+    for (const c of calls) {
+      const own = c.traceId === undefined ? undefined : byTrace.get(c.traceId);
+      if (own) own.push(c);
+      else if (current) rest.push(c);
+      // The schedule already used the answered Sheets time: a call it cannot place would make the digest a lie.
+      else throw new Error(`exact mode: Sheets call #${c.id} (${c.method}) carried ${c.traceId === undefined ? 'no traceparent' : `trace id ${c.traceId}, of no event in flight`}; a backend that answers ${SHEETS_MS_HEADER} must forward each request's traceparent on all of its Sheets calls`);
+    }
+    for (const a of batch) {
+      const own = byTrace.get(traceIdForSeq(a.event.seq))!;
+      const folded = foldCalls(own);
+      if (folded.latencyMs !== a.res.sheetsMs) {
+        throw new Error(`exact mode: event ${a.event.seq} answered ${SHEETS_MS_HEADER}: ${a.res.sheetsMs}, but its ${own.length} Sheets calls sum to ${folded.latencyMs} ms of modelled latency`);
+      }
+      const early = own.find((c) => c.clockMs < a.nowMs);
+      if (early) throw new Error(`exact mode: event ${a.event.seq}'s Sheets call #${early.id} happened at ${early.clockMs}, before the event's start ${a.nowMs}: the backend answered ${SHEETS_MS_HEADER} but did not forward x-sheetsim-time on it`);
+      finish(a, own);
+    }
+    batch.length = 0;
+    return rest;
+  };
+
+  const runEvent = async (event: TraceEvent, arrivalMs: number, startMs: number): Promise<number> => {
+    const queuedMs = startMs - arrivalMs;
+    const nowMs = opts.epochMs + startMs;
+    if (clockNeeded) await opts.sheets.setClock(nowMs);
+    const sentAt = wallNow();
+    const res = await driver.send(event.req, {
+      traceparent: traceparentForSeq(event.seq),
+      'x-sheetsim-seq': String(event.seq),
+      'x-sheetsim-time': String(nowMs),
+    });
+    const exchangeMs = wallNow() - sentAt;
+    dispatched += 1;
+    const answered: Answered = { event, arrivalMs, queuedMs, nowMs, res, exchangeMs };
+    const waitMs = res.waitMs ?? 0;
+    let sheetsMs: number;
+    if (res.status !== null && res.sheetsMs !== undefined) {
+      // The backend told its Sheets time: schedule now, read the calls with the batch.
+      clockNeeded = false;
+      sheetsMs = res.sheetsMs;
+      batch.push(answered);
+      // A 5xx is finished at once, so the target guard sees it as soon as it would have without batching.
+      if (batch.length >= BATCH_EVENTS || res.status >= 500) await flush();
+    } else {
+      // Any other backend (or a transport error): its calls are read now, as they are the only source of its time.
+      clockNeeded = true;
+      const calls = await flush(answered);
+      sheetsMs = foldCalls(calls).latencyMs ?? 0;
+      finish(answered, calls);
+    }
     opts.onProgress?.(dispatched);
     // The schedule moves by modelled time only (see the file comment).
     return sheetsMs + waitMs;
@@ -121,6 +197,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
   let result;
   try {
     result = await runDes(opts.events, runEvent, { serial: opts.serial ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
+    await flush();
   } finally {
     if (!opts.driver) await driver.close();
   }

@@ -1,7 +1,8 @@
 /**
  * The exact-mode time channel between the reference backend and the mock: each Sheets call carries the request's
  * virtual now (x-sheetsim-time), which advances by each call's modelled latency (x-sheetsim-latency-ms) and by
- * every backoff wait; the backend answers its waits as x-sheetsim-wait-ms.
+ * every backoff wait; the backend answers its waits as x-sheetsim-wait-ms and its calls' summed latency as
+ * x-sheetsim-sheets-ms.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPair } from './harness.ts';
@@ -33,6 +34,8 @@ describe('sim-clock time channel', () => {
       ['values.batchUpdate', 0, 100],
       ['values.append', 100, 100],
     ]);
+    // and answers the Sheets time it saw, so exact mode can schedule without reading the call log
+    expect(res.headers['x-sheetsim-sheets-ms']).toBe('200');
   });
 
   it('advances the virtual now by backoff waits and by the latency of rejected calls, and reports the waits', async () => {
@@ -50,6 +53,8 @@ describe('sim-clock time channel', () => {
     const calls = await p.calls(before);
     expect(calls.map((c) => c.status)).toEqual([429, 429, 429, 429]);
     expect(calls.every((c) => c.latencyMs === 20)).toBe(true);
+    // rejected calls' latency is Sheets time too; the backoff between them is not (it is the wait)
+    expect(res.headers['x-sheetsim-sheets-ms']).toBe('80');
     // each attempt comes 20 ms (the rejected call) + its backoff after the previous one; the last one at start + 60 + all waits
     expect(calls[3]!.clockMs - START).toBe(3 * 20 + wait);
     for (let i = 1; i < 4; i++) expect(calls[i]!.clockMs - calls[i - 1]!.clockMs).toBeGreaterThanOrEqual(20);

@@ -3,43 +3,59 @@ import { describe, expect, it } from 'vitest';
 import type { CallRecord, ClockState, HealthResponse } from '../../mock-sheets/admin-types.ts';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import { runExact } from '../../simulator/replay/exact.ts';
-import type { HttpDriver, HttpResult } from '../../simulator/replay/http.ts';
+import type { ExactDriver, ExactHttpResult } from '../../simulator/replay/exact-driver.ts';
 import type { EventOutcome } from '../../simulator/outcome/outcome.ts';
 import type { SheetsAdmin } from '../../simulator/replay/sheets-admin.ts';
 import type { TraceEvent } from '../../simulator/trace/types.ts';
 
 const EPOCH = 1_000_000;
 
-/** A fake mock (virtual clock + call log) and a fake backend making two calls of 250 ms and waiting 100 ms per request. */
-function world() {
+/**
+ * A fake mock (virtual clock + call log) and a fake backend making two calls of 250 ms and waiting 100 ms per
+ * request. `answersSheetsMs`: the backend forwards each request's instant and traceparent on its calls and answers
+ * their summed latency (x-sheetsim-sheets-ms), as the reference backend does; `sheetsMsLie` adds to that answer.
+ */
+function world(backend: { answersSheetsMs?: boolean; sheetsMsLie?: number; untraced?: boolean; silentEvery?: number } = {}) {
   let clock = 0;
   const log: CallRecord[] = [];
   let wall = 0;
-  const admin: SheetsAdmin = {
+  const admin = {
     url: 'http://mock',
     health: async () => ({ ok: true, spreadsheetId: 'x', clock: { mode: 'virtual', nowMs: clock, speed: 1 }, calls: log.length }) as HealthResponse,
-    callsAfter: async (after) => log.filter((c) => c.id > after),
+    callsAfter: async (after: number) => {
+      admin.callReads += 1;
+      return log.filter((c) => c.id > after);
+    },
     lastCallId: async () => log.length,
-    setClock: async (nowMs) => {
+    setClock: async (nowMs: number) => {
       if (nowMs < clock) throw new Error('clock went backwards');
+      admin.clockSets += 1;
       clock = nowMs;
     },
+    clockSets: 0,
+    callReads: 0,
     setOrigin: async (nowMs) => ({ mode: 'virtual', nowMs: (clock = nowMs), speed: 1 }) as ClockState,
     stateDigest: async () => 'wb',
     reset: async () => undefined,
     close: async () => undefined,
-  };
+  } satisfies SheetsAdmin & Record<string, unknown>;
   const seen: number[] = [];
-  const driver: HttpDriver = {
-    async send(req, headers): Promise<HttpResult> {
-      let now = Number(headers['x-sheetsim-time']);
-      seen.push(now);
+  const driver: ExactDriver = {
+    async send(req, headers): Promise<ExactHttpResult> {
+      // Without the time channel a call's instant is the clock the replayer set (the mock's trace cursor).
+      let now = backend.answersSheetsMs ? Number(headers['x-sheetsim-time']) : clock;
+      seen.push(Number(headers['x-sheetsim-time']));
+      const traceId = backend.untraced ? undefined : headers.traceparent!.split('-')[1]!;
       for (let i = 0; i < 2; i++) {
-        log.push({ id: log.length + 1, clockMs: now, method: 'values.get', kind: 'read', spreadsheetId: 'x', ranges: [req.path], rows: 1, cells: 1, quotaUser: 'u', status: 200, latencyMs: 250, realMs: 1 });
+        log.push({ id: log.length + 1, clockMs: now, method: 'values.get', kind: 'read', spreadsheetId: 'x', ranges: [req.path], rows: 1, cells: 1, quotaUser: 'u', status: 200, latencyMs: 250, realMs: 1, ...(traceId ? { traceId } : {}) });
         now += 250;
       }
       wall += 7; // 7 ms of wall time per exchange, 2 of them at the mock: 5 ms of compute
-      return { status: 200, error: null, text: '{"ok":true}', json: { ok: true }, waitMs: 100 };
+      const answer: ExactHttpResult = { status: 200, error: null, text: `{"ok":true,"path":"${req.path}"}`, json: { ok: true }, waitMs: 100 };
+      // `silentEvery`: some answers come without it (as an error page from in front of the handler would).
+      const silent = backend.silentEvery !== undefined && Number(headers['x-sheetsim-seq']) % backend.silentEvery === backend.silentEvery - 1;
+      if (backend.answersSheetsMs && !silent) answer.sheetsMs = 500 + (backend.sheetsMsLie ?? 0);
+      return answer;
     },
     close: async () => undefined,
   };
@@ -102,5 +118,47 @@ describe('runExact', () => {
     const w = world();
     const other = await runExact({ events: [ev(0, 0, 1), ev(1, 10, 2)], url: 'x', sheets: w.admin, epochMs: EPOCH, timeoutMs: 1000, metrics: new RunMetrics(), driver: w.driver, wallNow: w.wallNow });
     expect(other.digest).not.toBe(await digest(false));
+  });
+
+  it('schedules from the answered Sheets time without setting the clock or reading the call log per event, with the same outcomes and digest', async () => {
+    const events: TraceEvent[] = [];
+    for (let s = 0; s < 40; s += 2) for (let w = 0; w < 3; w++) events.push(ev(events.length, s * 1000 + w * 300, w));
+    const run = async (answersSheetsMs: boolean, silentEvery?: number) => {
+      const w = world({ answersSheetsMs, ...(silentEvery ? { silentEvery } : {}) });
+      const outcomes: EventOutcome[] = [];
+      const res = await runExact({ events, url: 'x', sheets: w.admin, epochMs: EPOCH, timeoutMs: 1000, metrics: new RunMetrics(), driver: w.driver, onEvent: (o) => outcomes.push(o), wallNow: w.wallNow });
+      return { res, outcomes, w };
+    };
+    const plain = await run(false);
+    const channel = await run(true);
+    expect(channel.res.digest).toBe(plain.res.digest);
+    expect(channel.res.virtualMs).toBe(plain.res.virtualMs);
+    expect(channel.outcomes.map((o) => [o.event.seq, o.startMs, o.sheetsMs, o.computeMs])).toEqual(plain.outcomes.map((o) => [o.event.seq, o.startMs, o.sheetsMs, o.computeMs]));
+    // the calls landed at the same instants either way
+    expect(channel.w.log.map((c) => c.clockMs)).toEqual(plain.w.log.map((c) => c.clockMs));
+    // a backend without the channel needs the clock set and its calls read for every event
+    expect(plain.w.admin.clockSets).toBe(events.length);
+    expect(plain.w.admin.callReads).toBe(events.length);
+    // with it: the clock once (before the first answer), the call log once for the whole batch
+    expect(channel.w.admin.clockSets).toBe(1);
+    expect(channel.w.admin.callReads).toBe(1);
+    // an answer without the Sheets time in the middle of a batch: the batch is finished, the clock set again
+    const mixed = await run(true, 7);
+    expect(mixed.res.digest).toBe(plain.res.digest);
+    expect(mixed.outcomes.map((o) => [o.event.seq, o.startMs, o.sheetsMs])).toEqual(plain.outcomes.map((o) => [o.event.seq, o.startMs, o.sheetsMs]));
+    const silent = events.filter((e) => e.seq % 7 === 6).length;
+    expect(mixed.w.admin.callReads).toBe(silent + 1);
+  });
+
+  it('refuses to go on when the answered Sheets time is not what the call log says, or a call cannot be placed', async () => {
+    const events = [ev(0, 0, 1), ev(1, 10, 2)];
+    const lying = world({ answersSheetsMs: true, sheetsMsLie: 1 });
+    await expect(runExact({ events, url: 'x', sheets: lying.admin, epochMs: EPOCH, timeoutMs: 1000, metrics: new RunMetrics(), driver: lying.driver })).rejects.toThrow(
+      /event 0 answered x-sheetsim-sheets-ms: 501, but its 2 Sheets calls sum to 500 ms/,
+    );
+    const untraced = world({ answersSheetsMs: true, untraced: true });
+    await expect(runExact({ events, url: 'x', sheets: untraced.admin, epochMs: EPOCH, timeoutMs: 1000, metrics: new RunMetrics(), driver: untraced.driver })).rejects.toThrow(
+      /Sheets call #1 \(values.get\) carried no traceparent/,
+    );
   });
 });
