@@ -18,7 +18,7 @@
  * assertions (the machine is shared); record them with the load average in bench/README.md.
  * Options: --seconds N (measured seconds per step, default 3), --rates a,b,c (default 1000..20000),
  * --cli-rates a,b,c (part 0, default 5000..30000), --cli-seconds N (trace length of part 0, default 5),
- * --cli-only (part 0 alone).
+ * --cli-only (part 0 alone), --ac-seconds N (autocannon's run in part 0, default 5; 0 skips it).
  */
 import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -91,7 +91,7 @@ interface CliRun {
 }
 
 /** 0. Whole runs through the CLI (first second included), then autocannon on the same server, and the ratio. */
-async function cliRuns(url: string, rates: number[], seconds: number, pinned: boolean, serverCpuUs: () => Promise<number>): Promise<void> {
+async function cliRuns(url: string, rates: number[], seconds: number, acSeconds: number, pinned: boolean, serverCpuUs: () => Promise<number>): Promise<void> {
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   const bin = join(root, 'bin', 'sheetsim.js');
   if (!existsSync(join(root, 'dist', 'simulator', 'cli'))) {
@@ -105,6 +105,10 @@ async function cliRuns(url: string, rates: number[], seconds: number, pinned: bo
   let best = 0;
   let misses = 0;
   try {
+    // Not reported: a freshly started server runs its first requests on cold code, which is not the replayer's doing.
+    const warm = join(dir, 'warm.jsonl');
+    await writeDenseTrace(warm, 2000, 2, 256, '/');
+    await runPinned(pinned, [bin, 'run', '--trace', warm, '--target', url, '--out', join(dir, 'warm'), '--no-gates']);
     for (const rate of rates) {
       const trace = join(dir, `dense-${rate}.jsonl`);
       await writeDenseTrace(trace, rate, seconds, 256, '/');
@@ -133,8 +137,9 @@ async function cliRuns(url: string, rates: number[], seconds: number, pinned: bo
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`   => highest rate with whole-run p99 lateness < 5 ms and p99 response < 5 ms: ${best}/s`);
-  // autocannon as a user runs it (its CLI, 50 connections, 5 s), pinned like the CLI runs above.
-  const ac = await runPinned(pinned, [createRequire(import.meta.url).resolve('autocannon/autocannon.js'), '-c', '50', '-d', '5', '-j', url]);
+  if (acSeconds <= 0) return;
+  // autocannon as a user runs it (its CLI, 50 connections), pinned like the CLI runs above.
+  const ac = await runPinned(pinned, [createRequire(import.meta.url).resolve('autocannon/autocannon.js'), '-c', '50', '-d', String(acSeconds), '-j', url]);
   let acRate = 0;
   let acP99 = 0;
   try {
@@ -145,7 +150,7 @@ async function cliRuns(url: string, rates: number[], seconds: number, pinned: bo
     console.log(`   autocannon failed (exit ${ac.code}): ${ac.stderr.trim().slice(0, 300)}`);
     return;
   }
-  console.log(`   autocannon (50 connections, 5 s${pinned ? ', core 0' : ''}): ${Math.round(acRate)} req/s, p99 ${acP99} ms; ` +
+  console.log(`   autocannon (50 connections, ${acSeconds} s${pinned ? ', core 0' : ''}): ${Math.round(acRate)} req/s, p99 ${acP99} ms; ` +
     `CLI best / autocannon = ${(best / acRate).toFixed(2)}; load ${load()}`);
 }
 
@@ -181,6 +186,7 @@ async function bench(): Promise<void> {
       'cli-rates': { type: 'string' },
       'cli-seconds': { type: 'string', default: '5' },
       'cli-only': { type: 'boolean', default: false },
+      'ac-seconds': { type: 'string', default: '5' },
     },
   });
   const seconds = Number(values.seconds);
@@ -203,7 +209,7 @@ async function bench(): Promise<void> {
     console.log(`node ${process.version}, ${cpus().length} cpus, load average ${load()}; trivial server in a child process on ${url}` +
       (pinned ? ' pinned to core 1 (taskset)' : ' (taskset not found: nothing is pinned)'));
 
-    await cliRuns(url, cliRates, Number(values['cli-seconds']), pinned, serverCpuUs);
+    await cliRuns(url, cliRates, Number(values['cli-seconds']), Number(values['ac-seconds']), pinned, serverCpuUs);
     if (values['cli-only']) return;
 
     // One run: returns the metrics of the whole run and the lateness of the events after `warmupMs`.
