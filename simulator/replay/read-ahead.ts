@@ -44,6 +44,13 @@ export class ReadAhead {
     }
   }
 
+  /** Buffered events with `t` at most `tMax` (the density of the trace's start, once primed). */
+  countUntil(tMax: number): number {
+    let n = 0;
+    for (let i = this.head; i < this.buf.length && this.buf[i]!.t <= tMax; i++) n += 1;
+    return n;
+  }
+
   /**
    * The next event if one is buffered ({done: true} at the end); null when the caller must `await wait()` first.
    * Throws the source's error once the events before it were taken.

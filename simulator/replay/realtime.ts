@@ -14,6 +14,7 @@ import { ReadAhead } from './read-ahead.ts';
 import { CallLogFeed } from './call-log-feed.ts';
 import { TargetMonitor } from './target-monitor.ts';
 import { answeredOutcome, givenUpOutcome } from './event-outcomes.ts';
+import { WARMUP_MIN_EVENTS_PER_S, warmHotPath } from './hot-path-warmup.ts';
 import type { OverloadDetector } from './overload.ts';
 import type { TargetWatch } from './validity.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
@@ -64,6 +65,13 @@ export interface RealtimeOptions {
   overload?: OverloadDetector;
   /** Load sampling and target-exit polling period (clock ms). */
   sampleMs?: number;
+  /**
+   * Warm the replayer's hot path before t0 against a loopback server of its own (see hot-path-warmup.ts). Default:
+   * when the trace's first wall second holds WARMUP_MIN_EVENTS_PER_S events or more and the driver is the real one.
+   */
+  warmHotPath?: boolean;
+  /** Called at t0 (the schedule's start, after the work done before it), e.g. to start a wall-time count there. */
+  onStart?: () => void;
 }
 
 export interface RealtimeResult {
@@ -148,13 +156,13 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   // A trace stream is read ahead, and its first seconds parsed before t0 (see read-ahead.ts).
   const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>);
   try {
+    if (events instanceof ReadAhead) await events.prime(PRIME_WALL_MS * k);
+    const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
+    if (opts.warmHotPath ?? (dense && opts.driver === undefined)) await warmHotPath({ clock, requests: 2000, concurrency: 64, maxMs: 1000 });
     await feed.anchor();
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
     // while events are due. Capped: a trace that never needs that many only holds idle sockets.
-    await Promise.all([
-      driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX)),
-      events instanceof ReadAhead ? events.prime(PRIME_WALL_MS * k) : undefined,
-    ]);
+    await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
     if (opts.originMs !== undefined) await feed.setOrigin(opts.originMs);
 
     result = await runSchedule({
@@ -167,6 +175,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       onStart: (start) => {
         t0 = start;
         feed.start(start);
+        opts.onStart?.();
       },
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
       onNotSent: (event, intended) => givenUp(event, intended, null),
