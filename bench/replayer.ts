@@ -1,7 +1,12 @@
 /**
- * `npx tsx bench/replayer.ts` (run it as `flock /tmp/bench.lock npx tsx bench/replayer.ts`): speed of the realtime
- * replayer against a trivial local HTTP server run by this script as a child process (its own event loop and,
- * given a free core, its own CPU). Prints:
+ * `npx tsx bench/replayer.ts` (run it as `flock /tmp/sheetsim-heavy.lock npx tsx bench/replayer.ts`; `npm run build`
+ * first: part 0 runs the compiled CLI): speed of the realtime replayer against a trivial local HTTP server run by
+ * this script as a child process (its own event loop and, with `taskset`, pinned to core 1). Prints:
+ *   0. whole runs THROUGH THE CLI as a user runs it: for each rate a dense trace file is written and
+ *      `node bin/sheetsim.js run --trace FILE --target URL` runs pinned to core 0; report.json's whole-run p99
+ *      lateness and p99 response time (first second included) and the achieved rate; the highest rate with both
+ *      p99s < 5 ms and no errors; autocannon (50 connections, closed loop, also pinned to core 0) on the same server
+ *      right after, and the ratio;
  *   1. a rate sweep: for each rate, a run of 1 s of warm-up plus `--seconds` measured seconds, the lateness
  *      (actual send − intended send) of the measured part and of the whole run, and the CPU both processes used;
  *      the highest rate whose measured p99 lateness stays under 5 ms with no errors; then that rate again with
@@ -11,15 +16,18 @@
  *   4. sheetsim's RSS while replaying 10,000 virtual workers.
  * Events are generated as the run reads them, as a real trace streams from its file. Figures only, no
  * assertions (the machine is shared); record them with the load average in bench/README.md.
- * Options: --seconds N (measured seconds per step, default 3), --rates a,b,c (default 1000..20000).
+ * Options: --seconds N (measured seconds per step, default 3), --rates a,b,c (default 1000..20000),
+ * --cli-rates a,b,c (part 0, default 5000..30000), --cli-seconds N (trace length of part 0, default 5),
+ * --cli-only (part 0 alone), --ac-seconds N (autocannon's run in part 0, default 5; 0 skips it).
  */
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork, spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { newHistogram, recordMs, summarise } from '../simulator/metrics/histogram.ts';
 import { RunMetrics } from '../simulator/metrics/run-metrics.ts';
@@ -27,6 +35,7 @@ import { EventsWriter } from '../simulator/replay/events-writer.ts';
 import { toEventRecord } from '../simulator/outcome/outcome.ts';
 import { runRealtime } from '../simulator/replay/realtime.ts';
 import type { TraceEvent } from '../simulator/trace/types.ts';
+import { writeDenseTrace } from './dense-trace.ts';
 
 if (process.argv[2] === '--server') {
   // GET /?d=<ms> answers after d ms; everything else at once. '/' skips URL parsing: the server must stay cheap.
@@ -57,16 +66,138 @@ function* events(rate: number, seconds: number, workers: number, path: string): 
   }
 }
 
+/** Whether `taskset` (util-linux) can pin processes to a core here. */
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+}
+
+/** `cmd args` pinned to core 0 when taskset is there; resolves with its exit code and stdout. */
+function runPinned(pinned: boolean, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const p = pinned ? spawn('taskset', ['-c', '0', process.execPath, ...args]) : spawn(process.execPath, args);
+  let stdout = '';
+  let stderr = '';
+  p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => p.once('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+interface CliRun {
+  requests: number;
+  achieved: number;
+  latenessP99: number;
+  latenessMax: number;
+  responseP99: number;
+  errors: number;
+}
+
+/** 0. Whole runs through the CLI (first second included), then autocannon on the same server, and the ratio. */
+async function cliRuns(url: string, rates: number[], seconds: number, acSeconds: number, pinned: boolean, serverCpuUs: () => Promise<number>): Promise<void> {
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+  const bin = join(root, 'bin', 'sheetsim.js');
+  if (!existsSync(join(root, 'dist', 'simulator', 'cli'))) {
+    console.log('\n0. skipped: dist/ is missing (run `npm run build` first; bin/sheetsim.js runs the compiled CLI)');
+    return;
+  }
+  console.log(`\n0. whole runs through the CLI: node bin/sheetsim.js run --trace <dense trace> --target ${url} --no-gates` +
+    `${pinned ? ' (pinned to core 0)' : ''}; ${seconds} s traces, 256 workers; figures from report.json (whole run, first second included)`);
+  console.log('   rate/s  achieved/s | lateness p99     max | response p99 | errors | server % core | load');
+  const dir = mkdtempSync(join(tmpdir(), 'sheetsim-bench-cli-'));
+  let best = 0;
+  let misses = 0;
+  try {
+    // Not reported: a freshly started server runs its first requests on cold code, which is not the replayer's doing.
+    const warm = join(dir, 'warm.jsonl');
+    await writeDenseTrace(warm, 2000, 2, 256, '/');
+    await runPinned(pinned, [bin, 'run', '--trace', warm, '--target', url, '--out', join(dir, 'warm'), '--no-gates']);
+    for (const rate of rates) {
+      const trace = join(dir, `dense-${rate}.jsonl`);
+      await writeDenseTrace(trace, rate, seconds, 256, '/');
+      const out = join(dir, `out-${rate}`);
+      const server0 = await serverCpuUs();
+      const t = performance.now();
+      const res = await runPinned(pinned, [bin, 'run', '--trace', trace, '--target', url, '--out', out, '--no-gates']);
+      const serverShare = ((await serverCpuUs()) - server0) / 1000 / (performance.now() - t);
+      if (!existsSync(join(out, 'report.json'))) {
+        console.log(`   ${String(rate).padStart(6)}  run failed (exit ${res.code}): ${res.stderr.trim().split('\n').slice(-3).join(' / ')}`);
+        break;
+      }
+      const r = readCliReport(join(out, 'report.json'));
+      const ok = r.latenessP99 < 5 && r.responseP99 < 5 && r.errors === 0;
+      console.log(
+        `   ${String(rate).padStart(6)}  ${String(Math.round(r.achieved)).padStart(10)} | ${r.latenessP99.toFixed(2).padStart(9)} ms ${r.latenessMax.toFixed(1).padStart(7)} |` +
+          ` ${r.responseP99.toFixed(2).padStart(9)} ms | ${String(r.errors).padStart(6)} | ${(serverShare * 100).toFixed(0).padStart(10)} %   | ${load()}${ok ? '' : '  (misses)'}`,
+      );
+      rmSync(trace, { force: true });
+      if (ok) {
+        best = Math.max(best, rate);
+        misses = 0;
+      } else if (++misses >= 2) break;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`   => highest rate with whole-run p99 lateness < 5 ms and p99 response < 5 ms: ${best}/s`);
+  if (acSeconds <= 0) return;
+  // autocannon as a user runs it (its CLI, 50 connections), pinned like the CLI runs above.
+  const ac = await runPinned(pinned, [createRequire(import.meta.url).resolve('autocannon/autocannon.js'), '-c', '50', '-d', String(acSeconds), '-j', url]);
+  let acRate = 0;
+  let acP99 = 0;
+  try {
+    const j = JSON.parse(ac.stdout) as { requests: { average: number }; latency: { p99: number } };
+    acRate = j.requests.average;
+    acP99 = j.latency.p99;
+  } catch {
+    console.log(`   autocannon failed (exit ${ac.code}): ${ac.stderr.trim().slice(0, 300)}`);
+    return;
+  }
+  console.log(`   autocannon (50 connections, ${acSeconds} s${pinned ? ', core 0' : ''}): ${Math.round(acRate)} req/s, p99 ${acP99} ms; ` +
+    `CLI best / autocannon = ${(best / acRate).toFixed(2)}; load ${load()}`);
+}
+
+/** The whole-run figures of a `sheetsim run` report. */
+function readCliReport(path: string): CliRun {
+  const r = JSON.parse(readFileSync(path, 'utf8')) as {
+    run: { wallDurationMs: number };
+    totals: { requests: number; ok: number; lateness: { p99: number; max: number }; responseTime: { p99: number }; errors: Record<string, number>; statuses: Record<string, number> };
+  };
+  const t = r.totals;
+  let errors = 0;
+  for (const [k, v] of Object.entries(t.statuses)) if (k === 'error' || k.startsWith('5')) errors += v;
+  return {
+    requests: t.requests,
+    achieved: (t.requests * 1000) / Math.max(1, r.run.wallDurationMs),
+    latenessP99: t.lateness.p99,
+    latenessMax: t.lateness.max,
+    responseP99: t.responseTime.p99,
+    errors,
+  };
+}
+
 /** The box's 1, 5 and 15 minute load averages, printed next to every figure. */
 function load(): string {
   return loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
 async function bench(): Promise<void> {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, rates: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '3' },
+      rates: { type: 'string' },
+      'cli-rates': { type: 'string' },
+      'cli-seconds': { type: 'string', default: '5' },
+      'cli-only': { type: 'boolean', default: false },
+      'ac-seconds': { type: 'string', default: '5' },
+    },
+  });
   const seconds = Number(values.seconds);
   const rates = values.rates ? values.rates.split(',').map(Number) : [1000, 2000, 4000, 6000, 8000, 10_000, 12_000, 14_000, 16_000, 18_000, 20_000];
-  const child = fork(fileURLToPath(import.meta.url), ['--server'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const cliRates = values['cli-rates'] ? values['cli-rates'].split(',').map(Number) : [5000, 10_000, 15_000, 20_000, 25_000, 30_000];
+  const pinned = hasTaskset();
+  // The server on core 1 and every load generator on core 0, as the issue measures (without taskset: unpinned).
+  const self = fileURLToPath(import.meta.url);
+  const child: ChildProcess = pinned
+    ? spawn('taskset', ['-c', '1', process.execPath, '--import', 'tsx', self, '--server'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    : fork(self, ['--server'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => child.once('message', (m) => resolve((m as { port: number }).port)));
   const serverCpuUs = () =>
     new Promise<number>((resolve) => {
@@ -75,7 +206,11 @@ async function bench(): Promise<void> {
     });
   const url = `http://127.0.0.1:${port}`;
   try {
-    console.log(`node ${process.version}, ${cpus().length} cpus, load average ${load()}; trivial server in a child process on ${url}`);
+    console.log(`node ${process.version}, ${cpus().length} cpus, load average ${load()}; trivial server in a child process on ${url}` +
+      (pinned ? ' pinned to core 1 (taskset)' : ' (taskset not found: nothing is pinned)'));
+
+    await cliRuns(url, cliRates, Number(values['cli-seconds']), Number(values['ac-seconds']), pinned, serverCpuUs);
+    if (values['cli-only']) return;
 
     // One run: returns the metrics of the whole run and the lateness of the events after `warmupMs`.
     const replay = async (evs: Iterable<TraceEvent>, connections: number, warmupMs = 0, writer: EventsWriter | null = null) => {

@@ -16,10 +16,17 @@ import { performance } from 'node:perf_hooks';
 export const KEEPALIVE_IDLE_MS = 1000;
 
 const idleSince = new WeakMap<Socket, number>();
-const socketOf = new WeakMap<object, Socket>();
-const idleAtSend = new WeakMap<object, number>();
-const answered = new WeakSet<object>();
 const keepAliveCloses = new WeakSet<object>();
+// What is known of each request is kept on undici's request object under symbols: per-request WeakMap entries (three
+// per event) were a visible share of the replayer's CPU at thousands of events per second.
+const SOCKET = Symbol('sheetsim.socket');
+const IDLE_AT_SEND = Symbol('sheetsim.idleAtSend');
+const ANSWERED = Symbol('sheetsim.answered');
+interface Tagged {
+  [SOCKET]?: Socket;
+  [IDLE_AT_SEND]?: number;
+  [ANSWERED]?: boolean;
+}
 let installed = false;
 
 const SOCKET_CLOSED = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
@@ -38,23 +45,23 @@ export function watchKeepAlive(): void {
     if (!idleSince.has(socket)) idleSince.set(socket, performance.now());
   });
   diagnosticsChannel.subscribe('undici:client:sendHeaders', (msg) => {
-    const { request, socket } = msg as { request: object; socket: Socket };
-    socketOf.set(request, socket);
+    const { request, socket } = msg as { request: Tagged; socket: Socket };
+    request[SOCKET] = socket;
     const since = idleSince.get(socket);
-    idleAtSend.set(request, since === undefined ? 0 : performance.now() - since);
+    request[IDLE_AT_SEND] = since === undefined ? 0 : performance.now() - since;
     idleSince.delete(socket); // busy until this request completes
   });
   diagnosticsChannel.subscribe('undici:request:headers', (msg) => {
-    answered.add((msg as { request: object }).request);
+    (msg as { request: Tagged }).request[ANSWERED] = true;
   });
   diagnosticsChannel.subscribe('undici:request:trailers', (msg) => {
-    const socket = socketOf.get((msg as { request: object }).request);
+    const socket = (msg as { request: Tagged }).request[SOCKET];
     if (socket) idleSince.set(socket, performance.now());
   });
   diagnosticsChannel.subscribe('undici:request:error', (msg) => {
-    const { request, error } = msg as { request: object; error: { code?: string } | null };
-    if (!error || typeof error !== 'object' || answered.has(request)) return;
-    if (SOCKET_CLOSED.has(error.code ?? '') && (idleAtSend.get(request) ?? 0) >= KEEPALIVE_IDLE_MS) keepAliveCloses.add(error);
+    const { request, error } = msg as { request: Tagged; error: { code?: string } | null };
+    if (!error || typeof error !== 'object' || request[ANSWERED]) return;
+    if (SOCKET_CLOSED.has(error.code ?? '') && (request[IDLE_AT_SEND] ?? 0) >= KEEPALIVE_IDLE_MS) keepAliveCloses.add(error);
   });
 }
 

@@ -281,6 +281,8 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
         targetGone: () => target.died(),
         probeTarget: () => answers(target.url, '/api/health', 1000),
         overload,
+        // The wall time (and the progress line's rate) counts from t0, not from the sockets and trace read before it.
+        onStart: () => (wallStart = performance.now()),
       });
       // Requests abandoned at the deadline are recorded (ABANDONED); only a Ctrl-C's abandoned ones are missing.
       interrupted = res.interrupted || (res.abandoned > 0 && !res.deadlineHit);

@@ -4,20 +4,25 @@
  * separately. Sheets calls are read from the mock's log while the run goes and attributed to events.
  */
 import type { TraceEvent } from '../trace/types.ts';
-import { CallAttributor } from '../metrics/attribution.ts';
 import type { RunMetrics } from '../metrics/run-metrics.ts';
 import type { ReplayClock } from './clock.ts';
 import { wallClock } from './clock.ts';
 import { type HttpDriver, createDriver } from './http.ts';
 import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
-import { actionTaken, normaliseBody } from '../outcome/outcome.ts';
-import { type ScheduleProbe, runSchedule } from './schedule.ts';
+import { runSchedule } from './schedule.ts';
+import { ReadAhead } from './read-ahead.ts';
+import { CallLogFeed } from './call-log-feed.ts';
+import { TargetMonitor } from './target-monitor.ts';
+import { answeredOutcome, givenUpOutcome } from './event-outcomes.ts';
+import { WARMUP_MIN_EVENTS_PER_S, warmHotPath } from './hot-path-warmup.ts';
 import type { OverloadDetector } from './overload.ts';
 import type { TargetWatch } from './validity.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
 import { traceparentForSeq } from '../outcome/traceparent.ts';
 
 const PRECONNECT_MAX = 256;
+/** Before t0 the first this many wall ms of the trace are read and parsed (see read-ahead.ts). */
+const PRIME_WALL_MS = 2000;
 
 export interface RealtimeOptions {
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;
@@ -60,6 +65,13 @@ export interface RealtimeOptions {
   overload?: OverloadDetector;
   /** Load sampling and target-exit polling period (clock ms). */
   sampleMs?: number;
+  /**
+   * Warm the replayer's hot path before t0 against a loopback server of its own (see hot-path-warmup.ts). Default:
+   * when the trace's first wall second holds WARMUP_MIN_EVENTS_PER_S events or more and the driver is the real one.
+   */
+  warmHotPath?: boolean;
+  /** Called at t0 (the schedule's start, after the work done before it), e.g. to start a wall-time count there. */
+  onStart?: () => void;
 }
 
 export interface RealtimeResult {
@@ -81,6 +93,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   const clock = opts.clock ?? wallClock();
   const driver = opts.driver ?? createDriver({ url: opts.url, connections: opts.connections, timeoutMs: opts.timeoutMs });
   const { metrics } = opts;
+  const k = opts.speed; // wall ms → simulated ms
   const release = (o: EventOutcome, calls: EventCalls | null): void => {
     // The parts of the service time, once the event's calls are known: what is not Sheets time or a reported wait
     // is the backend's compute and queueing (realtime cannot tell those apart).
@@ -93,212 +106,103 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   };
   // Stops the schedule on the caller's signal or when the target is gone (validity).
   const stop = new AbortController();
-  let stoppedUnreachable = false;
-  const stopUnreachable = (): void => {
-    stoppedUnreachable = true;
-    stop.abort(new Error('target unreachable'));
-  };
   const onAbort = (): void => stop.abort(opts.signal?.reason);
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const monitor = new TargetMonitor({
+    clock,
+    speed: k,
+    ...(opts.watch ? { watch: opts.watch } : {}),
+    ...(opts.targetGone ? { targetGone: opts.targetGone } : {}),
+    ...(opts.probeTarget ? { probeTarget: opts.probeTarget } : {}),
+    ...(opts.overload ? { overload: opts.overload } : {}),
+    sampleMs: opts.sampleMs ?? 250,
+    onUnreachable: () => stop.abort(new Error('target unreachable')),
+  });
+  const feed = new CallLogFeed({ sheets: opts.sheets, metrics, speed: k, countUntracedCalls: opts.countUntracedCalls, clock, pollMs: opts.pollMs ?? 1000, release });
   // Set once the schedule returned: an answer that arrives after that (abandoned at the deadline) is not counted.
   let closed = false;
-
-  // Anchor the mock's clock to ours: a call's clockMs maps to simulated trace time and to our ms since t0.
-  let anchorMock = 0;
-  let mockSpeed = 1;
-  let cursor = 0;
-  if (opts.sheets) {
-    cursor = await opts.sheets.lastCallId();
-    const h = await opts.sheets.health();
-    anchorMock = h.clock.nowMs;
-    mockSpeed = h.clock.speed || 1;
-  }
   let t0 = clock.now();
-  let anchorLocal = 0;
-  const attributor = new CallAttributor(
-    release,
-    (call) => metrics.addCall(call, ((call.clockMs - anchorMock) / mockSpeed + anchorLocal) * opts.speed),
-    (clockMs) => (clockMs - anchorMock) / mockSpeed + anchorLocal,
-    opts.countUntracedCalls,
-    () => metrics.addUnattributedCall(),
-  );
+  // Send time of each request in flight, for those abandoned at the deadline.
+  const started = new Map<TraceEvent, number>();
+  let done = 0;
 
-  let pollError: Error | null = null;
-  const poll = async (): Promise<void> => {
-    if (!opts.sheets) return;
-    const startedAt = clock.now() - t0;
+  const dispatch = async (event: TraceEvent, intended: number): Promise<void> => {
+    const sent = clock.now();
+    started.set(event, sent);
     try {
-      const calls = await opts.sheets.callsAfter(cursor);
-      for (const c of calls) cursor = Math.max(cursor, c.id);
-      attributor.ingest(calls);
-    } catch (err) {
-      pollError = err as Error;
-    }
-    attributor.flush(startedAt);
-  };
-  let polling = Promise.resolve();
-  const pollTimer = opts.sheets
-    ? setInterval(() => {
-        polling = polling.then(poll);
-      }, opts.pollMs ?? 1000)
-    : undefined;
-
-  // One health probe at a time, sent when answers turn into connection errors (see TargetWatch.probeFailed).
-  let probing = false;
-  const checkTarget = (watch: TargetWatch, ask: () => Promise<boolean>): void => {
-    probing = true;
-    void ask()
-      .catch(() => false)
-      .then((answers) => {
-        probing = false;
-        if (!answers && !closed && !stoppedUnreachable && watch.probeFailed()) stopUnreachable();
-      });
-  };
-  let probe: ScheduleProbe | null = null;
-  const sampleStop = new AbortController();
-  const sampler = async (): Promise<void> => {
-    const every = opts.sampleMs ?? 250;
-    while (!sampleStop.signal.aborted) {
-      await clock.sleepUntil(clock.now() + every, sampleStop.signal);
-      if (sampleStop.signal.aborted || !probe) break;
-      const now = clock.now();
-      const gone = opts.targetGone?.();
-      if (gone && opts.watch && !stoppedUnreachable) {
-        opts.watch.targetExited((now - t0) * opts.speed, gone);
-        stopUnreachable();
-      }
-      const oldest = probe.oldestWaitingIntended();
-      opts.overload?.observe({
-        wallMs: now - t0,
-        simS: Math.floor(((now - t0) * opts.speed) / 1000),
-        backlog: probe.inFlight() + probe.waiting(),
-        oldestWaitMs: oldest === null ? 0 : Math.max(0, now - oldest),
-      });
+      feed.begin(event.seq, sent - t0);
+      const res = await driver.send(event.req, { traceparent: traceparentForSeq(event.seq), 'x-sheetsim-seq': String(event.seq) });
+      if (closed) return;
+      const end = clock.now();
+      monitor.observe(event.t, res.status, res.error);
+      feed.complete(answeredOutcome(event, t0, intended, sent, end, k, res), end - t0);
+      done += 1;
+      opts.onProgress?.(done);
+    } finally {
+      started.delete(event);
     }
   };
-  let sampling: Promise<void> = Promise.resolve();
+  // An event the run gave up on: never sent (NOT_SENT) or still in flight at the deadline (ABANDONED).
+  const givenUp = (event: TraceEvent, intended: number, sent: number | null): void => {
+    const stopMs = opts.deadlineMs ?? clock.now() - t0;
+    const outcome = givenUpOutcome(event, t0, intended, sent, stopMs, k);
+    if (sent !== null) feed.complete(outcome, stopMs);
+    else release(outcome, null);
+  };
 
   let wallMs: number;
   let result: Awaited<ReturnType<typeof runSchedule>>;
+  // A trace stream is read ahead, and its first seconds parsed before t0 (see read-ahead.ts).
+  const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>);
   try {
+    if (events instanceof ReadAhead) await events.prime(PRIME_WALL_MS * k);
+    const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
+    if (opts.warmHotPath ?? (dense && opts.driver === undefined)) await warmHotPath({ clock, requests: 2000, concurrency: 64, maxMs: 1000 });
+    await feed.anchor();
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
     // while events are due. Capped: a trace that never needs that many only holds idle sockets.
     await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
-    if (opts.sheets && opts.originMs !== undefined) anchorMock = (await opts.sheets.setOrigin(opts.originMs)).nowMs;
-
-    let done = 0;
-    const dispatch = async (event: TraceEvent, intended: number): Promise<void> => {
-      const startAbs = clock.now();
-      const startMs = startAbs - t0;
-      if (opts.sheets) attributor.begin(event.seq, startMs);
-      const res = await driver.send(event.req, {
-        traceparent: traceparentForSeq(event.seq),
-        'x-sheetsim-seq': String(event.seq),
-      });
-      if (closed) return;
-      const end = clock.now();
-      if (opts.watch?.observe({ t: event.t, status: res.status, error: res.error })) stopUnreachable();
-      else if (opts.watch?.failing && opts.probeTarget && !probing) checkTarget(opts.watch, opts.probeTarget);
-      // Reports are in simulated time: at --speed N a wall millisecond is N simulated ones.
-      const k = opts.speed;
-      const outcome: EventOutcome = {
-        event,
-        intendedMs: (intended - t0) * k,
-        startMs: startMs * k,
-        responseMs: (end - intended) * k,
-        serviceMs: (end - startAbs) * k,
-        latenessMs: (startAbs - intended) * k,
-        waitMs: res.waitMs ?? null,
-        sheetsMs: null,
-        computeMs: null,
-        status: res.status,
-        error: res.error,
-        body: res.status === null ? '' : normaliseBody(res.text, res.json),
-        action_taken: actionTaken(res.json),
-      };
-      if (opts.sheets) attributor.complete(outcome, end - t0);
-      else release(outcome, null);
-      done += 1;
-      opts.onProgress?.(done);
-    };
-
-    // An event the run gave up on: never sent (NOT_SENT) or still in flight at the deadline (ABANDONED). Its
-    // response time is a lower bound, from its intended start to the deadline (coordinated-omission-correct).
-    const givenUp = (event: TraceEvent, intended: number, startAbs: number | null): void => {
-      const stopMs = opts.deadlineMs ?? clock.now() - t0;
-      const k = opts.speed; // wall ms → simulated ms, as for answered events
-      const outcome: EventOutcome = {
-        event,
-        intendedMs: (intended - t0) * k,
-        startMs: (startAbs === null ? stopMs : startAbs - t0) * k,
-        responseMs: Math.max(0, stopMs - (intended - t0)) * k,
-        serviceMs: (startAbs === null ? 0 : Math.max(0, stopMs - (startAbs - t0))) * k,
-        latenessMs: (startAbs === null ? Math.max(0, stopMs - (intended - t0)) : startAbs - intended) * k,
-        waitMs: null,
-        sheetsMs: null,
-        computeMs: null,
-        status: null,
-        error: startAbs === null ? 'NOT_SENT' : 'ABANDONED',
-        body: '',
-        action_taken: null,
-      };
-      if (startAbs !== null && opts.sheets) attributor.complete(outcome, stopMs);
-      else release(outcome, null);
-    };
-    const started = new Map<TraceEvent, number>();
-    const timedDispatch = async (event: TraceEvent, intended: number): Promise<void> => {
-      started.set(event, clock.now());
-      try {
-        await dispatch(event, intended);
-      } finally {
-        started.delete(event);
-      }
-    };
+    if (opts.originMs !== undefined) await feed.setOrigin(opts.originMs);
 
     result = await runSchedule({
       clock,
-      speed: opts.speed,
-      events: opts.events,
-      dispatch: timedDispatch,
+      speed: k,
+      events,
+      dispatch,
       signal: stop.signal,
       graceMs: opts.graceMs ?? 5000,
       onStart: (start) => {
         t0 = start;
-        anchorLocal = 0;
+        feed.start(start);
+        opts.onStart?.();
       },
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
       onNotSent: (event, intended) => givenUp(event, intended, null),
-      probe: (p) => {
-        probe = p;
-        sampling = sampler();
-      },
+      probe: (p) => monitor.start(t0, p),
     });
     closed = true;
     if (result.deadlineHit) for (const f of result.inFlightAtStop) givenUp(f.event, f.intendedMs, started.get(f.event) ?? f.intendedMs);
-    sampleStop.abort();
-    await sampling;
+    await monitor.close();
     wallMs = clock.now() - t0;
-    if (pollTimer) clearInterval(pollTimer);
-    await polling;
-    await poll();
-    attributor.flushAll();
+    await feed.finish();
   } finally {
     // Also when the trace turns out bad mid-run: an open pool would keep the target's server from closing.
     closed = true;
-    sampleStop.abort();
+    feed.stop();
+    await monitor.close();
     opts.signal?.removeEventListener('abort', onAbort);
-    if (pollTimer) clearInterval(pollTimer);
+    if (events instanceof ReadAhead) await events.close();
     await driver.close();
   }
   return {
     wallMs,
     dispatched: result.dispatched,
-    interrupted: result.interrupted && !stoppedUnreachable,
+    interrupted: result.interrupted && !monitor.stoppedUnreachable,
     abandoned: result.abandoned,
-    stoppedUnreachable,
+    stoppedUnreachable: monitor.stoppedUnreachable,
     deadlineHit: result.deadlineHit,
     notSent: result.notSent,
-    sheetsError: pollError ? `reading the mock's call log failed: ${(pollError as Error).message}` : null,
+    sheetsError: feed.error,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { TraceEvent } from '../trace/types.ts';
 import type { ReplayClock } from './clock.ts';
+import { ReadAhead } from './read-ahead.ts';
 
 /** Sends one event; resolves when its response (or transport error) arrived. Must not reject. */
 export type Dispatch = (event: TraceEvent, intendedMs: number) => Promise<void>;
@@ -12,7 +13,8 @@ export type Dispatch = (event: TraceEvent, intendedMs: number) => Promise<void>;
 export interface ScheduleOptions {
   clock: ReplayClock;
   speed: number;
-  events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;
+  /** Events in trace order: an array or generator, a trace's async stream, or a ReadAhead primed before t0. */
+  events: AsyncIterable<TraceEvent> | Iterable<TraceEvent> | ReadAhead;
   dispatch: Dispatch;
   /** Stops scheduling; requests in flight get `graceMs` to finish. */
   signal?: AbortSignal;
@@ -112,18 +114,26 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     opts.onNotSent?.(event, intended);
   };
 
-  // A sync source (an array) is walked without `for await`, which would cost a few promise turns per event;
-  // everything already due goes out in one synchronous pass, and the loop only awaits to sleep.
+  // A sync source (an array) is walked without `for await`, which would cost a few promise turns per event; an
+  // async one (a trace file) is read ahead into a buffer (see read-ahead.ts). Everything already due goes out in one
+  // synchronous pass, and the loop only awaits to sleep (or when the read-ahead buffer ran dry).
   const source = opts.events;
   const syncIt = Symbol.iterator in source ? (source as Iterable<TraceEvent>)[Symbol.iterator]() : null;
-  const asyncIt = syncIt ? null : (source as AsyncIterable<TraceEvent>)[Symbol.asyncIterator]();
-  const pull = async (): Promise<IteratorResult<TraceEvent>> => (syncIt ? syncIt.next() : asyncIt!.next());
+  const ahead = syncIt ? null : source instanceof ReadAhead ? source : new ReadAhead(source as AsyncIterable<TraceEvent>);
+  const pull = async (): Promise<IteratorResult<TraceEvent>> => {
+    if (syncIt) return syncIt.next();
+    for (;;) {
+      const r = ahead!.nextSync();
+      if (r) return r;
+      await ahead!.wait();
+    }
+  };
   let exhausted = false;
   let deadlineHit = false;
   try {
     for (;;) {
       if (signal?.aborted) break;
-      const next = syncIt ? syncIt.next() : await asyncIt!.next();
+      const next = syncIt ? syncIt.next() : (ahead!.nextSync() ?? (await pull()));
       if (next.done) {
         exhausted = true;
         break;
@@ -153,7 +163,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     }
   } finally {
     // As `for await` would on an early exit: let the source release its file.
-    if (!exhausted) await (syncIt ? syncIt.return?.() : asyncIt!.return?.());
+    if (!exhausted) await (syncIt ? syncIt.return?.() : ahead!.close());
   }
   const interrupted = signal?.aborted === true;
   if (interrupted) {

@@ -140,3 +140,43 @@ describe('runRealtime against a real server', () => {
     server = undefined;
   });
 });
+
+describe('runRealtime on a dense trace stream', () => {
+  let server: Server | null = null;
+  afterEach(async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server = null;
+  });
+
+  it("sends exactly the trace's requests, each once and each worker's in order, after warming its hot path elsewhere", async () => {
+    const seen: number[] = [];
+    server = createServer((req, res) => {
+      seen.push(Number(req.headers['x-sheetsim-seq']));
+      res.setHeader('content-type', 'application/json');
+      res.end('{"ok":true}');
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // 600 events in the first second (dense: the hot-path warm-up runs first), read as a stream like a trace file.
+    async function* stream(): AsyncGenerator<TraceEvent> {
+      for (let i = 0; i < 600; i++) yield ev(i, Math.floor(i / 0.6), 1 + (i % 20));
+    }
+    const outcomes: EventOutcome[] = [];
+    let startedAt: number | null = null;
+    const res = await runRealtime({
+      events: stream(), url, speed: 1, connections: 20, timeoutMs: 5000, metrics: new RunMetrics(), sheets: null, countUntracedCalls: true,
+      onEvent: (o) => outcomes.push(o),
+      onStart: () => (startedAt = outcomes.length),
+    });
+    expect(res.dispatched).toBe(600);
+    expect(startedAt).toBe(0);
+    // The warm-up went to its own loopback server: the target saw the trace's 600 requests and nothing else.
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+    expect(outcomes.every((o) => o.status === 200)).toBe(true);
+    for (let w = 1; w <= 20; w++) {
+      const mine = seen.filter((seq) => 1 + (seq % 20) === w);
+      expect(mine).toEqual([...mine].sort((a, b) => a - b));
+    }
+  });
+});

@@ -34,6 +34,33 @@ describe('runSchedule', () => {
     ]);
   });
 
+  it('sends an async source (a trace stream, read ahead) in order and on time, as it sends an array', async () => {
+    const list = Array.from({ length: 300 }, (_, i) => ev(i, Math.floor(i / 3) * 10, 1 + (i % 5)));
+    const runWith = async (events: Iterable<TraceEvent> | AsyncIterable<TraceEvent>) => {
+      const clock = new ManualClock();
+      const sent: { seq: number; at: number }[] = [];
+      await clock.run(
+        runSchedule({
+          clock,
+          speed: 1,
+          events,
+          dispatch: async (e) => {
+            sent.push({ seq: e.seq, at: clock.now() });
+            await clock.delay(1);
+          },
+        }),
+      );
+      return sent;
+    };
+    async function* stream(): AsyncGenerator<TraceEvent> {
+      for (const e of list) yield e;
+    }
+    const fromArray = await runWith(list);
+    const fromStream = await runWith(stream());
+    expect(fromStream.map((s) => s.seq)).toEqual(list.map((e) => e.seq));
+    expect(fromStream).toEqual(fromArray);
+  });
+
   it("keeps a worker's requests in order: the next one waits for the previous response and keeps its intended time", async () => {
     const clock = new ManualClock();
     const sent: { seq: number; at: number; intended: number }[] = [];

@@ -1,0 +1,124 @@
+/**
+ * Events read ahead of the schedule. A trace streams through a few async generators (reader, shard filter), and
+ * awaiting each event from them in the dispatch loop cost several promise turns per event right where sends are
+ * due. Here a pump fills a buffer in the background (and, before t0, the first part of the trace is parsed into
+ * it), so the schedule takes due events synchronously and awaits only when the buffer is really empty.
+ */
+import type { TraceEvent } from '../trace/types.ts';
+
+/** Buffer this many events ahead by default; the pump refills once fewer than half remain. */
+export const READ_AHEAD_EVENTS = 8192;
+
+/** Events pulled per event-loop turn while refilling in the background. */
+const PUMP_SLICE = 64;
+
+/** A buffered event source: `nextSync` serves what is buffered, `wait` resolves once more is (or the end). */
+export class ReadAhead {
+  private readonly it: AsyncIterator<TraceEvent>;
+  private buf: TraceEvent[] = [];
+  private head = 0;
+  private done = false;
+  private error: { err: unknown } | null = null;
+  private pumping: Promise<void> | null = null;
+  private closed = false;
+  private waiter: (() => void) | null = null;
+
+  constructor(source: AsyncIterable<TraceEvent>, private readonly high: number = READ_AHEAD_EVENTS) {
+    this.it = source[Symbol.asyncIterator]();
+  }
+
+  /** Events buffered and not yet taken. */
+  get buffered(): number {
+    return this.buf.length - this.head;
+  }
+
+  /**
+   * Fill the buffer before the run: until it holds an event with `t` beyond `untilT`, or `max` events, or the source
+   * ends. Errors are kept for the schedule to meet at their place in the trace.
+   */
+  async prime(untilT: number, max: number = 4 * this.high): Promise<void> {
+    while (!this.done && !this.error && !this.closed && this.buffered < max) {
+      const last = this.buf[this.buf.length - 1];
+      if (last && this.buffered > 0 && last.t > untilT) break;
+      await this.pullOne();
+    }
+  }
+
+  /** Buffered events with `t` at most `tMax` (the density of the trace's start, once primed). */
+  countUntil(tMax: number): number {
+    let n = 0;
+    for (let i = this.head; i < this.buf.length && this.buf[i]!.t <= tMax; i++) n += 1;
+    return n;
+  }
+
+  /**
+   * The next event if one is buffered ({done: true} at the end); null when the caller must `await wait()` first.
+   * Throws the source's error once the events before it were taken.
+   */
+  nextSync(): IteratorResult<TraceEvent> | null {
+    if (this.head < this.buf.length) {
+      const event = this.buf[this.head]!;
+      this.buf[this.head] = undefined as unknown as TraceEvent; // let it be collected once dispatched
+      this.head += 1;
+      if (this.head === this.buf.length) {
+        this.buf = [];
+        this.head = 0;
+      } else if (this.head >= 4096 && this.head * 2 >= this.buf.length) {
+        this.buf = this.buf.slice(this.head);
+        this.head = 0;
+      }
+      if (this.buffered < this.high / 2) this.pump();
+      return { done: false, value: event };
+    }
+    if (this.error) throw this.error.err;
+    if (this.done) return { done: true, value: undefined };
+    this.pump();
+    return null;
+  }
+
+  /** Resolves once an event is buffered, the source ended or failed. */
+  wait(): Promise<void> {
+    if (this.buffered > 0 || this.done || this.error) return Promise.resolve();
+    this.pump();
+    return new Promise<void>((resolve) => (this.waiter = resolve));
+  }
+
+  /** Stop reading and let the source release its file (as `for await` does on an early exit). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.pumping;
+    if (!this.done) {
+      this.done = true;
+      await this.it.return?.();
+    }
+  }
+
+  private pump(): void {
+    if (this.pumping || this.done || this.error || this.closed) return;
+    this.pumping = (async () => {
+      try {
+        while (!this.done && !this.error && !this.closed && this.buffered < this.high) {
+          // A source that has its chunk in memory answers in microtasks, which would hold timers and I/O (due sends,
+          // responses) until the whole refill is read: give the loop a turn every few events.
+          for (let i = 0; i < PUMP_SLICE && !this.done && !this.error && !this.closed; i++) await this.pullOne();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
+      } finally {
+        this.pumping = null;
+      }
+    })();
+  }
+
+  private async pullOne(): Promise<void> {
+    try {
+      const r = await this.it.next();
+      if (r.done) this.done = true;
+      else this.buf.push(r.value);
+    } catch (err) {
+      this.error = { err };
+    }
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+}
