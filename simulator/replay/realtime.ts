@@ -60,6 +60,8 @@ export interface RealtimeOptions {
   overload?: OverloadDetector;
   /** Load sampling and target-exit polling period (clock ms). */
   sampleMs?: number;
+  /** Clock time of trace t = 0, shared by the schedules of several threads (see threads.ts); default: when the schedule starts. */
+  startAt?: number;
 }
 
 export interface RealtimeResult {
@@ -263,6 +265,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       dispatch: timedDispatch,
       signal: stop.signal,
       graceMs: opts.graceMs ?? 5000,
+      ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}),
       onStart: (start) => {
         t0 = start;
         anchorLocal = 0;
