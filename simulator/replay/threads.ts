@@ -268,7 +268,7 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     }
   })();
 
-  const sampleStop = new AbortController();
+  let wallMs = 0;
   let sampler: NodeJS.Timeout | undefined;
   try {
     await Promise.race([Promise.all([ready.promise, prefilled.promise]), failed.promise]);
@@ -305,11 +305,11 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     }, every);
 
     await Promise.race([allFinished.promise, failed.promise]);
+    wallMs = clock.now() - startLocal;
     await feeding;
     if (feedError) throw feedError;
   } finally {
     closed = true;
-    sampleStop.abort();
     if (sampler) clearInterval(sampler);
     opts.signal?.removeEventListener('abort', onAbort);
     started.resolve();
@@ -321,7 +321,7 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   const res = results as RealtimeResult[];
   const sum = (f: (r: RealtimeResult) => number): number => res.reduce((a, r) => a + f(r), 0);
   return {
-    wallMs: clock.now() - startLocal!,
+    wallMs,
     dispatched: sum((r) => r.dispatched),
     interrupted: res.some((r) => r.interrupted) && !stoppedUnreachable,
     abandoned: sum((r) => r.abandoned),
