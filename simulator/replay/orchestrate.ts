@@ -21,7 +21,8 @@ import { checkBackendClock, clockNote } from './clock-check.ts';
 import { runExact } from './exact.ts';
 import { toEventRecord } from '../outcome/outcome.ts';
 import { ProgressReporter } from './progress.ts';
-import { runRealtime } from './realtime.ts';
+import { type RealtimeOptions, runRealtime } from './realtime.ts';
+import { runThreaded } from './threads.ts';
 import { warmUp, type Warmup } from './warmup.ts';
 import { runId, uniqueDir } from './run-id.ts';
 import { EnvironmentError } from '../errors.ts';
@@ -72,6 +73,8 @@ export interface RunConfig {
   maxLatenessMs?: number;
   /** Realtime deadline = trace duration ÷ speed + this grace (wall ms; default DEFAULT_DEADLINE_GRACE_MS). */
   deadlineGraceMs?: number;
+  /** Realtime replay threads (`--threads`; default 1, the single-thread replayer). Exact mode uses one. */
+  threads?: number;
 }
 
 /** Default grace after the trace's last event before a realtime run stops: long enough for a request at the default 30 s timeout. */
@@ -261,7 +264,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     } else {
       warmup = await warmUp({ url: target.url, sheets: admin, virtualNowMs: null, speed: cfg.speed, timeoutMs: cfg.timeoutMs });
       wallStart = performance.now();
-      const res = await runRealtime({
+      const realtime: RealtimeOptions = {
         events,
         url: target.url,
         speed: cfg.speed,
@@ -283,7 +286,9 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
         overload,
         // The wall time (and the progress line's rate) counts from t0, not from the sockets and trace read before it.
         onStart: () => (wallStart = performance.now()),
-      });
+      };
+      const threads = cfg.threads ?? 1;
+      const res = threads > 1 ? await runThreaded({ ...realtime, threads, onRecord: (r) => writer.write(r) }) : await runRealtime(realtime);
       // Requests abandoned at the deadline are recorded (ABANDONED); only a Ctrl-C's abandoned ones are missing.
       interrupted = res.interrupted || (res.abandoned > 0 && !res.deadlineHit);
       stoppedUnreachable = res.stoppedUnreachable;
@@ -337,6 +342,7 @@ export async function executeRun(cfg: RunConfig): Promise<RunOutcome> {
     targetTimersScaled,
     partial: stoppedEarly || died !== null,
     shard: cfg.shard,
+    threads: cfg.mode === 'exact' ? 1 : (cfg.threads ?? 1),
     label: cfg.label,
     target: {
       kind: target.kind,

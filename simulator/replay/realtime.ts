@@ -72,6 +72,8 @@ export interface RealtimeOptions {
   warmHotPath?: boolean;
   /** Called at t0 (the schedule's start, after the work done before it), e.g. to start a wall-time count there. */
   onStart?: () => void;
+  /** Clock time of trace t = 0, shared by the schedules of several threads (see threads.ts); default: when the schedule starts. */
+  startAt?: number;
 }
 
 export interface RealtimeResult {
@@ -172,6 +174,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       dispatch,
       signal: stop.signal,
       graceMs: opts.graceMs ?? 5000,
+      ...(opts.startAt !== undefined ? { startAt: opts.startAt } : {}),
       onStart: (start) => {
         t0 = start;
         feed.start(start);

@@ -21,6 +21,8 @@ export interface ScheduleOptions {
   graceMs?: number;
   /** Called with t0 once the schedule starts (clock time of trace time 0). */
   onStart?: (t0: number) => void;
+  /** Clock time of trace time 0 when several schedules share one start (threads); default: now. */
+  startAt?: number;
   /**
    * The run's deadline, ms after t0 (see `runDeadlineMs`). At the deadline nothing more is sent: every event not
    * yet sent goes to `onNotSent`, and the schedule returns without waiting for requests still in flight (listed
@@ -66,7 +68,7 @@ export interface ScheduleResult {
 /** Run the schedule to the end of the events (or until the signal fires, or the deadline). */
 export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult> {
   const { clock, speed, dispatch, signal } = opts;
-  const t0 = clock.now();
+  const t0 = opts.startAt ?? clock.now();
   opts.onStart?.(t0);
   const deadline = opts.deadlineMs === undefined ? Infinity : t0 + opts.deadlineMs;
   const busy = new Set<number>();

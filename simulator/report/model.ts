@@ -209,6 +209,8 @@ export interface RunInfo {
   /** True when the run was interrupted (Ctrl-C) or its target died. */
   partial: boolean;
   shard: { index: number; count: number } | null;
+  /** Replay threads of a realtime run (`--threads`); 1 in exact mode. Absent in reports written before the flag. */
+  threads?: number;
   /** Reports merged into this one (`sheetsim merge`). */
   mergedFrom?: string[];
   label: string | null;

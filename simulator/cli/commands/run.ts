@@ -26,6 +26,7 @@ import { TargetUnreachableError } from '../../replay/targets.ts';
 import { DEFAULT_VALIDITY_RULES, parseShare, type ValidityRules } from '../../replay/validity.ts';
 import { FASTAPI_GSPREAD_MAPPING, TARGET_ENV_PLACEHOLDERS, TargetEnvError, type TargetEnvEntry, parseTargetEnv } from '../../replay/target-env.ts';
 import { ensureTrace } from '../../replay/trace-file.ts';
+import { defaultThreads, isLocalTarget } from '../../replay/threads.ts';
 
 /** Parse `--shard i/n`. */
 export function parseShard(text: string): { index: number; count: number } {
@@ -103,6 +104,11 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
       ? { kind: 'command', command: targetCmd, targetEnv, ...(targetCwd ? { cwd: targetCwd } : {}) }
       : { kind: 'embedded', backendProfile };
 
+  // Exact mode replays one event at a time on one virtual clock: more threads could not run anything at once.
+  const threadsText = stringOpt(c, 'threads');
+  const threads = intOpt(c, 'threads', defaultThreads(isLocalTarget(target.kind === 'url' ? { kind: 'url', url: target.url } : { kind: target.kind })), 1, 256);
+  if (mode === 'exact' && threadsText !== undefined && threads > 1) throw new UsageError('--threads is for realtime runs: exact mode replays one event at a time on one virtual clock');
+
   let tracePath = stringOpt(c, 'trace');
   const gen = traceOptionsFromFlags(c);
   if (!tracePath) {
@@ -128,6 +134,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
     quota,
     timeout: timeoutMs,
     shard: shardText ?? null,
+    threads: threadsText ?? null,
     label,
     'max-transport-errors': stringOpt(c, 'max-transport-errors') ?? null,
     'min-success': stringOpt(c, 'min-success') ?? null,
@@ -157,6 +164,7 @@ async function configFromFlags(ctx: CommandContext, values: Values): Promise<Run
     validity,
     maxLatenessMs,
     deadlineGraceMs,
+    threads: mode === 'exact' ? 1 : threads,
   };
 }
 
@@ -188,6 +196,7 @@ async function reproduce(ctx: CommandContext, dirArg: string): Promise<number> {
   for (const [k, v] of Object.entries(previous.run.options)) if (v !== null && v !== undefined) values[k] = typeof v === 'boolean' ? v : String(v);
   values.mode = 'exact';
   delete values.shard;
+  delete values.threads;
   for (const keep of ['out', 'label', 'gates', 'no-gates', 'warn-only']) if (ctx.values[keep] !== undefined) values[keep] = ctx.values[keep];
   const cfg = await configFromFlags(ctx, values);
   if (previous.trace.sha256 && cfg.tracePath) ctx.stderr.write(`reproducing ${dir} with ${cfg.tracePath}\n`);
@@ -249,6 +258,13 @@ also invalid when connection errors exceed --max-transport-errors of the events 
 answers stay below --min-success (default 1%; 0 turns it off). TIMEOUTs are slow answers, not connection errors: the gates judge them. An
 invalid run's PERF gates are not evaluated ('no verdict'), report.json run.validity says why, exit 1.
 
+Threads (realtime): --threads N splits the virtual workers across N worker threads of one process (a worker's
+events all go to one thread, in trace order), each with its own HTTP pool; the trace is read once, all threads
+share one t0, and every event is recorded into one report and one events.jsonl (lines in completion order, as
+with one thread). The default is the cores available, less one when the target runs on this machine (embedded,
+--target-cmd, or a --target on localhost/127.x), so at least 1; --threads 1 is the single-thread replayer.
+Exact mode runs on one thread (--threads N > 1 with --mode exact is refused).
+
 Overload (realtime): the run has a deadline, trace duration / speed + --deadline-grace (default 30s).
 Events not sent by then are recorded as NOT_SENT, requests still in flight as ABANDONED; both count as
 failures, with the wait until the deadline as their response time (a lower bound). The run is SATURATED
@@ -277,6 +293,7 @@ Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only), the run is invalid 
     'warn-only': { type: 'boolean', description: 'Report failed gates but exit 0.' },
     out: { type: 'string', valueName: 'DIR', description: 'Report folder.', defaultText: 'reports/<YYYYMMDD-HHMMSS>-<profile>-seed<seed>-<mode>' },
     label: { type: 'string', valueName: 'TEXT', description: 'A label for the run (recorded as the target commit when git cannot tell).' },
+    threads: { type: 'string', valueName: 'N', description: 'Realtime: replay on N worker threads (virtual workers split across them, one report).', defaultText: 'the cores available, less one when the target runs on this machine' },
     shard: { type: 'string', valueName: 'i/n', description: "Replay only events whose worker % n == i (realtime; merge shards with 'sheetsim merge')." },
     timeout: { type: 'string', valueName: 'MS', description: 'Per-request headers/body timeout; a timeout is recorded as TIMEOUT.', defaultText: '30000' },
     'ready-timeout': { type: 'string', valueName: 'MS', description: 'How long a --target-cmd backend gets to answer GET /api/health (and the embedded target to start).', defaultText: '30000' },
@@ -294,6 +311,7 @@ Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only), the run is invalid 
     'sheetsim run --target-cmd "npx sheetsim backend --profile zeues"',
     `sheetsim run --target-cmd "python3 -m uvicorn main:app --port \$PORT" ${FASTAPI_GSPREAD_MAPPING.map((m) => `--target-env '${m}'`).join(' ')}`,
     'sheetsim run --target http://127.0.0.1:8000 --sheets http://127.0.0.1:8090 --shard 0/2',
+    'sheetsim run --target http://10.0.0.5:8000 --threads 2   # a remote target: both cores send',
     'sheetsim run --reproduce reports/20261126-203000-zeues-seed42-exact',
   ],
   async run(ctx) {

@@ -1,0 +1,196 @@
+/**
+ * Entry of one replay thread (see threads.ts): replays the events the main thread posts with `runRealtime` on its
+ * own undici pool and call-log reader, and posts back, in batches, each answer (for the validity watch), each
+ * finished event (its events.jsonl line), its Sheets calls and load samples. The main thread records them all
+ * into the run's one RunMetrics, so nothing here keeps histograms.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { performance } from 'node:perf_hooks';
+import type { CallRecord } from '../../mock-sheets/admin-types.ts';
+import { RunMetrics } from '../metrics/run-metrics.ts';
+import { type EventCalls, type EventOutcome, toEventRecord } from '../outcome/outcome.ts';
+import type { TraceEvent } from '../trace/types.ts';
+import { wallClock } from './clock.ts';
+import { createDriver, type HttpDriver } from './http.ts';
+import { DEFAULT_OVERLOAD_RULES, type LoadSample, OverloadDetector } from './overload.ts';
+import { runRealtime } from './realtime.ts';
+import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
+import type { FromThread, ThreadConfig, ThreadEvent, ToThread } from './threads-protocol.ts';
+import { DEFAULT_VALIDITY_RULES, type ObservedEvent, TargetWatch } from './validity.ts';
+
+const FLUSH_MS = 20;
+const FLUSH_EVENTS = 256;
+
+/** The events posted so far, as the async source runRealtime's schedule pulls from. */
+class EventQueue implements AsyncIterable<TraceEvent> {
+  private items: TraceEvent[] = [];
+  private head = 0;
+  private ended = false;
+  private wake: (() => void) | null = null;
+
+  push(events: TraceEvent[]): void {
+    for (const e of events) this.items.push(e);
+    this.wake?.();
+  }
+
+  end(): void {
+    this.ended = true;
+    this.wake?.();
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<TraceEvent> {
+    return {
+      next: async () => {
+        while (this.head >= this.items.length && !this.ended) await new Promise<void>((resolve) => (this.wake = resolve));
+        this.wake = null;
+        if (this.head >= this.items.length) return { done: true, value: undefined };
+        const value = this.items[this.head]!;
+        this.items[this.head] = undefined as unknown as TraceEvent; // let replayed events be collected
+        this.head += 1;
+        // Compact now and then so a long run does not keep an ever-growing array of holes.
+        if (this.head > 65_536 && this.head * 2 > this.items.length) {
+          this.items = this.items.slice(this.head);
+          this.head = 0;
+        }
+        return { done: false, value };
+      },
+      return: async () => {
+        this.ended = true;
+        this.items = [];
+        this.head = 0;
+        return { done: true, value: undefined };
+      },
+    };
+  }
+}
+
+const port = parentPort!;
+const cfg = workerData as ThreadConfig;
+const post = (m: FromThread): void => port.postMessage(m);
+
+let observed: ObservedEvent[] = [];
+let finished: ThreadEvent[] = [];
+let calls: { call: CallRecord; simMs: number }[] = [];
+let unattributed = 0;
+let flushTimer: NodeJS.Timeout | null = null;
+
+function flush(): void {
+  if (flushTimer) clearTimeout(flushTimer);
+  flushTimer = null;
+  if (observed.length === 0 && finished.length === 0 && calls.length === 0 && unattributed === 0) return;
+  post({ type: 'results', observed, events: finished, calls, unattributed });
+  observed = [];
+  finished = [];
+  calls = [];
+  unattributed = 0;
+}
+
+function queued(): void {
+  if (observed.length + finished.length >= FLUSH_EVENTS) flush();
+  else flushTimer ??= setTimeout(flush, FLUSH_MS);
+}
+
+/** Keeps no histograms: forwards the Sheets calls runRealtime attributes (events go through onEvent). */
+class ForwardingMetrics extends RunMetrics {
+  override addEvent(): void {}
+  override addCall(call: CallRecord, simMs: number): void {
+    calls.push({ call, simMs });
+    queued();
+  }
+  override addUnattributedCall(): void {
+    unattributed += 1;
+    queued();
+  }
+}
+
+/** Forwards each answer to the main thread's watch, which alone decides that the target is unreachable. */
+class ForwardingWatch extends TargetWatch {
+  override observe(e: ObservedEvent): boolean {
+    observed.push({ t: e.t, status: e.status, error: e.error });
+    queued();
+    return false;
+  }
+  // Health probes are the main thread's (one for the whole run).
+  override get failing(): boolean {
+    return false;
+  }
+}
+
+/** Forwards load samples to the main thread, which sums the threads' backlogs for the one overload detector. */
+class ForwardingOverload extends OverloadDetector {
+  override observe(s: LoadSample): void {
+    post({ type: 'load', backlog: s.backlog, oldestWaitMs: s.oldestWaitMs });
+  }
+}
+
+const queue = new EventQueue();
+const stop = new AbortController();
+let driver: HttpDriver | null = null;
+let admin: SheetsAdmin | null = null;
+
+async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<void> {
+  const open = driver!;
+  const sheets = admin;
+  const result = await runRealtime({
+    events: queue,
+    url: cfg.url,
+    speed: cfg.speed,
+    connections: cfg.connections,
+    timeoutMs: cfg.timeoutMs,
+    metrics: new ForwardingMetrics(),
+    onEvent: (o: EventOutcome, c: EventCalls | null) => {
+      finished.push({ record: toEventRecord(o, c), calls: c });
+      queued();
+    },
+    // The mock's clock at the shared t0, when the main thread set the origin: every thread maps call times alike.
+    sheets:
+      sheets && mockNowMs !== null
+        ? {
+            ...sheets,
+            health: async () => {
+              const h = await sheets.health();
+              return { ...h, clock: { ...h.clock, nowMs: mockNowMs } };
+            },
+          }
+        : sheets,
+    countUntracedCalls: cfg.countUntracedCalls,
+    // Sockets were opened before `ready`: hide preconnect so runRealtime does not open a second set.
+    driver: { send: (req, headers) => open.send(req, headers), close: () => open.close() },
+    signal: stop.signal,
+    graceMs: cfg.graceMs,
+    ...(cfg.deadlineMs !== undefined ? { deadlineMs: cfg.deadlineMs } : {}),
+    ...(cfg.pollMs !== undefined ? { pollMs: cfg.pollMs } : {}),
+    ...(cfg.sampleMs !== undefined ? { sampleMs: cfg.sampleMs } : {}),
+    watch: new ForwardingWatch(DEFAULT_VALIDITY_RULES),
+    overload: new ForwardingOverload({ ...DEFAULT_OVERLOAD_RULES, minBacklog: 0 }),
+    startAt: startAtEpochMs - performance.timeOrigin,
+  });
+  flush();
+  post({ type: 'finished', result });
+}
+
+port.on('message', (m: ToThread) => {
+  if (m.type === 'events') queue.push(m.events);
+  else if (m.type === 'end') queue.end();
+  else if (m.type === 'stop') stop.abort(new Error('stopped by the main thread'));
+  else if (m.type === 'start') {
+    start(m.startAtEpochMs, m.mockNowMs)
+      .catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }))
+      .finally(() => {
+        void admin?.close();
+        port.close();
+      });
+  }
+});
+
+void (async () => {
+  try {
+    driver = createDriver({ url: cfg.url, connections: cfg.connections, timeoutMs: cfg.timeoutMs });
+    // As runRealtime does for one thread: the first burst's sockets are opened before t0 (capped).
+    await driver.preconnect?.(Math.min(cfg.connections, 256));
+    admin = cfg.sheetsUrl ? createSheetsAdmin(cfg.sheetsUrl, cfg.timeoutMs) : null;
+    post({ type: 'ready' });
+  } catch (err) {
+    post({ type: 'error', message: (err as Error).stack ?? String(err) });
+  }
+})();

@@ -1,0 +1,333 @@
+/**
+ * `sheetsim run --threads N` (realtime): the virtual workers split across N worker threads in one process, each
+ * replaying its share with its own undici pool and call-log reader (threads-worker.ts). This thread reads the
+ * trace once and posts each thread its events in batches about a second ahead of their time; all schedules share
+ * one t0 (an absolute start time). Every finished event comes back here and is recorded into the run's one
+ * RunMetrics (so the histograms are exactly those of one thread, with no merge to get wrong) and written to
+ * events.jsonl in arrival order — completion order, as with one thread, interleaved across threads. The validity
+ * watch, the health probe, the target-exit poll and the overload detector run here, once for the whole run; a stop
+ * (Ctrl-C, target unreachable) is posted to every thread.
+ */
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { EventError, EventOutcome } from '../outcome/outcome.ts';
+import type { EventRecord } from '../report/model.ts';
+import type { TraceEvent } from '../trace/types.ts';
+import { wallClock } from './clock.ts';
+import type { RealtimeOptions, RealtimeResult } from './realtime.ts';
+import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
+import type { TargetWatch } from './validity.ts';
+
+/** How far ahead of its time (wall ms) an event is posted to its thread. */
+const LOOKAHEAD_MS = 1000;
+/** Events per posted batch when the reader runs behind (a dense trace): bounds each message's size. */
+const BATCH = 512;
+/** From the start message to t0 (wall ms): each thread reads the call-log cursor and the mock's health first. */
+const START_LEAD_MS = 100;
+
+export interface ThreadedOptions extends Omit<RealtimeOptions, 'driver' | 'clock' | 'onEvent' | 'startAt'> {
+  /** Worker threads (≥ 2; one thread is runRealtime itself). */
+  threads: number;
+  /** Receives each finished event's events.jsonl line. */
+  onRecord?: (record: EventRecord) => void;
+}
+
+/** Whether a target runs on this machine (so it needs a core of its own). */
+export function isLocalTarget(target: { kind: 'embedded' | 'url' | 'command'; url?: string }): boolean {
+  if (target.kind !== 'url') return true;
+  let host: string;
+  try {
+    host = new URL(target.url ?? '').hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '::1' || host === '[::1]' || host === '0.0.0.0' || host.startsWith('127.');
+}
+
+/** The default of --threads: the cores this process may use, leaving one to a local target; at least 1. */
+export function defaultThreads(local: boolean, cores: number = availableParallelism()): number {
+  return Math.max(1, cores - (local ? 1 : 0));
+}
+
+/** Which thread replays each worker: workers in order of first appearance, dealt round-robin (per-worker order kept). */
+export function threadRouter(threads: number): (worker: number) => number {
+  const assigned = new Map<number, number>();
+  return (worker) => {
+    let t = assigned.get(worker);
+    if (t === undefined) assigned.set(worker, (t = assigned.size % threads));
+    return t;
+  };
+}
+
+// Sources run through tsx in tests and dev (`.ts`), the installed CLI from dist/ (`.js`). Node 20 does not apply
+// the parent's tsx hooks (nor `--import tsx` in execArgv) to a worker, so a .ts entry is loaded by a small
+// bootstrap that registers tsx in the worker first.
+function spawnThread(cfg: ThreadConfig): Worker {
+  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./threads-worker.js', import.meta.url), { workerData: cfg });
+  const tsxDir = dirname(createRequire(import.meta.url).resolve('tsx/package.json'));
+  const api = pathToFileURL(join(tsxDir, 'dist', 'esm', 'api', 'index.mjs')).href;
+  const entry = new URL('./threads-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
+  return new Worker(boot, { eval: true, workerData: cfg });
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (v: T) => void;
+  reject: (e: unknown) => void;
+}
+function deferred<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Replay the events in realtime on `threads` worker threads; same result shape as runRealtime. */
+export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult> {
+  const n = opts.threads;
+  const clock = wallClock();
+  const { metrics } = opts;
+  const route = threadRouter(n);
+  // Events posted and not yet back: the main thread keeps them, so results need not carry them back.
+  const pending = new Map<number, TraceEvent>();
+  const buffers: TraceEvent[][] = Array.from({ length: n }, () => []);
+  const loads = Array.from({ length: n }, () => ({ backlog: 0, oldestWaitMs: 0 }));
+  const results: (RealtimeResult | null)[] = Array.from({ length: n }, () => null);
+  const ready = deferred<void>();
+  const allFinished = deferred<void>();
+  const failed = deferred<never>();
+  failed.promise.catch(() => undefined);
+  let readyCount = 0;
+  let finishedCount = 0;
+  let failure: Error | null = null;
+  let stoppedUnreachable = false;
+  let closed = false;
+  let done = 0;
+  const feedStop = new AbortController();
+
+  const workers: Worker[] = [];
+  const send = (i: number, m: ToThread): void => workers[i]!.postMessage(m);
+  const stopAll = (): void => {
+    if (feedStop.signal.aborted) return;
+    feedStop.abort();
+    for (let i = 0; i < workers.length; i++) send(i, { type: 'stop' });
+  };
+  const fail = (err: Error): void => {
+    failure ??= err;
+    stopAll();
+    failed.reject(err);
+  };
+  const stopUnreachable = (): void => {
+    if (stoppedUnreachable) return;
+    stoppedUnreachable = true;
+    stopAll();
+  };
+  const onAbort = (): void => stopAll();
+
+  // One health probe at a time, sent when answers turn into connection errors (as runRealtime does).
+  let probing = false;
+  const checkTarget = (watch: TargetWatch, ask: () => Promise<boolean>): void => {
+    probing = true;
+    void ask()
+      .catch(() => false)
+      .then((answers) => {
+        probing = false;
+        if (!answers && !closed && !stoppedUnreachable && watch.probeFailed()) stopUnreachable();
+      });
+  };
+
+  const onMessage = (i: number, m: FromThread): void => {
+    if (m.type === 'ready') {
+      if (++readyCount === n) ready.resolve();
+    } else if (m.type === 'results') {
+      const watch = opts.watch;
+      if (watch && !closed) {
+        for (const o of m.observed) {
+          if (watch.observe(o)) stopUnreachable();
+          else if (watch.failing && opts.probeTarget && !probing) checkTarget(watch, opts.probeTarget);
+        }
+      }
+      for (const c of m.calls) metrics.addCall(c.call, c.simMs);
+      for (let k = 0; k < m.unattributed; k++) metrics.addUnattributedCall();
+      for (const { record, calls } of m.events) {
+        const event = pending.get(record.seq);
+        if (!event) continue;
+        pending.delete(record.seq);
+        const outcome: EventOutcome = {
+          event,
+          intendedMs: record.intendedMs,
+          startMs: record.startMs,
+          responseMs: record.responseMs,
+          serviceMs: record.serviceMs,
+          latenessMs: record.latenessMs,
+          waitMs: record.waitMs,
+          sheetsMs: record.sheetsMs,
+          computeMs: record.computeMs,
+          status: record.status,
+          error: record.error as EventError | null,
+          body: '', // the thread hashed and cut it into the record already
+          action_taken: record.action_taken,
+        };
+        metrics.addEvent(outcome, calls);
+        opts.onRecord?.(record);
+        done += 1;
+      }
+      opts.onProgress?.(done);
+    } else if (m.type === 'load') {
+      loads[i] = { backlog: m.backlog, oldestWaitMs: m.oldestWaitMs };
+    } else if (m.type === 'finished') {
+      results[i] = m.result;
+      if (++finishedCount === n) allFinished.resolve();
+    } else {
+      fail(new Error(`replay thread ${i}: ${m.message}`));
+    }
+  };
+
+  const perThread = Math.max(1, Math.ceil(opts.connections / n));
+  for (let i = 0; i < n; i++) {
+    const cfg: ThreadConfig = {
+      index: i,
+      url: opts.url,
+      speed: opts.speed,
+      connections: perThread,
+      timeoutMs: opts.timeoutMs,
+      sheetsUrl: opts.sheets?.url ?? null,
+      // Calls without a trace id: thread 0 counts them (among its own events in flight); see docs/threads.
+      countUntracedCalls: opts.countUntracedCalls && i === 0,
+      graceMs: opts.graceMs ?? 5000,
+      ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+      ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+      ...(opts.sampleMs !== undefined ? { sampleMs: opts.sampleMs } : {}),
+    };
+    const w = spawnThread(cfg);
+    w.on('message', (m: FromThread) => onMessage(i, m));
+    w.on('error', (err) => fail(new Error(`replay thread ${i} failed: ${err.message}`)));
+    w.on('exit', (code) => {
+      if (results[i] === null && !closed) fail(new Error(`replay thread ${i} exited (code ${code}) before finishing`));
+    });
+    workers.push(w);
+  }
+  if (opts.signal?.aborted) onAbort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+  // The reader: routes each event to its worker's thread, keeps about LOOKAHEAD_MS of the trace posted ahead of
+  // the schedule, and before t0 fills the first LOOKAHEAD_MS (parsed and posted before anything is due).
+  let startLocal: number | null = null;
+  const prefilled = deferred<void>();
+  const started = deferred<void>();
+  const deadlineAt = (): number => (opts.deadlineMs === undefined ? Infinity : startLocal! + opts.deadlineMs);
+  const flush = (i: number): void => {
+    if (buffers[i]!.length === 0) return;
+    send(i, { type: 'events', events: buffers[i]! });
+    buffers[i] = [];
+  };
+  const flushAll = (): void => {
+    for (let i = 0; i < n; i++) flush(i);
+  };
+  let feedError: unknown = null;
+  const feeding = (async () => {
+    try {
+      for await (const e of opts.events) {
+        if (feedStop.signal.aborted) break;
+        const i = route(e.worker);
+        pending.set(e.seq, e);
+        buffers[i]!.push(e);
+        if (buffers[i]!.length >= BATCH) flush(i);
+        const dueMs = e.t / opts.speed;
+        if (startLocal === null && dueMs >= LOOKAHEAD_MS) {
+          flushAll();
+          prefilled.resolve();
+          await started.promise;
+        }
+        if (startLocal !== null) {
+          // Past the deadline the rest is read without waiting: the threads record it as NOT_SENT.
+          const wakeAt = Math.min(startLocal + dueMs - LOOKAHEAD_MS, deadlineAt());
+          if (clock.now() < wakeAt) {
+            flushAll();
+            await clock.sleepUntil(wakeAt, feedStop.signal);
+          }
+        }
+        if (feedStop.signal.aborted) break;
+      }
+    } catch (err) {
+      // A bad trace line: stop every thread, then report it (as runRealtime would, after closing its pool).
+      feedError = err;
+      stopAll();
+    } finally {
+      flushAll();
+      for (let i = 0; i < n; i++) send(i, { type: 'end' });
+      prefilled.resolve();
+    }
+  })();
+
+  let wallMs = 0;
+  let sampler: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([Promise.all([ready.promise, prefilled.promise]), failed.promise]);
+    // t0 is START_LEAD_MS from now; the mock's origin is set here, once, and each thread is told the mock's
+    // clock at t0 so all of them map call times alike.
+    let mockNowMs: number | null = null;
+    let leadFrom = clock.now();
+    if (opts.sheets && opts.originMs !== undefined) {
+      const st = await opts.sheets.setOrigin(opts.originMs);
+      leadFrom = clock.now();
+      mockNowMs = st.nowMs + START_LEAD_MS * (st.speed || 1);
+    }
+    startLocal = leadFrom + START_LEAD_MS;
+    const startAtEpochMs = performance.timeOrigin + startLocal;
+    for (let i = 0; i < n; i++) send(i, { type: 'start', startAtEpochMs, mockNowMs });
+    started.resolve();
+
+    const every = opts.sampleMs ?? 250;
+    sampler = setInterval(() => {
+      const now = clock.now();
+      if (now < startLocal!) return;
+      const gone = opts.targetGone?.();
+      if (gone && opts.watch && !stoppedUnreachable) {
+        opts.watch.targetExited((now - startLocal!) * opts.speed, gone);
+        stopUnreachable();
+      }
+      let backlog = 0;
+      let oldestWaitMs = 0;
+      for (const l of loads) {
+        backlog += l.backlog;
+        oldestWaitMs = Math.max(oldestWaitMs, l.oldestWaitMs);
+      }
+      opts.overload?.observe({ wallMs: now - startLocal!, simS: Math.floor(((now - startLocal!) * opts.speed) / 1000), backlog, oldestWaitMs });
+    }, every);
+
+    await Promise.race([allFinished.promise, failed.promise]);
+    wallMs = clock.now() - startLocal;
+    await feeding;
+    if (feedError) throw feedError;
+  } finally {
+    closed = true;
+    if (sampler) clearInterval(sampler);
+    opts.signal?.removeEventListener('abort', onAbort);
+    started.resolve();
+    stopAll();
+    await feeding.catch(() => undefined);
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  if (failure) throw failure;
+  const res = results as RealtimeResult[];
+  const sum = (f: (r: RealtimeResult) => number): number => res.reduce((a, r) => a + f(r), 0);
+  return {
+    wallMs,
+    dispatched: sum((r) => r.dispatched),
+    interrupted: res.some((r) => r.interrupted) && !stoppedUnreachable,
+    abandoned: sum((r) => r.abandoned),
+    stoppedUnreachable,
+    deadlineHit: res.some((r) => r.deadlineHit),
+    notSent: sum((r) => r.notSent),
+    sheetsError: res.find((r) => r.sheetsError)?.sheetsError ?? null,
+  };
+}
