@@ -1,8 +1,7 @@
 /** Where `sheetsim run` finds its trace: `--trace FILE`, or one generated into traces/ from the flags. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { generateTrace } from '../workload/generate.ts';
-import { type TraceOptions, defaultTraceOptions } from '../workload/profiles.ts';
+import { type TraceOptions, defaultTraceOptions } from '../workload/trace-options.ts';
 
 /**
  * The file name a generated trace gets: every option that changes its bytes is in it. Payroll, start date and
@@ -24,6 +23,8 @@ export async function ensureTrace(o: TraceOptions, cwd: string, signal?: AbortSi
   const path = join(dir, defaultTraceName(o));
   if (existsSync(path)) return { path: relative(cwd, path), generated: false };
   mkdirSync(dir, { recursive: true });
+  // Loaded when a trace is made: `generate --help` uses defaultTraceName and should not load the generators.
+  const { generateTrace } = await import('../workload/generate.ts');
   await generateTrace(o, path, signal);
   return { path: relative(cwd, path), generated: true };
 }

@@ -6,6 +6,7 @@ import {
   columnIndex,
 } from './layout.ts';
 import { FIRST_NAMES, SURNAMES } from './names.ts';
+import { validateWorldParams } from './world-params.ts';
 import { type Random, seededRandom } from './random.ts';
 
 /** How a spool starts (spec §6.6 without the occupied states: nobody holds a spool at t = 0). */
@@ -58,13 +59,7 @@ export interface World {
   workers: WorldWorker[];
 }
 
-/** Defaults for the world a trace runs against. */
-// 2000 spools is production scale (spec §7: ≈ 1,870); 100 ran out of work within 3 minutes of the default trace.
-export const DEFAULT_WORLD_PARAMS: WorldParams = { seed: 42, spools: 2000, workers: 100, startDate: '2026-03-02' };
-
-/** Upper bounds that keep a world a Sheets grid can hold (Operaciones ≤ 3-digit tags beyond 999 still work). */
-export const MAX_SPOOLS = 99_999;
-export const MAX_PAYROLL = 99_999;
+export { DEFAULT_WORLD_PARAMS, MAX_PAYROLL, MAX_SPOOLS, validateWorldParams } from './world-params.ts';
 
 /**
  * The highest N_UNION the real model accepts: `Union` validates 1..20 and skips any other row, so a union 21+ is
@@ -109,20 +104,6 @@ const ROLE_WEIGHTS: readonly number[] = [35, 35, 18, 5, 3, 2, 2];
 
 const DATE_FMT: NumberFormatSpec = { type: 'DATE', pattern: 'dd-mm-yyyy' };
 const DATE_TIME_FMT: NumberFormatSpec = { type: 'DATE_TIME', pattern: 'dd-mm-yyyy hh:mm:ss' };
-
-/** Check world parameters, naming the field and what was expected. */
-export function validateWorldParams(params: WorldParams): void {
-  const intIn = (name: keyof WorldParams, min: number, max: number) => {
-    const v = params[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-      throw new Error(`world.${name} must be a whole number between ${min} and ${max}, got ${JSON.stringify(v)}`);
-    }
-  };
-  intIn('seed', 0, Number.MAX_SAFE_INTEGER);
-  intIn('spools', 1, MAX_SPOOLS);
-  intIn('workers', 1, MAX_PAYROLL);
-  parseIsoDate(params.startDate, 'world.startDate');
-}
 
 /** Build the seeded world: same params, same workbook, on every machine. */
 export function generateWorld(params: WorldParams): World {

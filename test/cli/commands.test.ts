@@ -32,10 +32,13 @@ describe('command registry', () => {
     expect(loaded.filter((u) => /\/cli\/commands\/(?!index\.js)|node_modules\/(fastify|undici|better-sqlite3|ajv)\//.test(u))).toEqual([]);
   });
 
-  it('sheetsim generate --help loads the generate command only', () => {
+  it('sheetsim generate --help loads the generate command only, and not the generators behind it', () => {
     const { status, loaded } = loadedBy('generate', '--help');
     expect(status).toBe(0);
     expect(loaded.some((u) => u.endsWith('/cli/commands/generate.js'))).toBe(true);
+    expect(loaded.some((u) => u.endsWith('/workload/trace-options.js'))).toBe(true); // the defaults it prints
     expect(loaded.filter((u) => /\/cli\/commands\/(?!index\.js|generate\.js)|node_modules\/(fastify|undici|better-sqlite3|ajv)\//.test(u))).toEqual([]);
+    // the world and the profiles (and seedrandom) load when a trace is generated, not to print the help
+    expect(loaded.filter((u) => /\/workload\/(world|profiles|zeues|locust|generate)\.js$|node_modules\/seedrandom\//.test(u))).toEqual([]);
   });
 });

@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { type Command, InputError, UsageError, boolOpt, durationOpt, enumOpt, intOpt, numberOpt, stringOpt } from '../command.ts';
-import { generateTrace } from '../../workload/generate.ts';
 import { choiceMixLine, formatDurationMs, redrawLine, requestMixLine, unfinishedLine } from '../../workload/mix-text.ts';
-import { PROFILES, type TraceOptions, defaultTraceOptions } from '../../workload/profiles.ts';
+import { PROFILES, type TraceOptions, defaultTraceOptions } from '../../workload/trace-options.ts';
 import { CHOICES } from '../../workload/scenarios.ts';
-import { MAX_PAYROLL, MAX_SPOOLS } from '../../workload/world.ts';
+import { MAX_PAYROLL, MAX_SPOOLS } from '../../workload/world-params.ts';
 import { defaultTraceName } from '../../replay/trace-file.ts';
 import { peekFooter } from '../../trace/peek-footer.ts';
 
@@ -75,6 +74,8 @@ after the end are listed as unfinished.`,
     const existing = existsSync(outPath) ? await peekFooter(outPath) : undefined;
     if (existing === null && !force) throw new InputError(`${out} exists and is not a sheetsim trace; pass --force to replace it or choose another --out`);
     const writePath = existing ? `${outPath}.new-${process.pid}` : outPath;
+    // Loaded here, not at the top: `generate --help` prints the defaults without loading the generators.
+    const { generateTrace } = await import('../../workload/generate.ts');
     let result;
     try {
       result = await generateTrace(options, writePath, ctx.signal);

@@ -1,0 +1,26 @@
+/** The embedded target: the mock and sheetsim's reference backend in a child process of their own. */
+import { PACKAGE_ROOT } from '../package-root.ts';
+import { spawnEmbedded } from './embedded-child.ts';
+import { gitCommit } from './target-probes.ts';
+import type { Target, TargetSpec } from './target-types.ts';
+
+/** The folder sheetsim itself lives in (its backend/ is the embedded target). */
+const SHEETSIM_ROOT = PACKAGE_ROOT;
+
+/** Start the embedded child and wait until it answers. */
+export async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded' }>): Promise<Target> {
+  const { kind: _kind, readyTimeoutMs, ...settings } = spec;
+  const child = await spawnEmbedded(settings, readyTimeoutMs);
+  return {
+    kind: 'embedded',
+    url: child.url!,
+    sheetsUrl: child.sheetsUrl,
+    command: null,
+    backendProfile: spec.backendProfile,
+    // The embedded backend is sheetsim's own backend/: its commit is that of sheetsim's checkout, wherever the run starts.
+    commit: gitCommit(SHEETSIM_ROOT),
+    rssMb: child.rssMb,
+    died: child.died,
+    stop: child.stop,
+  };
+}
