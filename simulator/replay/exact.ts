@@ -23,7 +23,7 @@ import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { RunMetrics } from '../metrics/run-metrics.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { runDes } from './des.ts';
-import { createExactDriver, type ExactDriver, type ExactHttpResult, SHEETS_MS_HEADER } from './exact-driver.ts';
+import { createDriver, type HttpDriver, type HttpResult, SHEETS_MS_HEADER } from './http.ts';
 import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
 import { actionTaken, foldCalls, normaliseBody } from '../outcome/outcome.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
@@ -39,8 +39,8 @@ export interface ExactOptions {
   metrics: RunMetrics;
   onEvent?: (outcome: EventOutcome, calls: EventCalls | null) => void;
   signal?: AbortSignal;
-  /** Default: one keep-alive connection to `url` (exact-driver.ts). */
-  driver?: ExactDriver;
+  /** Default: one keep-alive connection to `url`. */
+  driver?: HttpDriver;
   onProgress?: (done: number) => void;
   /** Wall clock (ms) for the compute part; default performance.now. */
   wallNow?: () => number;
@@ -79,13 +79,13 @@ interface Answered {
   queuedMs: number;
   /** Epoch ms of its service start: no call of it can be earlier. */
   nowMs: number;
-  res: ExactHttpResult;
+  res: HttpResult;
   exchangeMs: number;
 }
 
 /** Replay the events in exact mode and return the outcome digest. */
 export async function runExact(opts: ExactOptions): Promise<ExactResult> {
-  const driver: ExactDriver = opts.driver ?? createExactDriver(opts.url, opts.timeoutMs);
+  const driver: HttpDriver = opts.driver ?? createDriver({ url: opts.url, connections: 1, timeoutMs: opts.timeoutMs });
   const wallNow = opts.wallNow ?? (() => performance.now());
   const hash = createHash('sha256');
   let cursor = await opts.sheets.lastCallId();

@@ -32,6 +32,21 @@ export interface HttpResult {
   json: unknown;
   /** The backend's `x-sheetsim-wait-ms` (simulated ms it spent waiting: backoff, Retry-After), when it sent one. */
   waitMs?: number;
+  /**
+   * The backend's `x-sheetsim-sheets-ms` (summed modelled latency of the request's Sheets calls), when it sent one:
+   * lets exact mode schedule an event without reading the call log first (docs/time-model.md).
+   */
+  sheetsMs?: number;
+}
+
+/** Header a sim-clock backend answers with: the summed modelled latency (ms) of the request's Sheets calls. */
+export const SHEETS_MS_HEADER = 'x-sheetsim-sheets-ms';
+
+/** A non-negative number of ms from a response header, else undefined. */
+function headerMs(raw: string | string[] | undefined): number | undefined {
+  if (raw === undefined || Array.isArray(raw)) return undefined;
+  const n = Number(raw);
+  return raw.trim() !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 export interface DriverOptions {
@@ -87,11 +102,13 @@ export function decodeBody(status: number, contentType: string | string[] | unde
   return { status, error: null, text, json };
 }
 
-// One per request: collects the status, content type and body chunks, then settles the send() promise once.
+// One per request: collects the status, content type, the time-channel headers and the body chunks, then settles
+// the send() promise once.
 class ResponseCollector implements Dispatcher.DispatchHandler {
   private status = 0;
   private contentType: string | string[] | undefined;
   private waitMs: number | undefined;
+  private sheetsMs: number | undefined;
   private chunks: Buffer[] = [];
   private settled = false;
 
@@ -105,8 +122,8 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   onResponseStart(_c: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
     this.status = statusCode;
     this.contentType = headers['content-type'];
-    const wait = Number(headers['x-sheetsim-wait-ms']);
-    this.waitMs = headers['x-sheetsim-wait-ms'] !== undefined && Number.isFinite(wait) && wait >= 0 ? wait : undefined;
+    this.waitMs = headerMs(headers['x-sheetsim-wait-ms']);
+    this.sheetsMs = headerMs(headers[SHEETS_MS_HEADER]);
   }
 
   onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
@@ -118,6 +135,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     this.settled = true;
     const result = decodeBody(this.status, this.contentType, this.chunks);
     if (this.waitMs !== undefined) result.waitMs = this.waitMs;
+    if (this.sheetsMs !== undefined) result.sheetsMs = this.sheetsMs;
     this.settle(result);
   }
 

@@ -29,19 +29,12 @@ import { DEFAULT_VALIDITY_RULES, TargetWatch } from './validity.ts';
 import type { Warmup } from './warmup.ts';
 
 /** What a replay left for its report: the measurements, how it ended, and the notes for the user. */
-export interface Replayed {
+export interface Replayed extends ModeResult {
   metrics: RunMetrics;
   /** The validity watch, told of a target that died; the report evaluates it. */
   watch: TargetWatch;
   warmup: Warmup | null;
-  digest: string | null;
-  workbookDigest: string | null;
-  interrupted: boolean;
-  stoppedUnreachable: boolean;
-  sheetsAvailable: boolean;
-  simulatedDurationMs: number;
   wallDurationMs: number;
-  overload: RunOverload | null;
   /** true when the target is known to run its timers at --speed (the embedded backend), null when unknown. */
   targetTimersScaled: true | null;
   /** How the target's process ended on its own, or null. */

@@ -1,11 +1,16 @@
-/** Helpers for end-to-end runs of the CLI: captured output, a small generated trace, temp folders. */
+/** Helpers for end-to-end runs of the CLI: captured output, a small generated trace, temp folders, a mock + backend pair. */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import { buildBackend } from '../../backend/app.ts';
+import { buildMockSheets } from '../../mock-sheets/app.ts';
 import { main } from '../../simulator/cli/main.ts';
+import { readTrace } from '../../simulator/trace/reader.ts';
 import { generateTrace } from '../../simulator/workload/generate.ts';
 import { defaultTraceOptions } from '../../simulator/workload/profiles.ts';
+import { generateWorld } from '../../simulator/workload/world.ts';
 
 export const REPO = new URL('../../', import.meta.url).pathname;
 
@@ -45,4 +50,25 @@ export async function cli(args: string[], opts: { signal?: AbortSignal; cwd?: st
 /** The `digest:` line of a run's stdout. */
 export function digestOf(stdout: string): string | null {
   return /^digest: ([0-9a-f]{64})$/m.exec(stdout)?.[1] ?? null;
+}
+
+/** Listen on a free loopback port; resolves with the base URL. */
+export async function listen(app: FastifyInstance): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+}
+
+/**
+ * A fresh mock and reference backend on the trace's world (the backend caches what it read, so each run gets its
+ * own pair); both are pushed onto `servers` for the caller to close.
+ */
+export async function startPair(trace: string, servers: FastifyInstance[]): Promise<{ mockUrl: string; backendUrl: string }> {
+  const header = (await readTrace(trace)).header;
+  const world = generateWorld(header.world);
+  const mock = await buildMockSheets({ workbook: world.workbook, seed: header.world.seed });
+  servers.push(mock);
+  const mockUrl = await listen(mock);
+  const backend = await buildBackend({ sheetsUrl: mockUrl, spreadsheetId: world.workbook.spreadsheetId, token: 'test' });
+  servers.push(backend);
+  return { mockUrl, backendUrl: await listen(backend) };
 }

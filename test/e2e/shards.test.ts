@@ -2,36 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBackend } from '../../backend/app.ts';
-import { buildMockSheets } from '../../mock-sheets/app.ts';
 import type { Report } from '../../simulator/report/model.ts';
-import { readTrace } from '../../simulator/trace/reader.ts';
-import { generateWorld } from '../../simulator/workload/world.ts';
-import { cli, smallTrace, tempDir } from './helpers.ts';
+import { cli, smallTrace, startPair, tempDir } from './helpers.ts';
 
 const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-}
 
 describe('sheetsim run --shard and sheetsim merge', () => {
   let dir: string;
   let trace: string;
   const servers: FastifyInstance[] = [];
-
-  // A fresh mock and reference backend (the backend caches what it read, so each run gets its own pair).
-  async function startPair(): Promise<{ mockUrl: string; backendUrl: string }> {
-    const header = (await readTrace(trace)).header;
-    const world = generateWorld(header.world);
-    const mock = await buildMockSheets({ workbook: world.workbook, seed: header.world.seed });
-    servers.push(mock);
-    const mockUrl = await listen(mock);
-    const backend = await buildBackend({ sheetsUrl: mockUrl, spreadsheetId: world.workbook.spreadsheetId, token: 'test' });
-    servers.push(backend);
-    return { mockUrl, backendUrl: await listen(backend) };
-  }
 
   beforeAll(async () => {
     dir = tempDir();
@@ -44,7 +23,7 @@ describe('sheetsim run --shard and sheetsim merge', () => {
   });
 
   it('two shards on one shared mock, merged, count what one full run counts', async () => {
-    const shared = await startPair();
+    const shared = await startPair(trace, servers);
     const common = ['--trace', trace, '--target', shared.backendUrl, '--sheets', shared.mockUrl, '--speed', '20', '--no-gates'];
     const [a, b] = await Promise.all([
       cli(['run', ...common, '--shard', '0/2', '--out', join(dir, 's0')]),
@@ -55,7 +34,7 @@ describe('sheetsim run --shard and sheetsim merge', () => {
     const merged = await cli(['merge', join(dir, 's0'), join(dir, 's1'), '--out', join(dir, 'merged'), '--no-gates']);
     expect(merged.code, merged.stderr).toBe(0);
 
-    const fresh = await startPair();
+    const fresh = await startPair(trace, servers);
     const full = await cli(['run', '--trace', trace, '--target', fresh.backendUrl, '--sheets', fresh.mockUrl, '--speed', '20', '--no-gates', '--out', join(dir, 'full')]);
     expect(full.code, full.stderr).toBe(0);
 

@@ -3,12 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildBackend } from '../../backend/app.ts';
-import { buildMockSheets } from '../../mock-sheets/app.ts';
 import type { EventRecord, Report } from '../../simulator/report/model.ts';
-import { readTrace } from '../../simulator/trace/reader.ts';
-import { generateWorld } from '../../simulator/workload/world.ts';
-import { cli, smallTrace, tempDir } from './helpers.ts';
+import { cli, smallTrace, startPair, tempDir } from './helpers.ts';
 
 const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
 const readEvents = (dir: string) =>
@@ -17,27 +13,10 @@ const readEvents = (dir: string) =>
     .filter((l) => l !== '')
     .map((l) => JSON.parse(l) as EventRecord);
 
-async function listen(app: FastifyInstance): Promise<string> {
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  return `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-}
-
 describe('sheetsim run --threads', () => {
   let dir: string;
   let trace: string;
   const servers: FastifyInstance[] = [];
-
-  // A fresh mock and reference backend per run (the backend caches what it read).
-  async function startPair(): Promise<{ mockUrl: string; backendUrl: string }> {
-    const header = (await readTrace(trace)).header;
-    const world = generateWorld(header.world);
-    const mock = await buildMockSheets({ workbook: world.workbook, seed: header.world.seed });
-    servers.push(mock);
-    const mockUrl = await listen(mock);
-    const backend = await buildBackend({ sheetsUrl: mockUrl, spreadsheetId: world.workbook.spreadsheetId, token: 'test' });
-    servers.push(backend);
-    return { mockUrl, backendUrl: await listen(backend) };
-  }
 
   beforeAll(async () => {
     dir = tempDir();
@@ -52,7 +31,7 @@ describe('sheetsim run --threads', () => {
     const runs: Record<string, Report> = {};
     const events: Record<string, EventRecord[]> = {};
     for (const threads of ['1', '2']) {
-      const pair = await startPair();
+      const pair = await startPair(trace, servers);
       const out = join(dir, `t${threads}`);
       const res = await cli(['run', '--trace', trace, '--target', pair.backendUrl, '--sheets', pair.mockUrl, '--speed', '20', '--no-gates', '--threads', threads, '--out', out]);
       expect(res.code, res.stderr).toBe(0);
@@ -94,7 +73,7 @@ describe('sheetsim run --threads', () => {
   });
 
   it('an interrupted threaded run stops every thread and writes a partial report (exit 130)', async () => {
-    const pair = await startPair();
+    const pair = await startPair(trace, servers);
     const out = join(dir, 'interrupted');
     const stop = new AbortController();
     // Interrupt mid-run (the trace takes 12 s at --speed 5).
@@ -111,7 +90,7 @@ describe('sheetsim run --threads', () => {
   });
 
   it('refuses --threads 2 in exact mode, and bad counts, with exit 2 and one line', async () => {
-    const pair = await startPair();
+    const pair = await startPair(trace, servers);
     const exact = await cli(['run', '--trace', trace, '--mode', 'exact', '--target', pair.backendUrl, '--sheets', pair.mockUrl, '--threads', '2']);
     expect(exact).toMatchObject({ code: 2, stderr: 'sheetsim run: --threads is for realtime runs: exact mode replays one event at a time on one virtual clock\n' });
     expect(await cli(['run', '--trace', trace, '--threads', '0'])).toMatchObject({ code: 2, stderr: 'sheetsim run: --threads must be between 1 and 256, got 0\n' });

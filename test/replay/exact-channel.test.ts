@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import { startEmbeddedServers, type EmbeddedServers } from '../../simulator/replay/embedded-servers.ts';
-import { createExactDriver, type ExactDriver } from '../../simulator/replay/exact-driver.ts';
+import { createDriver, type HttpDriver } from '../../simulator/replay/http.ts';
 import { runExact } from '../../simulator/replay/exact.ts';
 import { traceEpochMs } from '../../simulator/replay/orchestrate.ts';
 import { createSheetsAdmin, type SheetsAdmin } from '../../simulator/replay/sheets-admin.ts';
@@ -35,7 +35,7 @@ async function world(trace: string, backend: boolean) {
 }
 
 /** Replay `events` in exact mode through `driver`, after the warm-up and origin a run sends. */
-async function replay(w: Awaited<ReturnType<typeof world>>, url: string, driver: ExactDriver, events: TraceEvent[] = w.events, counts?: { clockSets: number; callReads: number }) {
+async function replay(w: Awaited<ReturnType<typeof world>>, url: string, driver: HttpDriver, events: TraceEvent[] = w.events, counts?: { clockSets: number; callReads: number }) {
   await warmUp({ url, sheets: w.admin, virtualNowMs: w.epochMs, speed: 1, timeoutMs: 10_000 });
   await w.admin.setOrigin(w.epochMs);
   // Only the replay's own admin calls are counted.
@@ -65,13 +65,13 @@ describe('exact mode time channels', () => {
 
     const a = await world(trace, true);
     const ca = counting(a.admin);
-    const channel = await replay({ ...a, admin: ca.wrapped }, a.servers.url!, createExactDriver(a.servers.url!, 10_000), a.events, ca.counts);
+    const channel = await replay({ ...a, admin: ca.wrapped }, a.servers.url!, createDriver({ url: a.servers.url!, connections: 1, timeoutMs: 10_000 }), a.events, ca.counts);
 
     // The same backend, its answer's Sheets time hidden: the replayer falls back to a clock set and a log read per event.
     const b = await world(trace, true);
     const cb = counting(b.admin);
-    const inner = createExactDriver(b.servers.url!, 10_000);
-    const hiding: ExactDriver = {
+    const inner = createDriver({ url: b.servers.url!, connections: 1, timeoutMs: 10_000 });
+    const hiding: HttpDriver = {
       async send(req, headers) {
         const r = await inner.send(req, headers);
         delete r.sheetsMs;
@@ -116,7 +116,7 @@ describe('exact mode time channels', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const events = w.events.slice(0, 30);
     const before = await w.admin.lastCallId();
-    const { res, outcomes } = await replay(w, url, createExactDriver(url, 10_000), events);
+    const { res, outcomes } = await replay(w, url, createDriver({ url: url, connections: 1, timeoutMs: 10_000 }), events);
     expect(res.dispatched).toBe(events.length);
     const calls: CallRecord[] = (await w.admin.callsAfter(before)).filter((c) => c.traceId !== undefined && c.ranges[0]?.startsWith('Metadata'));
     expect(calls).toHaveLength(events.length);

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CallRecord, ClockState, HealthResponse } from '../../mock-sheets/admin-types.ts';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import { runExact } from '../../simulator/replay/exact.ts';
-import type { ExactDriver, ExactHttpResult } from '../../simulator/replay/exact-driver.ts';
+import type { HttpDriver, HttpResult } from '../../simulator/replay/http.ts';
 import type { EventOutcome } from '../../simulator/outcome/outcome.ts';
 import type { SheetsAdmin } from '../../simulator/replay/sheets-admin.ts';
 import type { TraceEvent } from '../../simulator/trace/types.ts';
@@ -40,8 +40,8 @@ function world(backend: { answersSheetsMs?: boolean; sheetsMsLie?: number; untra
     close: async () => undefined,
   } satisfies SheetsAdmin & Record<string, unknown>;
   const seen: number[] = [];
-  const driver: ExactDriver = {
-    async send(req, headers): Promise<ExactHttpResult> {
+  const driver: HttpDriver = {
+    async send(req, headers): Promise<HttpResult> {
       // Without the time channel a call's instant is the clock the replayer set (the mock's trace cursor).
       let now = backend.answersSheetsMs ? Number(headers['x-sheetsim-time']) : clock;
       seen.push(Number(headers['x-sheetsim-time']));
@@ -51,7 +51,7 @@ function world(backend: { answersSheetsMs?: boolean; sheetsMsLie?: number; untra
         now += 250;
       }
       wall += 7; // 7 ms of wall time per exchange, 2 of them at the mock: 5 ms of compute
-      const answer: ExactHttpResult = { status: 200, error: null, text: `{"ok":true,"path":"${req.path}"}`, json: { ok: true }, waitMs: 100 };
+      const answer: HttpResult = { status: 200, error: null, text: `{"ok":true,"path":"${req.path}"}`, json: { ok: true }, waitMs: 100 };
       // `silentEvery`: some answers come without it (as an error page from in front of the handler would).
       const silent = backend.silentEvery !== undefined && Number(headers['x-sheetsim-seq']) % backend.silentEvery === backend.silentEvery - 1;
       if (backend.answersSheetsMs && !silent) answer.sheetsMs = 500 + (backend.sheetsMsLie ?? 0);
