@@ -28,6 +28,8 @@ export interface WorkbookWriter {
   createSpreadsheet(row: SpreadsheetRow, sheets: NewSheet[]): readonly SheetRow[];
   setColumnFormat(sid: number, col: number, format: NumberFormatSpec): void;
   writeCell(sid: number, row: number, col: number, cell: StoredCell | null): void;
+  /** writeCell, batched: the same rows once `flush` ran. */
+  cellWriter(sid: number): { write(row: number, col: number, cell: StoredCell | null): void; flush(): void };
 }
 
 /** Replace (or add) the spreadsheet of `spec`, loading its rows with USER_ENTERED semantics. */
@@ -50,6 +52,7 @@ export function loadWorkbook(store: WorkbookWriter, spec: WorkbookSpec): void {
         store.setColumnFormat(sid, Number(col), format);
         formats.set(Number(col), format);
       }
+      const writer = store.cellWriter(sid);
       sheetSpec.rows.forEach((cells, row) => {
         cells.forEach((input, col) => {
           const columnFormat = formats.get(col);
@@ -57,9 +60,10 @@ export function loadWorkbook(store: WorkbookWriter, spec: WorkbookSpec): void {
           if (write.kind !== 'set') return;
           const cell = write.cell;
           const own = cell.format && (!columnFormat || formatKey(cell.format) !== formatKey(columnFormat)) ? cell.format : undefined;
-          store.writeCell(sid, row, col, own ? { ...cell, format: own } : { value: cell.value, ...(cell.formula !== undefined ? { formula: cell.formula } : {}) });
+          writer.write(row, col, own ? { ...cell, format: own } : { value: cell.value, ...(cell.formula !== undefined ? { formula: cell.formula } : {}) });
         });
       });
+      writer.flush();
     });
   });
 }

@@ -2,6 +2,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary } from '../report/model.ts';
+import { histogramPass } from './histogram-pass.ts';
 
 export type { Histogram };
 
@@ -19,27 +20,32 @@ export function recordMs(h: Histogram, ms: number): void {
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 const usToMs = (us: number): number => round3(us / 1000);
 
-/** Summary of a histogram in milliseconds (all zeros when empty). */
+/** Summary of a histogram in milliseconds (all zeros when empty); one walk of the counts (histogram-pass.ts). */
 export function summarise(h: Histogram): LatencySummary {
   const count = h.totalCount;
   if (count === 0) return emptySummary();
+  const pass = histogramPass(h, SUMMARY_PERCENTILES);
+  const [p50, p90, p95, p99, p999] = pass.atPercentiles as [number, number, number, number, number];
   return {
     count,
-    mean: usToMs(h.mean),
-    stddev: usToMs(h.stdDeviation),
-    min: usToMs(minValue(h)),
-    p50: usToMs(h.getValueAtPercentile(50)),
-    p90: usToMs(h.getValueAtPercentile(90)),
-    p95: usToMs(h.getValueAtPercentile(95)),
-    p99: usToMs(h.getValueAtPercentile(99)),
-    p999: usToMs(h.getValueAtPercentile(99.9)),
+    mean: usToMs(pass.mean),
+    stddev: usToMs(pass.stddev),
+    min: usToMs(minValue(h, pass.lowest)),
+    p50: usToMs(p50),
+    p90: usToMs(p90),
+    p95: usToMs(p95),
+    p99: usToMs(p99),
+    p999: usToMs(p999),
     max: usToMs(h.maxValue),
   };
 }
 
-// minNonZeroValue ignores recorded zeros and is MAX_SAFE_INTEGER when nothing non-zero was recorded.
-function minValue(h: Histogram): number {
-  if (h.getValueAtPercentile(0) === 0) return 0;
+const SUMMARY_PERCENTILES = [50, 90, 95, 99, 99.9] as const;
+
+// minNonZeroValue ignores recorded zeros and is MAX_SAFE_INTEGER when nothing non-zero was recorded;
+// `lowest` is getValueAtPercentile(0).
+function minValue(h: Histogram, lowest: number): number {
+  if (lowest === 0) return 0;
   const m = h.minNonZeroValue;
   return m >= Number.MAX_SAFE_INTEGER ? 0 : m;
 }

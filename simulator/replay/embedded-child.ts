@@ -3,14 +3,11 @@
  * __embedded-target` with the settings as one JSON line on its stdin. The child prints its URLs as one JSON line
  * and lives as long as its stdin is open, so it goes away with the parent even after a `kill -9` of the parent.
  */
-import { spawn } from 'node:child_process';
 import { EnvironmentError } from '../errors.ts';
-import { packagePath } from '../package-root.ts';
 import { processTreeRssMb } from '../metrics/memory.ts';
 import { watchChild } from './child-watch.ts';
+import { spawnEmbeddedProcess, takePrespawned } from './embedded-prespawn.ts';
 import type { EmbeddedSettings } from './embedded-servers.ts';
-
-const BIN = packagePath('bin', 'sheetsim.js');
 
 export interface EmbeddedChild {
   url: string | null;
@@ -27,12 +24,10 @@ export interface EmbeddedChild {
 
 /** Start the embedded servers in their own process; resolves once they listen. */
 export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: number): Promise<EmbeddedChild> {
-  // detached: a Ctrl-C on the terminal reaches the replayer only, which then stops the child when its report is done.
-  const child = spawn(process.execPath, [BIN, '__embedded-target'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  // The child the CLI started at its entry (embedded-prespawn.ts) has loaded its modules meanwhile.
+  const child = takePrespawned() ?? spawnEmbeddedProcess();
   // On stdin, not argv: an imported trace's world snapshot can pass Linux's 128 KB limit for one argument.
-  child.stdin.write(`${JSON.stringify(settings)}\n`);
-  // After the settings line stdin is only the child's lifeline. Ignore EPIPE once it is gone.
-  child.stdin.on('error', () => undefined);
+  child.stdin!.write(`${JSON.stringify(settings)}\n`);
   const watch = watchChild(child, 'embedded target');
   const { stderrTail, exited } = watch;
   const tail = (): string => (stderrTail.length ? `\nlast stderr lines of the embedded target:\n  ${stderrTail.join('\n  ')}` : '');
@@ -40,7 +35,7 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
   const kill = async (): Promise<void> => {
     watch.markStopping();
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.stdin.end();
+    child.stdin!.end();
     const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000).unref())]);
     if (!gone) {
       child.kill('SIGKILL');
@@ -53,20 +48,20 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
     ready = await new Promise((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new EnvironmentError(`the embedded target did not start within ${readyTimeoutMs} ms${tail()}`)), readyTimeoutMs);
-      child.stdout.setEncoding('utf8');
+      child.stdout!.setEncoding('utf8');
       const onData = (chunk: string): void => {
         out += chunk;
         const nl = out.indexOf('\n');
         if (nl < 0) return;
         clearTimeout(timer);
-        child.stdout.off('data', onData);
+        child.stdout!.off('data', onData);
         try {
           resolve(JSON.parse(out.slice(0, nl)));
         } catch {
           reject(new EnvironmentError(`the embedded target printed ${JSON.stringify(out.slice(0, 200))} instead of its URLs${tail()}`));
         }
       };
-      child.stdout.on('data', onData);
+      child.stdout!.on('data', onData);
       void exited.then(() => {
         clearTimeout(timer);
         reject(new EnvironmentError(`${watch.exitInfo() ?? 'embedded target exited'} before it listened${tail()}`));
@@ -77,7 +72,7 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
     throw err;
   }
   // Keep draining stdout so a chatty child never blocks on a full pipe.
-  child.stdout.resume();
+  child.stdout!.resume();
   const pid = child.pid!;
   return {
     ...ready,

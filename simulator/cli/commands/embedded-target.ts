@@ -32,7 +32,8 @@ export const embeddedTargetCommand: Command = {
     if (ctx.positionals.length !== 0) throw new UsageError('expects no argument: the settings come as one JSON line on stdin');
     let gone!: () => void;
     const parentGone = new Promise<void>((resolve) => (gone = resolve));
-    const firstLine = new Promise<string>((resolve, reject) => {
+    // null: stdin closed before a single byte, the CLI started us ahead (embedded-prespawn.ts) and did not need us.
+    const firstLine = new Promise<string | null>((resolve, reject) => {
       let buf = '';
       let read = false;
       process.stdin.setEncoding('utf8');
@@ -46,7 +47,8 @@ export const embeddedTargetCommand: Command = {
         }
       });
       const end = () => {
-        reject(new InputError('stdin closed before the settings line'));
+        if (!read && buf === '') resolve(null);
+        else reject(new InputError('stdin closed before the settings line'));
         gone();
       };
       process.stdin.once('end', end);
@@ -54,7 +56,9 @@ export const embeddedTargetCommand: Command = {
       process.stdin.once('error', end);
       ctx.signal.addEventListener('abort', () => gone(), { once: true });
     });
-    const servers = await startEmbeddedServers(parseSettings(await firstLine));
+    const line = await firstLine;
+    if (line === null) return 0;
+    const servers = await startEmbeddedServers(parseSettings(line));
     ctx.stdout.write(`${JSON.stringify({ url: servers.url, sheetsUrl: servers.sheetsUrl, spreadsheetId: servers.spreadsheetId, auditSpreadsheetId: servers.auditSpreadsheetId })}\n`);
     await parentGone;
     await servers.close().catch(() => undefined);
