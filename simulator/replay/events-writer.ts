@@ -17,7 +17,12 @@ export class EventsWriter {
 
   /** Append one event line. */
   write(record: EventRecord): void {
-    const line = JSON.stringify(record) + '\n';
+    this.writeLine(JSON.stringify(record));
+  }
+
+  /** Append one line already serialised (without its newline), e.g. by `eventLine`. */
+  writeLine(json: string): void {
+    const line = json + '\n';
     this.buffer.push(line);
     this.size += line.length;
     this.count += 1;

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunMetrics } from '../metrics/run-metrics.ts';
-import { toEventRecord } from '../outcome/outcome.ts';
+import { eventLine } from '../outcome/outcome.ts';
 import { traceparentForSeq } from '../outcome/traceparent.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { ReplayClock } from './clock.ts';
@@ -59,7 +59,7 @@ export async function warmHotPath(opts: HotPathWarmupOptions): Promise<{ request
         const res = await driver.send(event.req, { traceparent: traceparentForSeq(seq), 'x-sheetsim-seq': String(seq) });
         const outcome = answeredOutcome(event, t0, start, start, clock.now(), 1, res);
         metrics.addEvent(outcome, null);
-        lines += JSON.stringify(toEventRecord(outcome, null)).length > 0 ? 1 : 0;
+        lines += eventLine(outcome, null).length > 0 ? 1 : 0;
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency }, worker));
