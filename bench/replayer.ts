@@ -32,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { newHistogram, recordMs, summarise } from '../simulator/metrics/histogram.ts';
 import { RunMetrics } from '../simulator/metrics/run-metrics.ts';
 import { EventsWriter } from '../simulator/replay/events-writer.ts';
-import { toEventRecord } from '../simulator/outcome/outcome.ts';
+import { eventLine } from '../simulator/outcome/outcome.ts';
 import { runRealtime } from '../simulator/replay/realtime.ts';
 import type { TraceEvent } from '../simulator/trace/types.ts';
 import { writeDenseTrace } from './dense-trace.ts';
@@ -229,7 +229,7 @@ async function bench(): Promise<void> {
         sheets: null,
         countUntracedCalls: true,
         onEvent: (o, calls) => {
-          writer?.write(toEventRecord(o, calls));
+          writer?.writeLine(eventLine(o, calls));
           if (o.event.t < warmupMs) return;
           recordMs(measured, o.latenessMs);
           if (o.status === null || o.status >= 500) errors += 1;

@@ -158,3 +158,50 @@ export function toEventRecord(o: EventOutcome, calls: EventCalls | null): EventR
     body: hasBody ? o.body.slice(0, BODY_LIMIT) : null,
   };
 }
+
+// JSON of a number as JSON.stringify writes it (NaN and ±Infinity become null).
+const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+const numOrNull = (n: number | null | undefined): string => (n === undefined || n === null ? 'null' : num(round3(n)));
+// The last scenario and op seen, quoted: a trace repeats a handful of them, so most lines reuse the quoted form.
+let lastScenario = '';
+let lastScenarioJson = '""';
+let lastOp = '';
+let lastOpJson = '""';
+
+/**
+ * The events.jsonl line of an outcome (without the newline): byte for byte `JSON.stringify(toEventRecord(o, calls))`,
+ * written without building the record object first (at thousands of events per second the object and its
+ * generic serialisation were most of the line's cost). An event whose fields are not of the usual types takes the
+ * generic path, so the output is the same whatever it holds.
+ */
+export function eventLine(o: EventOutcome, calls: EventCalls | null): string {
+  const e = o.event;
+  if (
+    typeof e.scenario !== 'string' || typeof e.op !== 'string' || typeof e.seq !== 'number' || typeof e.worker !== 'number' ||
+    typeof e.t !== 'number' || (o.status !== null && typeof o.status !== 'number') || (o.action_taken !== null && typeof o.action_taken !== 'string') ||
+    (o.error !== null && typeof o.error !== 'string') || (o.status !== null && typeof o.body !== 'string') ||
+    (calls !== null && (typeof calls.count !== 'number' || typeof calls.byMethod !== 'object'))
+  ) {
+    return JSON.stringify(toEventRecord(o, calls));
+  }
+  if (e.scenario !== lastScenario) {
+    lastScenario = e.scenario;
+    lastScenarioJson = JSON.stringify(e.scenario);
+  }
+  if (e.op !== lastOp) {
+    lastOp = e.op;
+    lastOpJson = JSON.stringify(e.op);
+  }
+  const ok = expectOk(o);
+  const hasBody = o.status !== null;
+  return (
+    `{"seq":${num(e.seq)},"scenario":${lastScenarioJson},"op":${lastOpJson},"worker":${num(e.worker)},"t":${num(e.t)}` +
+    `,"intendedMs":${num(round3(o.intendedMs))},"startMs":${num(round3(o.startMs))},"responseMs":${num(round3(o.responseMs))}` +
+    `,"serviceMs":${num(round3(o.serviceMs))},"latenessMs":${num(round3(o.latenessMs))}` +
+    `,"status":${o.status === null ? 'null' : num(o.status)},"error":${o.error === null ? 'null' : JSON.stringify(o.error)}` +
+    `,"action_taken":${o.action_taken === null ? 'null' : JSON.stringify(o.action_taken)},"expectOk":${ok === null ? 'null' : ok ? 'true' : 'false'}` +
+    `,"sheetsMs":${numOrNull(o.sheetsMs)},"waitMs":${numOrNull(o.waitMs)},"computeMs":${numOrNull(o.computeMs)}` +
+    `,"sheetsCalls":${calls ? num(calls.count) : 'null'},"sheetsByMethod":${calls ? JSON.stringify(calls.byMethod) : 'null'}` +
+    `,"bodyHash":${hasBody ? JSON.stringify(bodyHash(o.body)) : 'null'},"body":${hasBody ? JSON.stringify(o.body.slice(0, BODY_LIMIT)) : 'null'}}`
+  );
+}

@@ -9,7 +9,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunMetrics } from '../metrics/run-metrics.ts';
-import { toEventRecord } from '../outcome/outcome.ts';
+import { eventLine } from '../outcome/outcome.ts';
 import { traceparentForSeq } from '../outcome/traceparent.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { ReplayClock } from './clock.ts';
@@ -27,10 +27,27 @@ export interface HotPathWarmupOptions {
   concurrency: number;
   /** Stop early after this many ms. */
   maxMs: number;
+  /**
+   * Go on past `requests`, in rounds of `round` requests, until a round is no faster per request than the one before
+   * it (by more than `tolerance`, a share) — the code it drives has reached its optimised tier — or `maxRequests`
+   * were sent (or `maxMs` passed). A fixed count left part of the tier-up (V8 compiles on background threads, which
+   * share the replayer's core when it is pinned) to the run's first second.
+   */
+  untilSteady?: { round: number; tolerance: number; maxRequests: number };
+}
+
+/**
+ * Whether a warm-up has reached its steady state, from the ms per request of its rounds so far: the last round was
+ * not faster than the one before it by more than `tolerance` (a share, e.g. 0.1).
+ */
+export function warmedUp(roundMsPerRequest: readonly number[], tolerance: number): boolean {
+  const n = roundMsPerRequest.length;
+  if (n < 2) return false;
+  return roundMsPerRequest[n - 1]! >= roundMsPerRequest[n - 2]! * (1 - tolerance);
 }
 
 /** Drive the replayer's per-event code against a loopback server of this process; resolves with what it sent. */
-export async function warmHotPath(opts: HotPathWarmupOptions): Promise<{ requests: number; ms: number }> {
+export async function warmHotPath(opts: HotPathWarmupOptions): Promise<{ requests: number; ms: number; rounds: number }> {
   const server = createServer((req, res) => {
     req.resume();
     req.once('end', () => {
@@ -47,10 +64,12 @@ export async function warmHotPath(opts: HotPathWarmupOptions): Promise<{ request
   const t0 = clock.now();
   let sent = 0;
   let lines = 0;
+  let target = opts.requests;
+  const roundMs: number[] = [];
   try {
     await driver.preconnect?.(opts.concurrency);
     const worker = async (): Promise<void> => {
-      while (sent < opts.requests && clock.now() - t0 < opts.maxMs) {
+      while (sent < target && clock.now() - t0 < opts.maxMs) {
         const seq = sent++;
         const event: TraceEvent = seq % 2 === 0
           ? { seq, t: seq, worker: 1, op: 'health', scenario: 'warmup', req: { method: 'GET', path: '/api/health' } }
@@ -59,14 +78,24 @@ export async function warmHotPath(opts: HotPathWarmupOptions): Promise<{ request
         const res = await driver.send(event.req, { traceparent: traceparentForSeq(seq), 'x-sheetsim-seq': String(seq) });
         const outcome = answeredOutcome(event, t0, start, start, clock.now(), 1, res);
         metrics.addEvent(outcome, null);
-        lines += JSON.stringify(toEventRecord(outcome, null)).length > 0 ? 1 : 0;
+        lines += eventLine(outcome, null).length > 0 ? 1 : 0;
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency }, worker));
+    const steady = opts.untilSteady;
+    if (steady && steady.round > 0) {
+      while (sent >= target && target < steady.maxRequests && clock.now() - t0 < opts.maxMs && !warmedUp(roundMs, steady.tolerance)) {
+        const from = sent;
+        const start = clock.now();
+        target = Math.min(steady.maxRequests, target + steady.round);
+        await Promise.all(Array.from({ length: opts.concurrency }, worker));
+        if (sent > from) roundMs.push((clock.now() - start) / (sent - from));
+      }
+    }
   } finally {
     await driver.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-  return { requests: lines, ms: clock.now() - t0 };
+  return { requests: lines, ms: clock.now() - t0, rounds: roundMs.length };
 }

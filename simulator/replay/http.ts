@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Pool, buildConnector } from 'undici';
+import { Client, Pool, buildConnector } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { TraceRequest } from '../trace/types.ts';
 import { isKeepAliveClose, markSocketOpened, watchKeepAlive } from './keepalive-watch.ts';
@@ -171,8 +171,7 @@ export function createDriver(opts: DriverOptions): HttpDriver {
     }
     baseConnect(o, cb);
   };
-  const pool = new Pool(origin, {
-    connections: Math.max(1, opts.connections),
+  const clientOptions = {
     // One request per socket at a time: a pipelined request would wait behind its predecessor's response,
     // which a load test must not hide inside service time.
     pipelining: 1,
@@ -181,6 +180,14 @@ export function createDriver(opts: DriverOptions): HttpDriver {
     headersTimeout: opts.timeoutMs,
     bodyTimeout: opts.timeoutMs,
     connect,
+  };
+  // Clients built by `preconnect`, before t0, handed to the pool as it grows: otherwise the pool builds one per
+  // connection during the run's first burst (256 at once for a dense trace), in the time events are due.
+  const built: Client[] = [];
+  const pool = new Pool(origin, {
+    connections: Math.max(1, opts.connections),
+    ...clientOptions,
+    factory: (o, poolOptions) => built.pop() ?? new Client(o, poolOptions),
   });
   const connectOptions = { hostname: url.hostname.replace(/^\[|\]$/g, ''), host: url.host, protocol: url.protocol, port: url.port };
   return {
@@ -207,11 +214,14 @@ export function createDriver(opts: DriverOptions): HttpDriver {
         if (!s) continue;
         markSocketOpened(s, openedAt);
         spare.push({ socket: s, openedAt });
+        // A client per opened socket (at most the pool's size): it connects, through `connect`, on its first request.
+        if (built.length < opts.connections) built.push(new Client(origin, clientOptions));
       }
       return spare.length;
     },
     async close() {
       for (const e of spare.splice(0)) e.socket.destroy();
+      await Promise.all(built.splice(0).map((c) => c.destroy().catch(() => undefined)));
       await pool.destroy().catch(() => undefined);
     },
   };

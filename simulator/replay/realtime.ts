@@ -15,6 +15,7 @@ import { CallLogFeed } from './call-log-feed.ts';
 import { TargetMonitor } from './target-monitor.ts';
 import { answeredOutcome, givenUpOutcome } from './event-outcomes.ts';
 import { WARMUP_MIN_EVENTS_PER_S, warmHotPath } from './hot-path-warmup.ts';
+import { collectBeforeT0 } from './gc-before-t0.ts';
 import type { OverloadDetector } from './overload.ts';
 import type { TargetWatch } from './validity.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
@@ -23,6 +24,13 @@ import { traceparentForSeq } from '../outcome/traceparent.ts';
 const PRECONNECT_MAX = 256;
 /** Before t0 the first this many wall ms of the trace are read and parsed (see read-ahead.ts). */
 const PRIME_WALL_MS = 2000;
+/** …and at most this many events (the collection before t0 moves them out of the young generation). */
+const PRIME_MAX_EVENTS = 32_768;
+/**
+ * The hot-path warm-up: 2,000 requests, then rounds of 1,000 until a round is no more than 10 % faster per request than
+ * the previous one (at most 8,000 requests or 2.5 s; see hot-path-warmup.ts).
+ */
+const HOT_PATH_WARMUP = { requests: 2000, concurrency: 64, maxMs: 2500, untilSteady: { round: 1000, tolerance: 0.1, maxRequests: 8000 } };
 
 export interface RealtimeOptions {
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;
@@ -158,13 +166,16 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   // A trace stream is read ahead, and its first seconds parsed before t0 (see read-ahead.ts).
   const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>);
   try {
-    if (events instanceof ReadAhead) await events.prime(PRIME_WALL_MS * k);
+    if (events instanceof ReadAhead) await events.prime(PRIME_WALL_MS * k, PRIME_MAX_EVENTS);
     const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
-    if (opts.warmHotPath ?? (dense && opts.driver === undefined)) await warmHotPath({ clock, requests: 2000, concurrency: 64, maxMs: 1000 });
+    const warm = opts.warmHotPath ?? (dense && opts.driver === undefined);
+    if (warm) await warmHotPath({ clock, ...HOT_PATH_WARMUP });
     await feed.anchor();
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
     // while events are due. Capped: a trace that never needs that many only holds idle sockets.
     await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
+    // A dense run's first scavenges would otherwise copy the primed trace and the warm-up's leftovers (gc-before-t0.ts).
+    if (warm) collectBeforeT0();
     if (opts.originMs !== undefined) await feed.setOrigin(opts.originMs);
 
     result = await runSchedule({

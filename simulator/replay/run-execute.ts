@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MemorySampler } from '../metrics/memory.ts';
 import { RunMetrics } from '../metrics/run-metrics.ts';
-import { toEventRecord } from '../outcome/outcome.ts';
+import { eventLine } from '../outcome/outcome.ts';
 import type { MemoryReport, ReplayerHealth, RunOverload } from '../report/model.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { worldSpreadsheetId } from '../workload/world.ts';
@@ -104,7 +104,7 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
   const admin: SheetsAdmin | null = target.sheetsUrl ? createSheetsAdmin(target.sheetsUrl, cfg.timeoutMs) : null;
   const metrics = new RunMetrics();
   const writer = new EventsWriter(resolve(dir, 'events.jsonl'));
-  const onEvent: ReplayContext['onEvent'] = (o, calls) => writer.write(toEventRecord(o, calls));
+  const onEvent: ReplayContext['onEvent'] = (o, calls) => writer.writeLine(eventLine(o, calls));
   const durationMs = Math.max(1, header.params.durationMs);
   const watch = new TargetWatch(cfg.validity ?? DEFAULT_VALIDITY_RULES);
   const overload = new OverloadDetector({ ...DEFAULT_OVERLOAD_RULES, maxLatenessMs: cfg.maxLatenessMs ?? DEFAULT_OVERLOAD_RULES.maxLatenessMs, minBacklog: header.params.workers });

@@ -82,6 +82,30 @@ describe('createDriver', () => {
     expect(accepted).toBe(3);
   });
 
+  it('serves more concurrent requests than it pre-opened, and closes the sockets and clients it never used', async () => {
+    driver = createDriver({ url: await start(), connections: 6, timeoutMs: 5000 });
+    expect(await driver.preconnect!(4)).toBe(4);
+    // Two rounds of six at once: four go out on the pre-opened sockets, two on sockets the pool opens itself.
+    for (let round = 0; round < 2; round++) {
+      const results = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => driver!.send({ method: 'GET', path: `/r${round}-${i}` }, {})));
+      expect(results.map((r) => (r.json as { url: string }).url)).toEqual([1, 2, 3, 4, 5, 6].map((i) => `/r${round}-${i}`));
+    }
+    expect(accepted).toBe(6);
+    await driver.close();
+    driver = undefined;
+    const open = await new Promise<number>((r) => setTimeout(() => server!.getConnections((_e, n) => r(n)), 100));
+    expect(open).toBe(0);
+  });
+
+  it('closes what it pre-opened when no request was ever sent', async () => {
+    driver = createDriver({ url: await start(), connections: 3, timeoutMs: 5000 });
+    expect(await driver.preconnect!(3)).toBe(3);
+    await driver.close();
+    driver = undefined;
+    const open = await new Promise<number>((r) => setTimeout(() => server!.getConnections((_e, n) => r(n)), 100));
+    expect(open).toBe(0);
+  });
+
   it('classifies a refused connection, with or without pre-opened sockets, and never rejects', async () => {
     const url = await start();
     server!.close();
