@@ -71,14 +71,14 @@ export function diffTables(r: DiffResult): Table[] {
   const f = r.firstDivergence;
   if (f) {
     const cell = (s: typeof f.base) => (s ? `${s.status ?? s.error}${s.action_taken ? ` ${s.action_taken}` : ''} ${truncate(s.body ?? '', 300)}` : 'not sent');
+    // What both sides were asked goes in the title; the columns are for what differs, the answers.
+    const request = f.request
+      ? `${f.request.method} ${f.request.path}${f.request.body !== undefined ? ` ${truncate(JSON.stringify(f.request.body), 200)}` : ''}`
+      : `${f.op} (trace file not found)`;
     tables.push({
-      title: `First divergent event: seq ${f.seq}`,
+      title: `First divergent event: seq ${f.seq} (${f.scenario}, worker ${f.worker}, t ${f.t} ms): ${request}`,
       headers: ['', 'base', 'head'],
-      rows: [
-        ['scenario', f.scenario, `worker ${f.worker}, t ${f.t} ms`],
-        ['request', f.request ? `${f.request.method} ${f.request.path}` : `${f.op} (trace file not found)`, f.request?.body !== undefined ? truncate(JSON.stringify(f.request.body), 200) : ''],
-        ['answer', cell(f.base), cell(f.head)],
-      ],
+      rows: [['answer', cell(f.base), cell(f.head)]],
     });
   }
   tables.push({

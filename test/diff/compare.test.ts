@@ -116,6 +116,10 @@ describe('diffRuns on constructed runs', () => {
     expect(r.digestSame).toBe(false);
     expect(r.firstDivergence).toMatchObject({ seq: first.seq, scenario: first.scenario, base: { status: first.status }, head: { status: head.events[first.seq]!.status } });
     expect(r.verdict).toBe('regression');
+    // What both sides were asked heads the section; its columns hold only the two answers.
+    const md = renderDiffMarkdown(r);
+    expect(md).toContain(`#### First divergent event: seq ${first.seq} (${first.scenario}, worker ${first.worker}, t ${first.t} ms): `);
+    expect(md).toMatch(new RegExp(`\\| answer \\| ${first.status} [^|]*\\| ${head.events[first.seq]!.status} `));
     expect(r.findings[0]).toMatchObject({ kind: 'change', text: expect.stringMatching(/^outcome digest changed: \d+ events answered differently/) });
     const headBySeq = new Map(head.events.map((e) => [e.seq, e]));
     const errors = base.events.filter((e) => headBySeq.get(e.seq)?.status === 503 && e.status !== 503).length;
