@@ -82,6 +82,12 @@ export interface RealtimeOptions {
   onStart?: () => void;
   /** Clock time of trace t = 0, shared by the schedules of several threads (see threads.ts); default: when the schedule starts. */
   startAt?: number;
+  /**
+   * Wall ms of the trace read and parsed before t0 (default PRIME_WALL_MS). A source that only delivers events shortly
+   * before they are due (a replay thread, fed by the main thread about a second ahead) must pass what it is given
+   * ahead, or less: priming waits for events up to this time, and waiting for later ones would start the run late.
+   */
+  primeWallMs?: number;
 }
 
 export interface RealtimeResult {
@@ -166,7 +172,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   // A trace stream is read ahead, and its first seconds parsed before t0 (see read-ahead.ts).
   const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>);
   try {
-    if (events instanceof ReadAhead) await events.prime(PRIME_WALL_MS * k, PRIME_MAX_EVENTS);
+    if (events instanceof ReadAhead) await events.prime((opts.primeWallMs ?? PRIME_WALL_MS) * k, PRIME_MAX_EVENTS);
     const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
     const warm = opts.warmHotPath ?? (dense && opts.driver === undefined);
     if (warm) await warmHotPath({ clock, ...HOT_PATH_WARMUP });

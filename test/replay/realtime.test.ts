@@ -68,6 +68,44 @@ describe('runRealtime on a controlled clock', () => {
   });
 });
 
+describe('runRealtime on a source that delivers events only shortly before they are due (a replay thread)', () => {
+  // The source gives the first two events, then waits until the schedule has started before giving the third, as the
+  // main thread of a threaded run posts events about a second ahead of their time. Priming must not wait for it.
+  const run = (primeWallMs: number | undefined) => {
+    let started!: () => void;
+    const gate = new Promise<void>((resolve) => (started = resolve));
+    const events = (async function* () {
+      yield ev(0, 0, 0);
+      yield ev(1, 100, 1);
+      await gate;
+      yield ev(2, 3000, 2);
+    })();
+    const driver: HttpDriver = { send: async () => ({ status: 200, error: null, text: '{}', json: {} }), async close() {} };
+    const outcomes: EventOutcome[] = [];
+    const done = runRealtime({
+      events, url: 'http://unused', speed: 100, connections: 3, timeoutMs: 5000, metrics: new RunMetrics(), sheets: null,
+      countUntracedCalls: true, driver, onEvent: (o) => outcomes.push(o), onStart: () => started(),
+      ...(primeWallMs === undefined ? {} : { primeWallMs }),
+    });
+    return { done, outcomes, gate, open: () => started() };
+  };
+
+  it('with primeWallMs 0 the schedule starts on what has arrived, and the later events follow', async () => {
+    const { done, outcomes } = run(0);
+    await done;
+    expect(outcomes.map((o) => o.event.seq).sort()).toEqual([0, 1, 2]);
+  });
+
+  it('by default it waits for the first 2 s of the trace before t0 (so such a source needs primeWallMs)', async () => {
+    const { done, gate, open, outcomes } = run(undefined);
+    const first = await Promise.race([done.then(() => 'finished'), gate.then(() => 'started'), new Promise((r) => setTimeout(() => r('waiting'), 300))]);
+    expect(first).toBe('waiting');
+    open(); // what the main thread's next batch would do
+    await done;
+    expect(outcomes).toHaveLength(3);
+  });
+});
+
 describe('runRealtime against a real server', () => {
   let server: Server | undefined;
   afterEach(async () => {
