@@ -3,18 +3,9 @@ import * as hdr from 'hdr-histogram-js';
 import { histogramPass } from '../../simulator/metrics/histogram-pass.ts';
 import { decodeHistogram, encodeHistogram, newHistogram, summarise } from '../../simulator/metrics/histogram.ts';
 import { DISTRIBUTION_PERCENTILES } from '../../simulator/report/chart-data.ts';
+import { seededRandom } from '../seeded-random.ts';
 
-// A small deterministic generator (mulberry32) so a failure can be reproduced from its seed.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 const PERCENTILES = [...new Set([...DISTRIBUTION_PERCENTILES, 50, 90, 95, 99, 99.9, 100, 33.3, 0.1])];
 

@@ -3,18 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { SheetsStore } from '../../mock-sheets/store.ts';
 import type { StoredCell } from '../../mock-sheets/values.ts';
 import { testWorkbook, SPREADSHEET_ID } from './mock-fixture.ts';
+import { seededRandom } from '../seeded-random.ts';
 
-// mulberry32: reproducible from the seed in a failure message.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** A random cell: numbers, strings, booleans, formulas, own formats, value-less formatted cells, and deletions. */
 function randomCell(r: () => number): StoredCell | null {
