@@ -83,6 +83,7 @@ export class TargetMonitor {
       await clock.sleepUntil(clock.now() + sampleMs, signal);
       if (signal.aborted) break;
       const now = clock.now();
+      if (now < this.t0) continue; // a schedule that starts at a set time (threads) may be sampled before it
       const gone = this.opts.targetGone?.();
       if (gone && this.opts.watch && !this.unreachable) {
         this.opts.watch.targetExited((now - this.t0) * speed, gone);

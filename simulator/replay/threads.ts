@@ -14,13 +14,14 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EventError, EventOutcome } from '../outcome/outcome.ts';
+import type { EventError, EventOutcome, TransportError } from '../outcome/outcome.ts';
 import type { EventRecord } from '../report/model.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { wallClock } from './clock.ts';
 import type { RealtimeOptions, RealtimeResult } from './realtime.ts';
+import type { ScheduleProbe } from './schedule.ts';
+import { TargetMonitor } from './target-monitor.ts';
 import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
-import type { TargetWatch } from './validity.ts';
 
 /** How far ahead of its time (wall ms) an event is posted to its thread. */
 const LOOKAHEAD_MS = 1000;
@@ -91,6 +92,58 @@ function deferred<T>(): Deferred<T> {
 }
 
 /** Replay the events in realtime on `threads` worker threads; same result shape as runRealtime. */
+/** An answered event rebuilt from the record its thread made (the body was hashed and cut there already). */
+function outcomeFromRecord(event: TraceEvent, record: EventRecord): EventOutcome {
+  return {
+    event,
+    intendedMs: record.intendedMs,
+    startMs: record.startMs,
+    responseMs: record.responseMs,
+    serviceMs: record.serviceMs,
+    latenessMs: record.latenessMs,
+    waitMs: record.waitMs,
+    sheetsMs: record.sheetsMs,
+    computeMs: record.computeMs,
+    status: record.status,
+    error: record.error as EventError | null,
+    body: '',
+    action_taken: record.action_taken,
+  };
+}
+
+/** What thread `i` of `n` is told at its start. */
+function threadConfig(opts: ThreadedOptions, i: number, n: number): ThreadConfig {
+  return {
+    index: i,
+    url: opts.url,
+    speed: opts.speed,
+    connections: Math.max(1, Math.ceil(opts.connections / n)),
+    timeoutMs: opts.timeoutMs,
+    sheetsUrl: opts.sheets?.url ?? null,
+    // Calls without a trace id: thread 0 counts them (among its own events in flight); see docs/threads.
+    countUntracedCalls: opts.countUntracedCalls && i === 0,
+    graceMs: opts.graceMs ?? 5000,
+    ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+    ...(opts.sampleMs !== undefined ? { sampleMs: opts.sampleMs } : {}),
+  };
+}
+
+/** The threads' results as one run's. */
+function mergeResults(res: RealtimeResult[], wallMs: number, stoppedUnreachable: boolean): RealtimeResult {
+  const sum = (f: (r: RealtimeResult) => number): number => res.reduce((a, r) => a + f(r), 0);
+  return {
+    wallMs,
+    dispatched: sum((r) => r.dispatched),
+    interrupted: res.some((r) => r.interrupted) && !stoppedUnreachable,
+    abandoned: sum((r) => r.abandoned),
+    stoppedUnreachable,
+    deadlineHit: res.some((r) => r.deadlineHit),
+    notSent: sum((r) => r.notSent),
+    sheetsError: res.find((r) => r.sheetsError)?.sheetsError ?? null,
+  };
+}
+
 export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult> {
   const n = opts.threads;
   const clock = wallClock();
@@ -108,8 +161,6 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   let readyCount = 0;
   let finishedCount = 0;
   let failure: Error | null = null;
-  let stoppedUnreachable = false;
-  let closed = false;
   let done = 0;
   const feedStop = new AbortController();
 
@@ -125,58 +176,40 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     stopAll();
     failed.reject(err);
   };
-  const stopUnreachable = (): void => {
-    if (stoppedUnreachable) return;
-    stoppedUnreachable = true;
-    stopAll();
-  };
   const onAbort = (): void => stopAll();
-
-  // One health probe at a time, sent when answers turn into connection errors (as runRealtime does).
-  let probing = false;
-  const checkTarget = (watch: TargetWatch, ask: () => Promise<boolean>): void => {
-    probing = true;
-    void ask()
-      .catch(() => false)
-      .then((answers) => {
-        probing = false;
-        if (!answers && !closed && !stoppedUnreachable && watch.probeFailed()) stopUnreachable();
-      });
+  // The validity watch, health probes and load sampling, as for one thread, fed by all of them.
+  const monitor = new TargetMonitor({
+    clock,
+    speed: opts.speed,
+    ...(opts.watch ? { watch: opts.watch } : {}),
+    ...(opts.targetGone ? { targetGone: opts.targetGone } : {}),
+    ...(opts.probeTarget ? { probeTarget: opts.probeTarget } : {}),
+    ...(opts.overload ? { overload: opts.overload } : {}),
+    sampleMs: opts.sampleMs ?? 250,
+    onUnreachable: stopAll,
+  });
+  // The threads' backlogs, summed; their oldest waiting event, the oldest of all.
+  const probe: ScheduleProbe = {
+    inFlight: () => loads.reduce((a, l) => a + l.backlog, 0),
+    waiting: () => 0,
+    oldestWaitingIntended: () => {
+      const oldest = Math.max(...loads.map((l) => l.oldestWaitMs));
+      return oldest > 0 ? clock.now() - oldest : null;
+    },
   };
 
   const onMessage = (i: number, m: FromThread): void => {
     if (m.type === 'ready') {
       if (++readyCount === n) ready.resolve();
     } else if (m.type === 'results') {
-      const watch = opts.watch;
-      if (watch && !closed) {
-        for (const o of m.observed) {
-          if (watch.observe(o)) stopUnreachable();
-          else if (watch.failing && opts.probeTarget && !probing) checkTarget(watch, opts.probeTarget);
-        }
-      }
+      for (const o of m.observed) monitor.observe(o.t, o.status, o.error as TransportError | null); // a thread's own outcomes
       for (const c of m.calls) metrics.addCall(c.call, c.simMs);
       for (let k = 0; k < m.unattributed; k++) metrics.addUnattributedCall();
       for (const { record, calls } of m.events) {
         const event = pending.get(record.seq);
         if (!event) continue;
         pending.delete(record.seq);
-        const outcome: EventOutcome = {
-          event,
-          intendedMs: record.intendedMs,
-          startMs: record.startMs,
-          responseMs: record.responseMs,
-          serviceMs: record.serviceMs,
-          latenessMs: record.latenessMs,
-          waitMs: record.waitMs,
-          sheetsMs: record.sheetsMs,
-          computeMs: record.computeMs,
-          status: record.status,
-          error: record.error as EventError | null,
-          body: '', // the thread hashed and cut it into the record already
-          action_taken: record.action_taken,
-        };
-        metrics.addEvent(outcome, calls);
+        metrics.addEvent(outcomeFromRecord(event, record), calls);
         opts.onRecord?.(record);
         done += 1;
       }
@@ -191,23 +224,9 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     }
   };
 
-  const perThread = Math.max(1, Math.ceil(opts.connections / n));
+  let closed = false;
   for (let i = 0; i < n; i++) {
-    const cfg: ThreadConfig = {
-      index: i,
-      url: opts.url,
-      speed: opts.speed,
-      connections: perThread,
-      timeoutMs: opts.timeoutMs,
-      sheetsUrl: opts.sheets?.url ?? null,
-      // Calls without a trace id: thread 0 counts them (among its own events in flight); see docs/threads.
-      countUntracedCalls: opts.countUntracedCalls && i === 0,
-      graceMs: opts.graceMs ?? 5000,
-      ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
-      ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
-      ...(opts.sampleMs !== undefined ? { sampleMs: opts.sampleMs } : {}),
-    };
-    const w = spawnThread(cfg);
+    const w = spawnThread(threadConfig(opts, i, n));
     w.on('message', (m: FromThread) => onMessage(i, m));
     w.on('error', (err) => fail(new Error(`replay thread ${i} failed: ${err.message}`)));
     w.on('exit', (code) => {
@@ -269,7 +288,6 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   })();
 
   let wallMs = 0;
-  let sampler: NodeJS.Timeout | undefined;
   try {
     await Promise.race([Promise.all([ready.promise, prefilled.promise]), failed.promise]);
     // t0 is START_LEAD_MS from now; the mock's origin is set here, once, and each thread is told the mock's
@@ -285,24 +303,7 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     const startAtEpochMs = performance.timeOrigin + startLocal;
     for (let i = 0; i < n; i++) send(i, { type: 'start', startAtEpochMs, mockNowMs });
     started.resolve();
-
-    const every = opts.sampleMs ?? 250;
-    sampler = setInterval(() => {
-      const now = clock.now();
-      if (now < startLocal!) return;
-      const gone = opts.targetGone?.();
-      if (gone && opts.watch && !stoppedUnreachable) {
-        opts.watch.targetExited((now - startLocal!) * opts.speed, gone);
-        stopUnreachable();
-      }
-      let backlog = 0;
-      let oldestWaitMs = 0;
-      for (const l of loads) {
-        backlog += l.backlog;
-        oldestWaitMs = Math.max(oldestWaitMs, l.oldestWaitMs);
-      }
-      opts.overload?.observe({ wallMs: now - startLocal!, simS: Math.floor(((now - startLocal!) * opts.speed) / 1000), backlog, oldestWaitMs });
-    }, every);
+    monitor.start(startLocal, probe);
 
     await Promise.race([allFinished.promise, failed.promise]);
     wallMs = clock.now() - startLocal;
@@ -310,7 +311,7 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     if (feedError) throw feedError;
   } finally {
     closed = true;
-    if (sampler) clearInterval(sampler);
+    await monitor.close();
     opts.signal?.removeEventListener('abort', onAbort);
     started.resolve();
     stopAll();
@@ -318,16 +319,5 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     await Promise.all(workers.map((w) => w.terminate()));
   }
   if (failure) throw failure;
-  const res = results as RealtimeResult[];
-  const sum = (f: (r: RealtimeResult) => number): number => res.reduce((a, r) => a + f(r), 0);
-  return {
-    wallMs,
-    dispatched: sum((r) => r.dispatched),
-    interrupted: res.some((r) => r.interrupted) && !stoppedUnreachable,
-    abandoned: sum((r) => r.abandoned),
-    stoppedUnreachable,
-    deadlineHit: res.some((r) => r.deadlineHit),
-    notSent: sum((r) => r.notSent),
-    sheetsError: res.find((r) => r.sheetsError)?.sheetsError ?? null,
-  };
+  return mergeResults(results as RealtimeResult[], wallMs, monitor.stoppedUnreachable);
 }
