@@ -165,7 +165,7 @@ async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<
     overload: new ForwardingOverload({ ...DEFAULT_OVERLOAD_RULES, minBacklog: 0 }),
     startAt: startAtEpochMs - performance.timeOrigin,
     // The main thread posts events about a second ahead of their time: waiting for the default two seconds of them
-    // before t0 would start this thread's schedule about a second late (threads.ts LOOKAHEAD_MS).
+    // before t0 would start this thread's schedule about a second late (threads-feeder.ts LOOKAHEAD_MS).
     primeWallMs: 0,
   });
   flush();

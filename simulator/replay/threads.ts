@@ -21,12 +21,9 @@ import { wallClock } from './clock.ts';
 import type { RealtimeOptions, RealtimeResult } from './realtime.ts';
 import type { ScheduleProbe } from './schedule.ts';
 import { TargetMonitor } from './target-monitor.ts';
+import { deferred, ThreadFeeder } from './threads-feeder.ts';
 import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
 
-/** How far ahead of its time (wall ms) an event is posted to its thread. */
-const LOOKAHEAD_MS = 1000;
-/** Events per posted batch when the reader runs behind (a dense trace): bounds each message's size. */
-const BATCH = 512;
 /** From the start message to t0 (wall ms): each thread reads the call-log cursor and the mock's health first. */
 const START_LEAD_MS = 100;
 
@@ -76,22 +73,6 @@ function spawnThread(cfg: ThreadConfig): Worker {
   return new Worker(boot, { eval: true, workerData: cfg });
 }
 
-interface Deferred<T> {
-  promise: Promise<T>;
-  resolve: (v: T) => void;
-  reject: (e: unknown) => void;
-}
-function deferred<T>(): Deferred<T> {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
-
-/** Replay the events in realtime on `threads` worker threads; same result shape as runRealtime. */
 /** An answered event rebuilt from the record its thread made (the body was hashed and cut there already). */
 function outcomeFromRecord(event: TraceEvent, record: EventRecord): EventOutcome {
   return {
@@ -144,6 +125,7 @@ function mergeResults(res: RealtimeResult[], wallMs: number, stoppedUnreachable:
   };
 }
 
+/** Replay the events in realtime on `threads` worker threads; same result shape as runRealtime. */
 export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult> {
   const n = opts.threads;
   const clock = wallClock();
@@ -151,7 +133,6 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   const route = threadRouter(n);
   // Events posted and not yet back: the main thread keeps them, so results need not carry them back.
   const pending = new Map<number, TraceEvent>();
-  const buffers: TraceEvent[][] = Array.from({ length: n }, () => []);
   const loads = Array.from({ length: n }, () => ({ backlog: 0, oldestWaitMs: 0 }));
   const results: (RealtimeResult | null)[] = Array.from({ length: n }, () => null);
   const ready = deferred<void>();
@@ -237,59 +218,23 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   if (opts.signal?.aborted) onAbort();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-  // The reader: routes each event to its worker's thread, keeps about LOOKAHEAD_MS of the trace posted ahead of
-  // the schedule, and before t0 fills the first LOOKAHEAD_MS (parsed and posted before anything is due).
-  let startLocal: number | null = null;
-  const prefilled = deferred<void>();
-  const started = deferred<void>();
-  const deadlineAt = (): number => (opts.deadlineMs === undefined ? Infinity : startLocal! + opts.deadlineMs);
-  const flush = (i: number): void => {
-    if (buffers[i]!.length === 0) return;
-    send(i, { type: 'events', events: buffers[i]! });
-    buffers[i] = [];
-  };
-  const flushAll = (): void => {
-    for (let i = 0; i < n; i++) flush(i);
-  };
-  let feedError: unknown = null;
-  const feeding = (async () => {
-    try {
-      for await (const e of opts.events) {
-        if (feedStop.signal.aborted) break;
-        const i = route(e.worker);
-        pending.set(e.seq, e);
-        buffers[i]!.push(e);
-        if (buffers[i]!.length >= BATCH) flush(i);
-        const dueMs = e.t / opts.speed;
-        if (startLocal === null && dueMs >= LOOKAHEAD_MS) {
-          flushAll();
-          prefilled.resolve();
-          await started.promise;
-        }
-        if (startLocal !== null) {
-          // Past the deadline the rest is read without waiting: the threads record it as NOT_SENT.
-          const wakeAt = Math.min(startLocal + dueMs - LOOKAHEAD_MS, deadlineAt());
-          if (clock.now() < wakeAt) {
-            flushAll();
-            await clock.sleepUntil(wakeAt, feedStop.signal);
-          }
-        }
-        if (feedStop.signal.aborted) break;
-      }
-    } catch (err) {
-      // A bad trace line: stop every thread, then report it (as runRealtime would, after closing its pool).
-      feedError = err;
-      stopAll();
-    } finally {
-      flushAll();
-      for (let i = 0; i < n; i++) send(i, { type: 'end' });
-      prefilled.resolve();
-    }
-  })();
+  const feeder = new ThreadFeeder({
+    events: opts.events,
+    threads: n,
+    route,
+    post: (i, events) => send(i, events ? { type: 'events', events } : { type: 'end' }),
+    pending,
+    speed: opts.speed,
+    clock,
+    ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
+    signal: feedStop.signal,
+    // A bad trace line: stop every thread, then report it (as runRealtime would, after closing its pool).
+    onError: () => stopAll(),
+  });
 
   let wallMs = 0;
   try {
-    await Promise.race([Promise.all([ready.promise, prefilled.promise]), failed.promise]);
+    await Promise.race([Promise.all([ready.promise, feeder.prefilled.promise]), failed.promise]);
     // t0 is START_LEAD_MS from now; the mock's origin is set here, once, and each thread is told the mock's
     // clock at t0 so all of them map call times alike.
     let mockNowMs: number | null = null;
@@ -299,23 +244,23 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
       leadFrom = clock.now();
       mockNowMs = st.nowMs + START_LEAD_MS * (st.speed || 1);
     }
-    startLocal = leadFrom + START_LEAD_MS;
+    const startLocal = leadFrom + START_LEAD_MS;
     const startAtEpochMs = performance.timeOrigin + startLocal;
     for (let i = 0; i < n; i++) send(i, { type: 'start', startAtEpochMs, mockNowMs });
-    started.resolve();
+    feeder.start(startLocal);
     monitor.start(startLocal, probe);
 
     await Promise.race([allFinished.promise, failed.promise]);
     wallMs = clock.now() - startLocal;
-    await feeding;
-    if (feedError) throw feedError;
+    await feeder.done;
+    if (feeder.error) throw feeder.error;
   } finally {
     closed = true;
     await monitor.close();
     opts.signal?.removeEventListener('abort', onAbort);
-    started.resolve();
+    feeder.release();
     stopAll();
-    await feeding.catch(() => undefined);
+    await feeder.done.catch(() => undefined);
     await Promise.all(workers.map((w) => w.terminate()));
   }
   if (failure) throw failure;
