@@ -1,21 +1,11 @@
 /** `sheetsim adapter python`: the environment it prints, and its refusals. */
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../simulator/cli/main.ts';
+import { runCli } from '../run-cli.ts';
 import { PYTHON_ADAPTER_DIR, pythonAdapterEnv } from '../../simulator/replay/python-adapter.ts';
 
-async function run(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += String(d)));
-  err.on('data', (d) => (stderr += String(d)));
-  const code = await main(args, { stdout: out, stderr: err, env });
-  return { code, stdout, stderr };
-}
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { env });
 
 describe('sheetsim adapter python', () => {
   it('prints PYTHONPATH (the shipped sitecustomize folder first) and SHEETSIM_SHEETS_URL', async () => {

@@ -2,25 +2,15 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../simulator/cli/main.ts';
+import { runCli } from '../run-cli.ts';
 import { readReport } from '../../simulator/report/read.ts';
 import { writeFixtureDir } from '../report/fixture.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sheetsim-report-cmd-'));
 const run = join(root, 'run');
 
-async function sheetsim(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let stdout = '';
-  let stderr = '';
-  out.on('data', (d) => (stdout += String(d)));
-  err.on('data', (d) => (stderr += String(d)));
-  const code = await main(argv, { stdout: out, stderr: err, env: {}, cwd: root });
-  return { code, stdout, stderr };
-}
+const sheetsim = (argv: string[]) => runCli(argv, { env: {}, cwd: root });
 
 const snapshot = (dir: string) => Object.fromEntries(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f), 'utf8')]));
 

@@ -1,17 +1,11 @@
 // Bad flags and unusable environments: exit 2 and one line naming the flag or the port, no stack trace.
 import { createServer, type Server } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../simulator/cli/main.ts';
+import { runCli } from '../run-cli.ts';
 
 async function sheetsim(argv: string[]): Promise<{ code: number; stderr: string }> {
-  const stderr = new PassThrough();
-  const stdout = new PassThrough();
-  let text = '';
-  stderr.on('data', (d) => (text += String(d)));
-  stdout.resume();
-  const code = await main(argv, { stdout, stderr, env: {}, cwd: '/nonexistent-sheetsim-cwd' });
-  return { code, stderr: text };
+  const { code, stderr } = await runCli(argv, { env: {}, cwd: '/nonexistent-sheetsim-cwd' });
+  return { code, stderr };
 }
 
 describe('negative numbers after a flag', () => {

@@ -2,17 +2,16 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { buildBackend } from '../../backend/app.ts';
 import { buildMockSheets } from '../../mock-sheets/app.ts';
-import { main } from '../../simulator/cli/main.ts';
 import { readTrace } from '../../simulator/trace/reader.ts';
 import { generateTrace } from '../../simulator/workload/generate.ts';
 import { defaultTraceOptions } from '../../simulator/workload/profiles.ts';
 import { generateWorld } from '../../simulator/workload/world.ts';
+import { type CliRun, REPO, runCli } from '../run-cli.ts';
 
-export const REPO = new URL('../../', import.meta.url).pathname;
+export { REPO };
 
 /** A temp folder. */
 export function tempDir(prefix = 'sheetsim-e2e-'): string {
@@ -26,26 +25,8 @@ export async function smallTrace(dir: string, overrides: Partial<typeof defaultT
   return path;
 }
 
-/** Run the CLI in-process; returns the exit code and what it printed. */
-export async function cli(args: string[], opts: { signal?: AbortSignal; cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const sink = (add: (s: string) => void) =>
-    new Writable({
-      write(chunk, _enc, cb) {
-        add(String(chunk));
-        cb();
-      },
-    });
-  const code = await main(args, {
-    stdout: sink((s) => (stdout += s)),
-    stderr: sink((s) => (stderr += s)),
-    cwd: opts.cwd ?? REPO,
-    env: process.env,
-    signal: opts.signal ?? new AbortController().signal,
-  });
-  return { code, stdout, stderr };
-}
+/** `sheetsim ARGS` in-process, output captured (test/run-cli.ts), from the repository with this process's env. */
+export const cli = (args: string[], opts: { signal?: AbortSignal; cwd?: string } = {}): Promise<CliRun> => runCli(args, opts);
 
 /** The `digest:` line of a run's stdout. */
 export function digestOf(stdout: string): string | null {
