@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type EventCalls, type EventOutcome, eventLine, toEventRecord } from '../../simulator/outcome/outcome.ts';
+import { type EventCalls, type EventOutcome, eventLine, ms3, toEventRecord } from '../../simulator/outcome/outcome.ts';
+import { seededRandom } from '../seeded-random.ts';
 import type { TraceEvent } from '../../simulator/trace/types.ts';
 
 const event = (over: Partial<TraceEvent> = {}): TraceEvent => ({
@@ -53,4 +54,21 @@ describe('eventLine: the events.jsonl line written without the record object', (
     const o = outcome({ sheetsMs: 1, waitMs: 2, computeMs: 3 });
     expect(JSON.parse(eventLine(o, calls))).toEqual(toEventRecord(o, calls));
   });
+});
+
+describe('ms3: a timing rounded to the microsecond, as JSON', () => {
+  const reference = (n: number) => JSON.stringify(Math.round(n * 1000) / 1000) ?? 'null';
+
+  it('writes what JSON.stringify writes for the rounded value, over random magnitudes and signs', () => {
+    const rnd = seededRandom(15);
+    for (let i = 0; i < 20_000; i++) {
+      const n = (rnd() - 0.3) * 10 ** Math.floor(rnd() * 18 - 4);
+      expect(ms3(n)).toBe(reference(n));
+    }
+  });
+
+  it.each([0, -0, 0.0004, -0.0004, 0.0005, -0.0005, 1.0005, 2.675, 999.9995, 0.1 + 0.2, 1e-7, 5e11, 999_999_999_999.999, 1e12, 1e15, 1e20, 1e21, -1e21, NaN, Infinity, -Infinity])(
+    'writes %s as JSON.stringify does',
+    (n) => expect(ms3(n)).toBe(reference(n)),
+  );
 });
