@@ -13,6 +13,14 @@ import type { TraceEvent } from '../trace/types.ts';
  */
 export const READ_AHEAD_EVENTS = 2048;
 
+/**
+ * However sparse the trace, the buffer may always hold this many events; past it, it holds no more than `aheadT` of
+ * trace time (see the constructor). At 1,000 events/s a 2,048-event buffer was 2 s of events kept alive through every
+ * scavenge of those 2 s: measured with `--trace-gc` (bench/README.md "replayer"), the run's scavenges paused ~3 ms
+ * (max 6.6) against ~1.8 ms (max 2.7) with the buffer bounded in time.
+ */
+export const READ_AHEAD_MIN_EVENTS = 256;
+
 /** Events pulled per event-loop turn while refilling in the background. */
 const PUMP_SLICE = 64;
 
@@ -27,13 +35,35 @@ export class ReadAhead {
   private closed = false;
   private waiter: (() => void) | null = null;
 
-  constructor(source: AsyncIterable<TraceEvent>, private readonly high: number = READ_AHEAD_EVENTS) {
+  /**
+   * @param high at most this many events buffered
+   * @param aheadT at most this much trace time (ms) buffered beyond the next event, once READ_AHEAD_MIN_EVENTS are
+   *   (realtime passes a quarter of a wall second at the run's speed); `prime` is not bounded by it
+   */
+  constructor(source: AsyncIterable<TraceEvent>, private readonly high: number = READ_AHEAD_EVENTS, private readonly aheadT: number = Infinity) {
     this.it = source[Symbol.asyncIterator]();
   }
 
   /** Events buffered and not yet taken. */
   get buffered(): number {
     return this.buf.length - this.head;
+  }
+
+  /** Trace time from the next buffered event to the last (0 when fewer than two are buffered). */
+  private span(): number {
+    return this.buffered < 2 ? 0 : this.buf[this.buf.length - 1]!.t - this.buf[this.head]!.t;
+  }
+
+  /** Whether the background refill has read far enough ahead. */
+  private full(): boolean {
+    const n = this.buffered;
+    return n >= this.high || (n >= READ_AHEAD_MIN_EVENTS && this.span() >= this.aheadT);
+  }
+
+  /** Whether to start a refill: below half of either bound. */
+  private low(): boolean {
+    const n = this.buffered;
+    return n < this.high / 2 && (n < READ_AHEAD_MIN_EVENTS / 2 || this.span() < this.aheadT / 2);
   }
 
   /**
@@ -71,7 +101,7 @@ export class ReadAhead {
         this.buf = this.buf.slice(this.head);
         this.head = 0;
       }
-      if (this.buffered < this.high / 2) this.pump();
+      if (this.low()) this.pump();
       return { done: false, value: event };
     }
     if (this.error) throw this.error.err;
@@ -101,7 +131,7 @@ export class ReadAhead {
     if (this.pumping || this.done || this.error || this.closed) return;
     this.pumping = (async () => {
       try {
-        while (!this.done && !this.error && !this.closed && this.buffered < this.high) {
+        while (!this.done && !this.error && !this.closed && !this.full()) {
           // A source that has its chunk in memory answers in microtasks, which would hold timers and I/O (due sends,
           // responses) until the whole refill is read: give the loop a turn every few events.
           for (let i = 0; i < PUMP_SLICE && !this.done && !this.error && !this.closed; i++) await this.pullOne();

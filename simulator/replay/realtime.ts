@@ -10,7 +10,7 @@ import { wallClock } from './clock.ts';
 import { type HttpDriver, createDriver } from './http.ts';
 import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
 import { runSchedule } from './schedule.ts';
-import { ReadAhead } from './read-ahead.ts';
+import { READ_AHEAD_EVENTS, ReadAhead } from './read-ahead.ts';
 import { CallLogFeed } from './call-log-feed.ts';
 import { TargetMonitor } from './target-monitor.ts';
 import { answeredOutcome, givenUpOutcome } from './event-outcomes.ts';
@@ -26,6 +26,8 @@ const PRECONNECT_MAX = 256;
 const PRIME_WALL_MS = 2000;
 /** …and at most this many events (the collection before t0 moves them out of the young generation). */
 const PRIME_MAX_EVENTS = 32_768;
+/** After t0 the read-ahead keeps about this much wall time of events (at least READ_AHEAD_MIN_EVENTS; see read-ahead.ts). */
+const AHEAD_WALL_MS = 250;
 /**
  * The hot-path warm-up: 2,000 requests, then rounds of 1,000 until a round is no more than 10 % faster per request than
  * the previous one (at most 8,000 requests or 2.5 s; see hot-path-warmup.ts).
@@ -170,7 +172,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   let wallMs: number;
   let result: Awaited<ReturnType<typeof runSchedule>>;
   // A trace stream is read ahead, and its first seconds parsed before t0 (see read-ahead.ts).
-  const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>);
+  const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>, READ_AHEAD_EVENTS, AHEAD_WALL_MS * k);
   try {
     if (events instanceof ReadAhead) await events.prime((opts.primeWallMs ?? PRIME_WALL_MS) * k, PRIME_MAX_EVENTS);
     const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
