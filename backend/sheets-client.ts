@@ -30,6 +30,11 @@ export interface SheetsClientOptions {
   auth: SheetsAuth;
   /** Connections kept alive to the API (default 16). */
   connections?: number;
+  /**
+   * Where requests go instead of a keep-alive pool to `baseUrl`'s origin (owned by the caller, not closed here): how
+   * sheetsim's exact mode hands them to its embedded mock in the same process, without sockets.
+   */
+  dispatcher?: Dispatcher;
 }
 
 /** Counts of calls made, by method, for the backend's own stats endpoint. */
@@ -37,14 +42,19 @@ export type CallCounts = Record<string, number>;
 
 /** The subset of the Sheets API the reference backend uses: values.get/batchGet/batchUpdate/update/append, spreadsheets.get. */
 export class SheetsClient {
-  private readonly pool: Pool;
+  private readonly dispatcher: Dispatcher;
+  private readonly pool: Pool | null;
+  private readonly origin: string | undefined;
   private readonly basePath: string;
   readonly calls: CallCounts = {};
 
   constructor(private readonly options: SheetsClientOptions) {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000 });
+    this.pool = options.dispatcher ? null : new Pool(url.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000 });
+    this.dispatcher = options.dispatcher ?? this.pool!;
+    // A pool is bound to its origin; a dispatcher given from outside (an Agent, a mock) is told it with each request.
+    this.origin = options.dispatcher ? url.origin : undefined;
   }
 
   /** spreadsheets.get without grid data: what gspread's `open_by_key` and every `worksheet()` lookup cost. */
@@ -81,9 +91,9 @@ export class SheetsClient {
     await this.call('values.append', 'POST', `/values/${encodeURIComponent(range)}:append`, { valueInputOption: 'USER_ENTERED' }, { values });
   }
 
-  /** Close the keep-alive pool. */
+  /** Close the keep-alive pool (a dispatcher given in the options is its owner's to close). */
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool?.close();
   }
 
   private async call(
@@ -114,7 +124,7 @@ export class SheetsClient {
     const path = `${this.basePath}/v4/spreadsheets/${encodeURIComponent(this.options.spreadsheetId)}${suffix}${qs ? `?${qs}` : ''}`;
     let res: Dispatcher.ResponseData;
     try {
-      res = await this.pool.request({ path, method: verb, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await this.dispatcher.request({ ...(this.origin ? { origin: this.origin } : {}), path, method: verb, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
       throw networkError(err);
     }
