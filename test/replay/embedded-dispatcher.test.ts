@@ -133,4 +133,31 @@ describe('InjectDispatcher (exact mode: the backend reaches the embedded mock wi
     expect(calls(inProcess)).toEqual(calls(overHttp));
     expect(inProcess.sheetsim.store.digest()).toBe(overHttp.sheetsim.store.digest());
   });
+
+  it('turns a dropped connection (an injected fault) into the network error HTTP gives, not a hang', async () => {
+    const build = (): Promise<FastifyInstance> =>
+      buildMockSheets({ workbook: testWorkbook(), faults: { rules: [{ methods: ['values.get'], error500: 0, error503: 0, drop: 1, slow: { rate: 0, extraMs: 0 } }], outages: [] }, clock: 'virtual', startMs: T0 });
+    const overHttp = await build();
+    const inProcess = await build();
+    apps.push(overHttp, inProcess);
+    await overHttp.listen({ port: 0, host: '127.0.0.1' });
+    const addr = overHttp.server.address();
+    const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}/`;
+    const failure = async (client: SheetsClient): Promise<unknown> => {
+      try {
+        await client.valuesGet('Operaciones!A1');
+        return 'answered';
+      } catch (err) {
+        const e = err as SheetsApiError;
+        return { status: e.status, reason: e.reason };
+      } finally {
+        await client.close();
+      }
+    };
+    const viaHttp = await failure(new SheetsClient({ baseUrl: url, spreadsheetId: SPREADSHEET_ID, auth: { token: 't' } }));
+    const viaInject = await failure(new SheetsClient({ baseUrl: url, spreadsheetId: SPREADSHEET_ID, auth: { token: 't' }, dispatcher: new InjectDispatcher(inProcess) }));
+    expect(viaHttp).toEqual({ status: 0, reason: 'NETWORK' });
+    expect(viaInject).toEqual(viaHttp);
+    expect(calls(inProcess)).toEqual(calls(overHttp));
+  });
 });
