@@ -1,5 +1,6 @@
 /** The reference spool-tracking backend (the ZEUES v4 contract over the Sheets REST API) as a Fastify app factory. */
 import Fastify from 'fastify';
+import type { Dispatcher } from 'undici';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError, detailError } from './http-error.ts';
 import { LeanStore } from './profiles/lean.ts';
@@ -45,6 +46,11 @@ export interface BackendOptions {
    */
   speed?: number;
   logger?: boolean;
+  /**
+   * Where the Sheets calls go instead of a keep-alive pool to `sheetsUrl` (undici Dispatcher, closed by its owner):
+   * sheetsim's exact mode hands them to its embedded mock in the same process. Not a CLI flag.
+   */
+  sheetsDispatcher?: Dispatcher;
 }
 
 /** Build the backend: routes of docs/contract.md over the chosen call profile. Call `listen` to serve it. */
@@ -65,7 +71,12 @@ export async function buildBackend(options: BackendOptions): Promise<FastifyInst
   else if (options.token) auth.token = options.token;
   if (options.apiKey) auth.apiKey = options.apiKey;
 
-  const client = new SheetsClient({ baseUrl: options.sheetsUrl, spreadsheetId: options.spreadsheetId, auth });
+  const client = new SheetsClient({
+    baseUrl: options.sheetsUrl,
+    spreadsheetId: options.spreadsheetId,
+    auth,
+    ...(options.sheetsDispatcher ? { dispatcher: options.sheetsDispatcher } : {}),
+  });
   const random = simClock ? seededRandom(seed) : cryptoRandom(seed);
   const store: SpoolStore = profile === 'zeues' ? new ZeuesStore(client, { skipSleep: simClock, speed, wallNow }) : new LeanStore(client, { random, skipSleep: simClock, speed });
   const service = new SpoolService(store, random);

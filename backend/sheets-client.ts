@@ -1,7 +1,7 @@
 /** A small Google Sheets API v4 client over undici (keep-alive pool), as a real backend would use. */
-import { Pool } from 'undici';
+import { Pool, util as undiciUtil } from 'undici';
 import type { Dispatcher } from 'undici';
-import { currentRequest } from './request-context.ts';
+import { type RequestContext, currentRequest } from './request-context.ts';
 import { SheetsApiError, networkError, parseSheetsError } from './sheets-error.ts';
 import type { ServiceAccountTokens } from './service-account.ts';
 
@@ -30,6 +30,11 @@ export interface SheetsClientOptions {
   auth: SheetsAuth;
   /** Connections kept alive to the API (default 16). */
   connections?: number;
+  /**
+   * Where requests go instead of a keep-alive pool to `baseUrl`'s origin (owned by the caller, not closed here): how
+   * sheetsim's exact mode hands them to its embedded mock in the same process, without sockets.
+   */
+  dispatcher?: Dispatcher;
 }
 
 /** Counts of calls made, by method, for the backend's own stats endpoint. */
@@ -37,14 +42,19 @@ export type CallCounts = Record<string, number>;
 
 /** The subset of the Sheets API the reference backend uses: values.get/batchGet/batchUpdate/update/append, spreadsheets.get. */
 export class SheetsClient {
-  private readonly pool: Pool;
+  private readonly dispatcher: Dispatcher;
+  private readonly pool: Pool | null;
+  private readonly origin: string | undefined;
   private readonly basePath: string;
   readonly calls: CallCounts = {};
 
   constructor(private readonly options: SheetsClientOptions) {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = new Pool(url.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000 });
+    this.pool = options.dispatcher ? null : new Pool(url.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000 });
+    this.dispatcher = options.dispatcher ?? this.pool!;
+    // A pool is bound to its origin; a dispatcher given from outside (an Agent, a mock) is told it with each request.
+    this.origin = options.dispatcher ? url.origin : undefined;
   }
 
   /** spreadsheets.get without grid data: what gspread's `open_by_key` and every `worksheet()` lookup cost. */
@@ -81,9 +91,9 @@ export class SheetsClient {
     await this.call('values.append', 'POST', `/values/${encodeURIComponent(range)}:append`, { valueInputOption: 'USER_ENTERED' }, { values });
   }
 
-  /** Close the keep-alive pool. */
+  /** Close the keep-alive pool (a dispatcher given in the options is its owner's to close). */
   async close(): Promise<void> {
-    await this.pool.close();
+    await this.pool?.close();
   }
 
   private async call(
@@ -112,26 +122,16 @@ export class SheetsClient {
     if (body !== undefined) headers['content-type'] = 'application/json';
     const qs = params.toString();
     const path = `${this.basePath}/v4/spreadsheets/${encodeURIComponent(this.options.spreadsheetId)}${suffix}${qs ? `?${qs}` : ''}`;
-    let res: Dispatcher.ResponseData;
+    let res: RawResponse;
     try {
-      res = await this.pool.request({ path, method: verb, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await exchange(this.dispatcher, { ...(this.origin ? { origin: this.origin } : {}), path, method: verb, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (err) {
-      throw networkError(err);
+      // A body cut off after the headers still moves the virtual now by the latency the mock answered.
+      if (err instanceof ExchangeError && err.headers) this.advance(request, err.headers);
+      throw networkError(err instanceof ExchangeError ? err.cause : err);
     }
-    // The mock's modelled latency of this call moves the request's virtual now past it.
-    if (request?.simClock) {
-      const latency = Number(res.headers[LATENCY_HEADER]);
-      if (Number.isFinite(latency) && latency > 0) {
-        request.nowMs += latency;
-        request.sheetsMs = (request.sheetsMs ?? 0) + latency;
-      }
-    }
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      throw networkError(err);
-    }
+    this.advance(request, res.headers);
+    const text = res.text;
     if (res.statusCode < 200 || res.statusCode >= 300) throw parseSheetsError(res.statusCode, text, res.headers['retry-after']);
     try {
       return text ? JSON.parse(text) : {};
@@ -139,6 +139,82 @@ export class SheetsClient {
       throw new SheetsApiError(502, 'UNKNOWN', `Sheets API answered ${res.statusCode} with a body that is not JSON`, 'BAD_BODY');
     }
   }
+
+  /** The mock's modelled latency of a call moves the request's virtual now past it (sim-clock mode). */
+  private advance(request: RequestContext | undefined, headers: Record<string, string | string[] | undefined>): void {
+    if (!request?.simClock) return;
+    const latency = Number(headers[LATENCY_HEADER]);
+    if (Number.isFinite(latency) && latency > 0) {
+      request.nowMs += latency;
+      request.sheetsMs = (request.sheetsMs ?? 0) + latency;
+    }
+  }
+}
+
+interface RawResponse {
+  statusCode: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+}
+
+/** A failed exchange; `headers` is set when the response's headers had arrived before the failure. */
+class ExchangeError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly headers: Record<string, string | string[] | undefined> | null,
+  ) {
+    super('exchange failed');
+  }
+}
+
+/** The body as UTF-8 text, a leading byte-order mark skipped (as undici's `body.text()` does). */
+function utf8Text(chunks: Buffer[]): string {
+  const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+  const bom = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+  return buffer.toString('utf8', bom ? 3 : 0);
+}
+
+/**
+ * One request through `dispatcher.dispatch` with a handler that collects the body as text: what `request()` +
+ * `body.text()` give (status, lower-cased headers, UTF-8 body) without the body stream and async resource they
+ * build per call, which cost more than the rest of a call to an in-process mock.
+ */
+function exchange(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    let statusCode = 0;
+    let headers: Record<string, string | string[] | undefined> | null = null;
+    const chunks: Buffer[] = [];
+    let settled = false;
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      reject(new ExchangeError(err, headers));
+    };
+    const handler: Dispatcher.DispatchHandler = {
+      onConnect() {},
+      onHeaders(status, rawHeaders) {
+        if (status < 200) return true; // 1xx: the final response follows
+        statusCode = status;
+        headers = undiciUtil.parseHeaders(rawHeaders as unknown as Buffer[]) as Record<string, string | string[] | undefined>;
+        return true;
+      },
+      onData(chunk) {
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        if (settled) return;
+        settled = true;
+        resolve({ statusCode, headers: headers ?? {}, text: utf8Text(chunks) });
+      },
+      onError: fail,
+    };
+    try {
+      dispatcher.dispatch(opts, handler);
+    } catch (err) {
+      fail(err);
+    }
+  });
 }
 
 /** Header carrying a Sheets call's virtual instant (epoch ms) to sheetsim's mock in sim-clock mode. */
