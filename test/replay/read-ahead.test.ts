@@ -23,8 +23,8 @@ function source(n: number, failAt: number | null = null, tOf: (i: number) => num
   return { state, events: gen() };
 }
 
-async function drain(ra: ReadAhead): Promise<number[]> {
-  const seqs: number[] = [];
+/** Take every event as the schedule does, into `seqs`; `afterTake` runs after each one. */
+async function drain(ra: ReadAhead, seqs: number[] = [], afterTake?: () => Promise<void> | void): Promise<number[]> {
   for (;;) {
     const r = ra.nextSync();
     if (r === null) {
@@ -33,6 +33,7 @@ async function drain(ra: ReadAhead): Promise<number[]> {
     }
     if (r.done) return seqs;
     seqs.push(r.value.seq);
+    await afterTake?.();
   }
 }
 
@@ -67,20 +68,7 @@ describe('ReadAhead', () => {
     const ra = new ReadAhead(events, 64);
     await ra.prime(1_000_000);
     const seqs: number[] = [];
-    let error: unknown = null;
-    try {
-      for (;;) {
-        const r = ra.nextSync();
-        if (r === null) {
-          await ra.wait();
-          continue;
-        }
-        if (r.done) break;
-        seqs.push(r.value.seq);
-      }
-    } catch (err) {
-      error = err;
-    }
+    const error = await drain(ra, seqs).then(() => null, (err: unknown) => err);
     expect(seqs).toEqual(Array.from({ length: 700 }, (_, i) => i));
     expect((error as Error).message).toBe('bad line 700');
   });
@@ -91,18 +79,11 @@ describe('ReadAhead', () => {
     const ra = new ReadAhead(events, 2048, 500);
     const seqs: number[] = [];
     let maxAhead = 0;
-    for (;;) {
-      const r = ra.nextSync();
-      if (r === null) {
-        await ra.wait();
-        continue;
-      }
-      if (r.done) break;
-      seqs.push(r.value.seq);
+    await drain(ra, seqs, async () => {
       maxAhead = Math.max(maxAhead, state.read - seqs.length);
       // Let the background refill run between takes, as the schedule's sleeps do.
       if (seqs.length % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
-    }
+    });
     expect(seqs).toEqual(Array.from({ length: 5000 }, (_, i) => i));
     expect(maxAhead).toBeGreaterThanOrEqual(READ_AHEAD_MIN_EVENTS / 2);
     expect(maxAhead).toBeLessThanOrEqual(READ_AHEAD_MIN_EVENTS + 64);
