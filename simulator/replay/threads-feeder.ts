@@ -34,8 +34,6 @@ export interface FeederOptions {
   route: (worker: number) => number;
   /** Post a batch of events to thread `i` (null: no more events). */
   post: (i: number, events: TraceEvent[] | null) => void;
-  /** Every event read, by seq, until its result comes back. */
-  pending: Map<number, TraceEvent>;
   speed: number;
   clock: ReplayClock;
   /** Wall ms after t0 when the run stops sending: past it the rest is read without waiting (recorded as NOT_SENT). */
@@ -88,7 +86,6 @@ export class ThreadFeeder {
       for await (const e of o.events) {
         if (o.signal.aborted) break;
         const i = o.route(e.worker);
-        o.pending.set(e.seq, e);
         this.buffers[i]!.push(e);
         if (this.buffers[i]!.length >= BATCH) this.flush(i);
         const dueMs = e.t / o.speed;

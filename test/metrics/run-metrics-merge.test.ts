@@ -34,7 +34,7 @@ function items(seed: number, n: number): Item[] {
     const withExpect = rnd() < 0.5;
     const o: EventOutcome = {
       event: {
-        seq, t, worker: Math.floor(rnd() * 16), scenario: pick(SCENARIOS), op: 'op',
+        seq, t, worker: Math.floor(rnd() * 16), scenario: pick(SCENARIOS), op: 'health',
         req: { method: 'GET', path: '/' },
         ...(withExpect ? { expect: { status: rnd() < 0.7 ? (status ?? 200) : 200, ...(rnd() < 0.3 ? { action_taken: 'x' } : {}) } } : {}),
       } as EventOutcome['event'],
