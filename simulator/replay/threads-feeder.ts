@@ -50,6 +50,8 @@ export class ThreadFeeder {
   readonly done: Promise<void>;
   /** The error of a bad trace line, once read. */
   error: unknown = null;
+  /** Events due in the first wall second (counted as read; complete once `prefilled` resolves). */
+  firstSecond = 0;
   private readonly started = deferred<void>();
   private startLocal: number | null = null;
   private buffers: TraceEvent[][];
@@ -89,6 +91,7 @@ export class ThreadFeeder {
         this.buffers[i]!.push(e);
         if (this.buffers[i]!.length >= BATCH) this.flush(i);
         const dueMs = e.t / o.speed;
+        if (dueMs < 1000) this.firstSecond += 1;
         if (this.startLocal === null && dueMs >= LOOKAHEAD_MS) {
           this.flushAll();
           this.prefilled.resolve();

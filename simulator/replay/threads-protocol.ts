@@ -36,12 +36,16 @@ export type ToThread =
    */
   | { type: 'start'; startAtEpochMs: number; mockNowMs: number | null }
   /** Stop sending (Ctrl-C, or the target found unreachable by the main thread's watch). */
-  | { type: 'stop' };
+  | { type: 'stop' }
+  /** Warm the thread's hot path before t0 (a dense trace's first second; see hot-path-warmup.ts), then say `warmed`. */
+  | { type: 'warm' };
 
 /** Thread → main. */
 export type FromThread =
   /** Pool open and sockets pre-connected: ready for `start`. */
   | { type: 'ready' }
+  /** The hot path is warm (answer to `warm`). */
+  | { type: 'warmed' }
   | {
       type: 'results';
       /** Finished events' events.jsonl lines, newline-separated (no trailing newline), in completion order. */

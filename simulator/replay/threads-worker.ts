@@ -10,9 +10,12 @@ import { performance } from 'node:perf_hooks';
 import { type LiveFigures, RunMetrics } from '../metrics/run-metrics.ts';
 import { type EventCalls, type EventOutcome, eventLine } from '../outcome/outcome.ts';
 import type { TraceEvent } from '../trace/types.ts';
+import { wallClock } from './clock.ts';
+import { collectBeforeT0 } from './gc-before-t0.ts';
+import { warmHotPath } from './hot-path-warmup.ts';
 import { createDriver, type HttpDriver } from './http.ts';
 import { DEFAULT_OVERLOAD_RULES, type LoadSample, OverloadDetector } from './overload.ts';
-import { runRealtime } from './realtime.ts';
+import { HOT_PATH_WARMUP, runRealtime } from './realtime.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
 import { WatchBatch } from './threads-watch.ts';
@@ -170,6 +173,14 @@ port.on('message', (m: ToThread) => {
   if (m.type === 'events') queue.push(m.events);
   else if (m.type === 'end') queue.end();
   else if (m.type === 'stop') stop.abort(new Error('stopped by the main thread'));
+  else if (m.type === 'warm') {
+    // As runRealtime warms one thread's hot path before t0: each thread's code (its own isolate) starts cold.
+    void (async () => {
+      await warmHotPath({ clock: wallClock(), ...HOT_PATH_WARMUP });
+      collectBeforeT0();
+      post({ type: 'warmed' });
+    })().catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }));
+  }
   else if (m.type === 'start') {
     start(m.startAtEpochMs, m.mockNowMs)
       .catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }))

@@ -19,6 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { LiveFigures } from '../metrics/run-metrics.ts';
 import { wallClock } from './clock.ts';
+import { WARMUP_MIN_EVENTS_PER_S } from './hot-path-warmup.ts';
 import type { RealtimeOptions, RealtimeResult } from './realtime.ts';
 import type { ScheduleProbe } from './schedule.ts';
 import { TargetMonitor } from './target-monitor.ts';
@@ -117,6 +118,8 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   const loads = Array.from({ length: n }, () => ({ backlog: 0, oldestWaitMs: 0 }));
   const results: (RealtimeResult | null)[] = Array.from({ length: n }, () => null);
   const ready = deferred<void>();
+  const warmed = deferred<void>();
+  let warmedCount = 0;
   const allFinished = deferred<void>();
   const failed = deferred<never>();
   failed.promise.catch(() => undefined);
@@ -172,6 +175,8 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   const onMessage = (i: number, m: FromThread): void => {
     if (m.type === 'ready') {
       if (++readyCount === n) ready.resolve();
+    } else if (m.type === 'warmed') {
+      if (++warmedCount === n) warmed.resolve();
     } else if (m.type === 'results') {
       replayWatch(m.watch, (t, status, error) => monitor.observe(t, status, error));
       if (m.count > 0) opts.onLines?.(m.lines, m.count);
@@ -218,6 +223,11 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   metrics.liveFrom = sumLive;
   try {
     await Promise.race([Promise.all([ready.promise, feeder.prefilled.promise]), failed.promise]);
+    // A dense first second (as runRealtime judges it for one thread): every thread warms its hot path, at once.
+    if (feeder.firstSecond >= WARMUP_MIN_EVENTS_PER_S && !feedStop.signal.aborted) {
+      for (let i = 0; i < n; i++) send(i, { type: 'warm' });
+      await Promise.race([warmed.promise, failed.promise]);
+    }
     // t0 is START_LEAD_MS from now; the mock's origin is set here, once, and each thread is told the mock's
     // clock at t0 so all of them map call times alike.
     let mockNowMs: number | null = null;
@@ -232,6 +242,11 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     for (let i = 0; i < n; i++) send(i, { type: 'start', startAtEpochMs, mockNowMs });
     feeder.start(startLocal);
     monitor.start(startLocal, probe);
+    // The run's wall time counts from t0, as with one thread (not from spawning, warming and connecting the threads).
+    if (opts.onStart) {
+      const onStart = opts.onStart;
+      void clock.sleepUntil(startLocal).then(onStart);
+    }
 
     await Promise.race([allFinished.promise, failed.promise]);
     wallMs = clock.now() - startLocal;

@@ -90,6 +90,25 @@ describe('runThreaded', () => {
     }
   });
 
+  it('warms every thread before t0 when the first second is dense, then replays every event once', async () => {
+    const url = await serve();
+    // 600 events in the first 300 ms (past WARMUP_MIN_EVENTS_PER_S): the threads warm their hot path first.
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 600; i++) events.push(ev(i, Math.floor(i / 2), 1 + (i % 40)));
+    const metrics = new RunMetrics();
+    let lines = 0;
+    let started = 0;
+    const res = await runThreaded({
+      threads: 2, events, url, speed: 1, connections: 40, timeoutMs: 5000, metrics, sheets: null, countUntracedCalls: true,
+      onLines: (_l, n) => (lines += n),
+      onStart: () => (started += 1),
+    });
+    expect(res.dispatched).toBe(600);
+    expect(lines).toBe(600);
+    expect(started).toBe(1);
+    expect(metrics.sections(false, 1000).totals.statuses).toEqual({ '200': 600 });
+  });
+
   it("stops every thread when the main thread's watch finds the target unreachable", async () => {
     // A port nothing listens on: every request is refused.
     const url = await serve();
