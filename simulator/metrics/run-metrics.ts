@@ -3,12 +3,42 @@ import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { ExpectMismatch, Report, SheetsReport } from '../report/model.ts';
 import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
 import { expectOk } from '../outcome/outcome.ts';
-import { ScenarioStats } from './scenario-stats.ts';
+import { ScenarioStats, type ScenarioStatsWire } from './scenario-stats.ts';
 import { countBursts, rateWindow } from './sheets-rates.ts';
-import { Timeline } from './timeline.ts';
+import { type SecondWire, Timeline } from './timeline.ts';
 
 export const QUOTA_PER_MINUTE = 60;
 const MAX_EXAMPLES = 20;
+
+/** What the live progress line shows of a run so far. */
+export interface LiveFigures {
+  done: number;
+  p95Ms: number;
+  errors: number;
+  status429: number;
+}
+
+/** The counters of a RunMetrics (besides its stats and timeline). */
+interface RunCounts {
+  sheetsByMethod: Record<string, { count: number; errors: number; status429: number }>;
+  sheetsCalls: number;
+  unattributedCalls: number;
+  status429: number;
+  maxAppendRows: number;
+  checked: number;
+  mismatches: number;
+  examples: ExpectMismatch[];
+  lastT: number;
+  lastEndMs: number;
+}
+
+/** A RunMetrics as plain data (structured-clone safe): what a replay thread sends at its end. */
+export interface RunMetricsWire {
+  total: ScenarioStatsWire;
+  scenarios: [string, ScenarioStatsWire][];
+  timeline: SecondWire[];
+  counts: RunCounts;
+}
 
 /** Accumulates a run's metrics. */
 export class RunMetrics {
@@ -34,9 +64,7 @@ export class RunMetrics {
     const parts = { sheetsMs: o.sheetsMs ?? null, waitMs: o.waitMs ?? null, computeMs: o.computeMs ?? null };
     const sample = { responseMs: o.responseMs, serviceMs: o.serviceMs, latenessMs: o.latenessMs, status: o.status, error: o.error, expectOk: ok, calls, parts };
     this.total.add(sample);
-    let sc = this.scenarios.get(o.event.scenario);
-    if (!sc) this.scenarios.set(o.event.scenario, (sc = new ScenarioStats()));
-    sc.add(sample);
+    this.scenarioStats(o.event.scenario).add(sample);
     this.timeline.addRequest(o.event.t, o.status, o.responseMs);
     this.lastT = Math.max(this.lastT, o.event.t);
     this.lastEndMs = Math.max(this.lastEndMs, o.intendedMs + o.responseMs);
@@ -44,18 +72,99 @@ export class RunMetrics {
       this.checked += 1;
       if (!ok) {
         this.mismatches += 1;
-        if (this.examples.length < MAX_EXAMPLES) {
-          const ex = o.event.expect!;
-          this.examples.push({
-            seq: o.event.seq,
-            scenario: o.event.scenario,
-            expected: { status: ex.status, ...(ex.action_taken !== undefined ? { action_taken: ex.action_taken } : {}) },
-            actual: { status: o.status, action_taken: o.action_taken },
-          });
-        }
+        const ex = o.event.expect!;
+        this.addExample({
+          seq: o.event.seq,
+          scenario: o.event.scenario,
+          expected: { status: ex.status, ...(ex.action_taken !== undefined ? { action_taken: ex.action_taken } : {}) },
+          actual: { status: o.status, action_taken: o.action_taken },
+        });
       }
     }
   }
+
+  // The MAX_EXAMPLES first mismatches in trace order (lowest seq), whatever order the answers came in: the same
+  // examples whether one thread or several replayed the run (merged). Few mismatches are expected: a sorted insert.
+  private addExample(m: ExpectMismatch): void {
+    const ex = this.examples;
+    if (ex.length >= MAX_EXAMPLES && m.seq >= ex[ex.length - 1]!.seq) return;
+    let i = ex.length;
+    while (i > 0 && ex[i - 1]!.seq > m.seq) i -= 1;
+    ex.splice(i, 0, m);
+    if (ex.length > MAX_EXAMPLES) ex.pop();
+  }
+
+  /**
+   * Add another run's metrics, as if its events and calls had been recorded here (a threaded run's threads, each
+   * with its own RunMetrics): histograms merged exactly, counters summed, the timeline second by second.
+   */
+  merge(o: RunMetrics): void {
+    this.total.merge(o.total);
+    for (const [name, sc] of o.scenarios) this.scenarioStats(name).merge(sc);
+    this.timeline.merge(o.timeline);
+    this.mergeCounts(o.counts());
+  }
+
+  /** Plain data for postMessage; `mergeWire` of it equals `merge`. */
+  toWire(): RunMetricsWire {
+    return {
+      total: this.total.toWire(),
+      scenarios: [...this.scenarios].map(([name, sc]) => [name, sc.toWire()]),
+      timeline: this.timeline.toWire(),
+      counts: this.counts(),
+    };
+  }
+
+  /** Add the metrics a `toWire` describes. */
+  mergeWire(w: RunMetricsWire): void {
+    this.total.mergeWire(w.total);
+    for (const [name, sc] of w.scenarios) this.scenarioStats(name).mergeWire(sc);
+    this.timeline.mergeWire(w.timeline);
+    this.mergeCounts(w.counts);
+  }
+
+  private scenarioStats(name: string): ScenarioStats {
+    let sc = this.scenarios.get(name);
+    if (!sc) this.scenarios.set(name, (sc = new ScenarioStats()));
+    return sc;
+  }
+
+  private counts(): RunCounts {
+    return {
+      sheetsByMethod: this.sheetsByMethod, sheetsCalls: this.sheetsCalls, unattributedCalls: this.unattributedCalls, status429: this.status429,
+      maxAppendRows: this.maxAppendRows, checked: this.checked, mismatches: this.mismatches, examples: this.examples, lastT: this.lastT, lastEndMs: this.lastEndMs,
+    };
+  }
+
+  private mergeCounts(o: RunCounts): void {
+    for (const [method, m] of Object.entries(o.sheetsByMethod)) {
+      const into = (this.sheetsByMethod[method] ??= { count: 0, errors: 0, status429: 0 });
+      into.count += m.count;
+      into.errors += m.errors;
+      into.status429 += m.status429;
+    }
+    this.sheetsCalls += o.sheetsCalls;
+    this.unattributedCalls += o.unattributedCalls;
+    this.status429 += o.status429;
+    this.maxAppendRows = Math.max(this.maxAppendRows, o.maxAppendRows);
+    this.checked += o.checked;
+    this.mismatches += o.mismatches;
+    for (const m of o.examples) this.addExample(m);
+    this.lastT = Math.max(this.lastT, o.lastT);
+    this.lastEndMs = Math.max(this.lastEndMs, o.lastEndMs);
+  }
+
+  /**
+   * The progress line's figures: this run's own, or, while a threaded run goes on (its events are recorded by its
+   * threads and merged here at the end), what `liveFrom` gives.
+   */
+  live(): LiveFigures {
+    if (this.liveFrom) return this.liveFrom();
+    return { done: this.total.count, p95Ms: this.total.response.getValueAtPercentile(95) / 1000, errors: this.errorCount, status429: this.status429 };
+  }
+
+  /** Where `live()` reads from until set back to null (see `live`). */
+  liveFrom: (() => LiveFigures) | null = null;
 
   /** 429s answered by the mock so far. */
   get status429Count(): number {

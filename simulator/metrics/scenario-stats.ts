@@ -1,6 +1,7 @@
-/** Per-scenario (and overall) accumulators: histograms, statuses, errors, Sheets calls. Mergeable. */
+/** Per-scenario (and overall) accumulators: histograms, statuses, errors, Sheets calls. Mergeable exactly (`merge`, `toWire`). */
 import type { LatencySummary, PartSummary, ResponseParts, ScenarioReport, SheetsCallsPerOperation, StatusClass, Report } from '../report/model.ts';
 import { type Histogram, encodeHistogram, newHistogram, recordMs, summarise } from './histogram.ts';
+import { type HistogramWire, addWire, histogramToWire, mergeHistogram } from './histogram-wire.ts';
 import { statusClass } from './status-class.ts';
 
 /** What one event contributes to the statistics. */
@@ -53,10 +54,7 @@ export class ScenarioStats {
     // An event never sent has no service time; its response time and lateness are lower bounds (until the deadline).
     if (s.error !== 'NOT_SENT') recordMs(this.service, s.serviceMs);
     recordMs(this.lateness, s.latenessMs);
-    const cls = statusClass(s.status);
-    let h = this.byClass.get(cls);
-    if (!h) this.byClass.set(cls, (h = newHistogram()));
-    recordMs(h, s.responseMs);
+    recordMs(this.classHistogram(statusClass(s.status)), s.responseMs);
     if (s.expectOk === false) this.expectMismatches += 1;
     if (s.parts) {
       if (s.parts.sheetsMs !== null) recordMs(this.partSheets, s.parts.sheetsMs);
@@ -72,6 +70,69 @@ export class ScenarioStats {
     } else {
       this.callsUnknown += 1;
     }
+  }
+
+  /** Add another accumulator's samples (as if they had been added here): counts summed, histograms merged exactly. */
+  merge(o: ScenarioStats): void {
+    this.mergeCounts(o);
+    mergeHistogram(this.response, o.response);
+    mergeHistogram(this.service, o.service);
+    mergeHistogram(this.lateness, o.lateness);
+    mergeHistogram(this.partSheets, o.partSheets);
+    mergeHistogram(this.partWaits, o.partWaits);
+    mergeHistogram(this.partCompute, o.partCompute);
+    for (const [cls, h] of o.byClass) mergeHistogram(this.classHistogram(cls), h);
+  }
+
+  /** Plain data for postMessage (a replay thread's share); `fromWire` + `merge` is exact. */
+  toWire(): ScenarioStatsWire {
+    const counts: ScenarioCounts = {
+      count: this.count, ok: this.ok, statuses: this.statuses, errors: this.errors, expectMismatches: this.expectMismatches,
+      callsEvents: this.callsEvents, callsTotal: this.callsTotal, callsMax: this.callsMax, callsByMethod: this.callsByMethod,
+      maxAppendRows: this.maxAppendRows, callsUnknown: this.callsUnknown,
+    };
+    return {
+      counts,
+      response: histogramToWire(this.response),
+      service: histogramToWire(this.service),
+      lateness: histogramToWire(this.lateness),
+      partSheets: histogramToWire(this.partSheets),
+      partWaits: histogramToWire(this.partWaits),
+      partCompute: histogramToWire(this.partCompute),
+      byClass: [...this.byClass].map(([cls, h]) => [cls, histogramToWire(h)]),
+    };
+  }
+
+  /** Add the samples a `toWire` describes (as `merge` does). */
+  mergeWire(w: ScenarioStatsWire): void {
+    this.mergeCounts(w.counts);
+    addWire(this.response, w.response);
+    addWire(this.service, w.service);
+    addWire(this.lateness, w.lateness);
+    addWire(this.partSheets, w.partSheets);
+    addWire(this.partWaits, w.partWaits);
+    addWire(this.partCompute, w.partCompute);
+    for (const [cls, h] of w.byClass) addWire(this.classHistogram(cls), h);
+  }
+
+  private classHistogram(cls: StatusClass): Histogram {
+    let h = this.byClass.get(cls);
+    if (!h) this.byClass.set(cls, (h = newHistogram()));
+    return h;
+  }
+
+  private mergeCounts(o: ScenarioCounts): void {
+    this.count += o.count;
+    this.ok += o.ok;
+    addCounts(this.statuses, o.statuses);
+    addCounts(this.errors, o.errors);
+    this.expectMismatches += o.expectMismatches;
+    this.callsEvents += o.callsEvents;
+    this.callsTotal += o.callsTotal;
+    this.callsMax = Math.max(this.callsMax, o.callsMax);
+    addCounts(this.callsByMethod, o.callsByMethod);
+    this.maxAppendRows = Math.max(this.maxAppendRows, o.maxAppendRows);
+    this.callsUnknown += o.callsUnknown;
   }
 
   /**
@@ -134,6 +195,28 @@ export class ScenarioStats {
       maxAppendRows: this.maxAppendRows,
     };
   }
+}
+
+/** The counters of a ScenarioStats. */
+type ScenarioCounts = Pick<
+  ScenarioStats,
+  'count' | 'ok' | 'statuses' | 'errors' | 'expectMismatches' | 'callsEvents' | 'callsTotal' | 'callsMax' | 'callsByMethod' | 'maxAppendRows' | 'callsUnknown'
+>;
+
+/** A ScenarioStats as plain data. */
+export interface ScenarioStatsWire {
+  counts: ScenarioCounts;
+  response: HistogramWire;
+  service: HistogramWire;
+  lateness: HistogramWire;
+  partSheets: HistogramWire;
+  partWaits: HistogramWire;
+  partCompute: HistogramWire;
+  byClass: [StatusClass, HistogramWire][];
+}
+
+function addCounts(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
 }
 
 const round4 = (n: number): number => Math.round(n * 10_000) / 10_000;

@@ -2,6 +2,7 @@
 import type { StatusClass, TimelinePoint } from '../report/model.ts';
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
+import { type HistogramWire, addWire, histogramToWire, mergeHistogram } from './histogram-wire.ts';
 import { statusClass } from './status-class.ts';
 
 interface Second {
@@ -19,6 +20,11 @@ interface Second {
 }
 
 const HOT_SECONDS = 4;
+
+/** One second of a timeline as plain data (`Timeline.toWire`). */
+export interface SecondWire extends Omit<Second, 'hist'> {
+  hist: HistogramWire | null;
+}
 
 /** Accumulates requests (by intended second) and Sheets calls (by their simulated second). */
 export class Timeline {
@@ -83,6 +89,45 @@ export class Timeline {
     sec.readsAdmitted += readsAdmitted;
   }
 
+  /** Add another timeline second by second (its requests, statuses, response times and Sheets calls). */
+  merge(o: Timeline): void {
+    o.seconds.forEach((sec, s) => {
+      const into = this.mergeCounts(s, sec);
+      if (sec.hist) mergeHistogram(this.mergedHistogram(into), sec.hist);
+    });
+  }
+
+  /** Plain data for postMessage (a replay thread's timeline); `mergeWire` of it equals `merge`. */
+  toWire(): SecondWire[] {
+    return this.seconds.map((sec) => ({ ...sec, classes: { ...sec.classes }, hist: sec.hist ? histogramToWire(sec.hist) : null }));
+  }
+
+  /** Add a timeline given by `toWire`. */
+  mergeWire(w: SecondWire[]): void {
+    w.forEach((sec, s) => {
+      const into = this.mergeCounts(s, sec);
+      if (sec.hist) addWire(this.mergedHistogram(into), sec.hist);
+    });
+  }
+
+  private mergeCounts(s: number, o: Omit<Second, 'hist'>): Second {
+    const sec = this.at(s);
+    sec.requests += o.requests;
+    sec.errors += o.errors;
+    for (const [cls, n] of Object.entries(o.classes) as [StatusClass, number][]) sec.classes[cls] = (sec.classes[cls] ?? 0) + n;
+    sec.writes += o.writes;
+    sec.reads += o.reads;
+    sec.writesAdmitted += o.writesAdmitted;
+    sec.readsAdmitted += o.readsAdmitted;
+    sec.status429 += o.status429;
+    return sec;
+  }
+
+  // A merged second is not being answered any more: packed, like the seconds a live run has moved past.
+  private mergedHistogram(sec: Second): Histogram {
+    return (sec.hist ??= hdr.build({ numberOfSignificantValueDigits: 2, bitBucketSize: 'packed', autoResize: true }));
+  }
+
   /** Admitted (2xx) Sheets writes per second. */
   writesAdmittedPerSecond(): number[] {
     return this.seconds.map((s) => s.writesAdmitted);
@@ -110,7 +155,7 @@ export class Timeline {
       requests: sec.requests,
       errors: sec.errors,
       p95: sec.hist ? Math.round(sec.hist.getValueAtPercentile(95)) / 1000 : 0,
-      statusClasses: { ...sec.classes },
+      statusClasses: sortedClasses(sec.classes),
       sheetsWrites: sec.writes,
       sheetsReads: sec.reads,
       sheetsWritesAdmitted: sec.writesAdmitted,
@@ -118,4 +163,11 @@ export class Timeline {
       status429: sec.status429,
     }));
   }
+}
+
+// In class order, not arrival order: a merged timeline's seconds then print as one thread's would.
+function sortedClasses(c: Partial<Record<StatusClass, number>>): Partial<Record<StatusClass, number>> {
+  const out: Partial<Record<StatusClass, number>> = {};
+  for (const k of (Object.keys(c) as StatusClass[]).sort()) out[k] = c[k]!;
+  return out;
 }

@@ -31,6 +31,12 @@ export class EventsWriter {
     if (this.size >= CHUNK) this.drain();
   }
 
+  /** Append `n` lines given as one string, newline-separated, without the last newline (a replay thread's batch). */
+  writeLines(lines: string, n: number): void {
+    this.writeLine(lines);
+    this.count += n - 1;
+  }
+
   private drain(): void {
     if (this.buffer.length === 0) return;
     this.stream.write(this.buffer.join(''));

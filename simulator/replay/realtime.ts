@@ -32,7 +32,7 @@ const AHEAD_WALL_MS = 250;
  * The hot-path warm-up: 2,000 requests, then rounds of 1,000 until a round is no more than 10 % faster per request than
  * the previous one (at most 8,000 requests or 2.5 s; see hot-path-warmup.ts).
  */
-const HOT_PATH_WARMUP = { requests: 2000, concurrency: 64, maxMs: 2500, untilSteady: { round: 1000, tolerance: 0.1, maxRequests: 8000 } };
+export const HOT_PATH_WARMUP = { requests: 2000, concurrency: 64, maxMs: 2500, untilSteady: { round: 1000, tolerance: 0.1, maxRequests: 8000 } };
 
 export interface RealtimeOptions {
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;

@@ -73,7 +73,7 @@ interface ReplayContext {
   events: AsyncIterable<TraceEvent>;
   metrics: RunMetrics;
   onEvent: NonNullable<RealtimeOptions['onEvent']>;
-  /** events.jsonl's writer, for records that replay threads build themselves. */
+  /** events.jsonl's writer, for lines that replay threads format themselves. */
   writer: EventsWriter;
   watch: TargetWatch;
   overload: OverloadDetector;
@@ -174,12 +174,10 @@ function progressReporter(
     const elapsedMs = performance.now() - live.wallStart;
     const o = overload.current;
     return {
-      done: metrics.total.count,
+      // A threaded run's figures come from its threads until their metrics are merged (RunMetrics.live).
+      ...metrics.live(),
       fraction: cfg.mode === 'realtime' ? (elapsedMs * cfg.speed) / durationMs : live.lastT / durationMs,
       elapsedMs,
-      p95Ms: metrics.total.response.getValueAtPercentile(95) / 1000,
-      errors: metrics.errorCount,
-      status429: metrics.status429Count,
       pending: !live.replayDone,
       ...(cfg.mode === 'realtime' ? { deadlineMs } : {}),
       saturated: o.saturated ? { fromS: o.fromS ?? 0, inFlight: o.backlog } : null,
@@ -254,7 +252,7 @@ async function replayRealtime(ctx: ReplayContext): Promise<ModeResult> {
     onStart: () => (live.wallStart = performance.now()),
   };
   const threads = cfg.threads ?? 1;
-  const res = threads > 1 ? await runThreaded({ ...realtime, threads, onRecord: (r) => writer.write(r) }) : await runRealtime(realtime);
+  const res = threads > 1 ? await runThreaded({ ...realtime, threads, onLines: (lines, n) => writer.writeLines(lines, n) }) : await runRealtime(realtime);
   if (res.sheetsError) notes.push(res.sheetsError);
   return {
     digest: null,

@@ -34,8 +34,6 @@ export interface FeederOptions {
   route: (worker: number) => number;
   /** Post a batch of events to thread `i` (null: no more events). */
   post: (i: number, events: TraceEvent[] | null) => void;
-  /** Every event read, by seq, until its result comes back. */
-  pending: Map<number, TraceEvent>;
   speed: number;
   clock: ReplayClock;
   /** Wall ms after t0 when the run stops sending: past it the rest is read without waiting (recorded as NOT_SENT). */
@@ -52,6 +50,8 @@ export class ThreadFeeder {
   readonly done: Promise<void>;
   /** The error of a bad trace line, once read. */
   error: unknown = null;
+  /** Events due in the first wall second (counted as read; complete once `prefilled` resolves). */
+  firstSecond = 0;
   private readonly started = deferred<void>();
   private startLocal: number | null = null;
   private buffers: TraceEvent[][];
@@ -88,10 +88,10 @@ export class ThreadFeeder {
       for await (const e of o.events) {
         if (o.signal.aborted) break;
         const i = o.route(e.worker);
-        o.pending.set(e.seq, e);
         this.buffers[i]!.push(e);
         if (this.buffers[i]!.length >= BATCH) this.flush(i);
         const dueMs = e.t / o.speed;
+        if (dueMs < 1000) this.firstSecond += 1;
         if (this.startLocal === null && dueMs >= LOOKAHEAD_MS) {
           this.flushAll();
           this.prefilled.resolve();

@@ -1,14 +1,13 @@
 /**
- * The messages between `runThreaded` (the main thread: reads the trace, owns the report, the validity watch and
- * the overload detector) and its replay threads (each a `runRealtime` over its share of the virtual workers,
- * with its own undici pool and call-log attribution). Types only: both sides import them.
+ * The messages between `runThreaded` (the main thread: reads the trace, writes events.jsonl, owns the validity
+ * watch and the overload detector, merges the threads' metrics into the report's) and its replay threads (each a
+ * `runRealtime` over its share of the virtual workers, with its own undici pool, call-log attribution and
+ * RunMetrics). Types only: both sides import them.
  */
-import type { CallRecord } from '../../mock-sheets/admin-types.ts';
-import type { EventCalls } from '../outcome/outcome.ts';
-import type { EventRecord } from '../report/model.ts';
+import type { LiveFigures, RunMetricsWire } from '../metrics/run-metrics.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { RealtimeResult } from './realtime.ts';
-import type { ObservedEvent } from './validity.ts';
+import type { WatchRun } from './threads-watch.ts';
 
 /** What a replay thread is started with (workerData). */
 export interface ThreadConfig {
@@ -37,29 +36,29 @@ export type ToThread =
    */
   | { type: 'start'; startAtEpochMs: number; mockNowMs: number | null }
   /** Stop sending (Ctrl-C, or the target found unreachable by the main thread's watch). */
-  | { type: 'stop' };
-
-/** One finished event: its events.jsonl line plus what the main thread's RunMetrics needs beyond it. */
-export interface ThreadEvent {
-  record: EventRecord;
-  calls: EventCalls | null;
-}
+  | { type: 'stop' }
+  /** Warm the thread's hot path before t0 (a dense trace's first second; see hot-path-warmup.ts), then say `warmed`. */
+  | { type: 'warm' };
 
 /** Thread → main. */
 export type FromThread =
   /** Pool open and sockets pre-connected: ready for `start`. */
   | { type: 'ready' }
+  /** The hot path is warm (answer to `warm`). */
+  | { type: 'warmed' }
   | {
       type: 'results';
-      /** Answers as they arrived (for the validity watch), before their calls are attributed. */
-      observed: ObservedEvent[];
-      /** Events released with their attributed calls (metrics and events.jsonl). */
-      events: ThreadEvent[];
-      /** The thread's own Sheets calls, with their simulated ms since trace t = 0. */
-      calls: { call: CallRecord; simMs: number }[];
-      unattributed: number;
+      /** Finished events' events.jsonl lines, newline-separated (no trailing newline), in completion order. */
+      lines: string;
+      /** How many lines `lines` holds. */
+      count: number;
+      /** The answers as they arrived, compacted for the validity watch (threads-watch.ts). */
+      watch: WatchRun[];
+      /** The thread's own progress figures so far (its RunMetrics'). */
+      live: LiveFigures;
     }
   /** The thread's latest load sample (summed and maxed by the main thread for the overload detector). */
   | { type: 'load'; backlog: number; oldestWaitMs: number }
-  | { type: 'finished'; result: RealtimeResult }
+  /** Done: the thread's result and everything its RunMetrics recorded, for the main thread to merge. */
+  | { type: 'finished'; result: RealtimeResult; metrics: RunMetricsWire }
   | { type: 'error'; message: string };

@@ -1,25 +1,30 @@
 /**
  * Entry of one replay thread (see threads.ts): replays the events the main thread posts with `runRealtime` on its
- * own undici pool and call-log reader, and posts back, in batches, each answer (for the validity watch), each
- * finished event (its events.jsonl line), its Sheets calls and load samples. The main thread records them all
- * into the run's one RunMetrics, so nothing here keeps histograms.
+ * own undici pool and call-log reader, records them into its own RunMetrics and formats their events.jsonl lines
+ * here. It posts the lines in batches as one string, with a compact summary of the answers for the main thread's
+ * validity watch and its progress figures, plus load samples; at its end, its RunMetrics as plain data, which the
+ * main thread merges exactly into the run's. Nothing per event crosses to the main thread but its line.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
-import type { CallRecord } from '../../mock-sheets/admin-types.ts';
-import { RunMetrics } from '../metrics/run-metrics.ts';
-import { type EventCalls, type EventOutcome, toEventRecord } from '../outcome/outcome.ts';
+import { type LiveFigures, RunMetrics } from '../metrics/run-metrics.ts';
+import { type EventCalls, type EventOutcome, eventLine } from '../outcome/outcome.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { wallClock } from './clock.ts';
+import { collectBeforeT0 } from './gc-before-t0.ts';
+import { warmHotPath } from './hot-path-warmup.ts';
 import { createDriver, type HttpDriver } from './http.ts';
 import { DEFAULT_OVERLOAD_RULES, type LoadSample, OverloadDetector } from './overload.ts';
-import { runRealtime } from './realtime.ts';
+import { HOT_PATH_WARMUP, runRealtime } from './realtime.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
-import type { FromThread, ThreadConfig, ThreadEvent, ToThread } from './threads-protocol.ts';
+import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
+import { WatchBatch } from './threads-watch.ts';
 import { DEFAULT_VALIDITY_RULES, type ObservedEvent, TargetWatch } from './validity.ts';
 
 const FLUSH_MS = 20;
 const FLUSH_EVENTS = 256;
+/** The progress figures' p95 walks the response histogram: refreshed at most this often (ms). */
+const LIVE_MS = 250;
 
 /** The events posted so far, as the async source runRealtime's schedule pulls from. */
 class EventQueue implements AsyncIterable<TraceEvent> {
@@ -68,45 +73,37 @@ const port = parentPort!;
 const cfg = workerData as ThreadConfig;
 const post = (m: FromThread): void => port.postMessage(m);
 
-let observed: ObservedEvent[] = [];
-let finished: ThreadEvent[] = [];
-let calls: { call: CallRecord; simMs: number }[] = [];
-let unattributed = 0;
+const metrics = new RunMetrics();
+let lines: string[] = [];
+const watchBatch = new WatchBatch();
 let flushTimer: NodeJS.Timeout | null = null;
+let live: LiveFigures = { done: 0, p95Ms: 0, errors: 0, status429: 0 };
+let liveAt = -Infinity;
 
 function flush(): void {
   if (flushTimer) clearTimeout(flushTimer);
   flushTimer = null;
-  if (observed.length === 0 && finished.length === 0 && calls.length === 0 && unattributed === 0) return;
-  post({ type: 'results', observed, events: finished, calls, unattributed });
-  observed = [];
-  finished = [];
-  calls = [];
-  unattributed = 0;
+  if (lines.length === 0 && watchBatch.size === 0) return;
+  const now = performance.now();
+  if (now - liveAt >= LIVE_MS) {
+    live = metrics.live();
+    liveAt = now;
+  } else {
+    live = { ...live, done: metrics.total.count, errors: metrics.errorCount, status429: metrics.status429Count };
+  }
+  post({ type: 'results', lines: lines.join('\n'), count: lines.length, watch: watchBatch.take(), live });
+  lines = [];
 }
 
 function queued(): void {
-  if (observed.length + finished.length >= FLUSH_EVENTS) flush();
+  if (lines.length + watchBatch.size >= FLUSH_EVENTS) flush();
   else flushTimer ??= setTimeout(flush, FLUSH_MS);
-}
-
-/** Keeps no histograms: forwards the Sheets calls runRealtime attributes (events go through onEvent). */
-class ForwardingMetrics extends RunMetrics {
-  override addEvent(): void {}
-  override addCall(call: CallRecord, simMs: number): void {
-    calls.push({ call, simMs });
-    queued();
-  }
-  override addUnattributedCall(): void {
-    unattributed += 1;
-    queued();
-  }
 }
 
 /** Forwards each answer to the main thread's watch, which alone decides that the target is unreachable. */
 class ForwardingWatch extends TargetWatch {
   override observe(e: ObservedEvent): boolean {
-    observed.push({ t: e.t, status: e.status, error: e.error });
+    watchBatch.push(e);
     queued();
     return false;
   }
@@ -137,9 +134,9 @@ async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<
     speed: cfg.speed,
     connections: cfg.connections,
     timeoutMs: cfg.timeoutMs,
-    metrics: new ForwardingMetrics(),
+    metrics,
     onEvent: (o: EventOutcome, c: EventCalls | null) => {
-      finished.push({ record: toEventRecord(o, c), calls: c });
+      lines.push(eventLine(o, c));
       queued();
     },
     // The mock's clock at the shared t0, when the main thread set the origin: every thread maps call times alike.
@@ -169,13 +166,21 @@ async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<
     primeWallMs: 0,
   });
   flush();
-  post({ type: 'finished', result });
+  post({ type: 'finished', result, metrics: metrics.toWire() });
 }
 
 port.on('message', (m: ToThread) => {
   if (m.type === 'events') queue.push(m.events);
   else if (m.type === 'end') queue.end();
   else if (m.type === 'stop') stop.abort(new Error('stopped by the main thread'));
+  else if (m.type === 'warm') {
+    // As runRealtime warms one thread's hot path before t0: each thread's code (its own isolate) starts cold.
+    void (async () => {
+      await warmHotPath({ clock: wallClock(), ...HOT_PATH_WARMUP });
+      collectBeforeT0();
+      post({ type: 'warmed' });
+    })().catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }));
+  }
   else if (m.type === 'start') {
     start(m.startAtEpochMs, m.mockNowMs)
       .catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }))

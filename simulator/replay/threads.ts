@@ -1,12 +1,15 @@
 /**
  * `sheetsim run --threads N` (realtime): the virtual workers split across N worker threads in one process, each
- * replaying its share with its own undici pool and call-log reader (threads-worker.ts). This thread reads the
- * trace once and posts each thread its events in batches about a second ahead of their time; all schedules share
- * one t0 (an absolute start time). Every finished event comes back here and is recorded into the run's one
- * RunMetrics (so the histograms are exactly those of one thread, with no merge to get wrong) and written to
- * events.jsonl in arrival order — completion order, as with one thread, interleaved across threads. The validity
- * watch, the health probe, the target-exit poll and the overload detector run here, once for the whole run; a stop
- * (Ctrl-C, target unreachable) is posted to every thread.
+ * replaying its share with its own undici pool, call-log reader and RunMetrics (threads-worker.ts). This thread
+ * reads the trace once and posts each thread its events in batches about a second ahead of their time; all
+ * schedules share one t0 (an absolute start time). The threads format their events' events.jsonl lines and post
+ * them in batches, one string each, which this thread only writes (completion order within a thread, batches
+ * interleaved across threads); with each batch comes a compact summary of its answers for the validity watch
+ * (threads-watch.ts) and the thread's progress figures. At the end each thread sends its RunMetrics as plain data
+ * and they are merged exactly (HDR add, counters summed, the timeline second by second: RunMetrics.merge) into
+ * the run's, so the report is what one thread would have made of the same outcomes. The validity watch, the health
+ * probe, the target-exit poll and the overload detector run here, once for the whole run; a stop (Ctrl-C, target
+ * unreachable) is posted to every thread.
  */
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
@@ -14,15 +17,15 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { EventError, EventOutcome, TransportError } from '../outcome/outcome.ts';
-import type { EventRecord } from '../report/model.ts';
-import type { TraceEvent } from '../trace/types.ts';
+import type { LiveFigures } from '../metrics/run-metrics.ts';
 import { wallClock } from './clock.ts';
+import { WARMUP_MIN_EVENTS_PER_S } from './hot-path-warmup.ts';
 import type { RealtimeOptions, RealtimeResult } from './realtime.ts';
 import type { ScheduleProbe } from './schedule.ts';
 import { TargetMonitor } from './target-monitor.ts';
 import { deferred, ThreadFeeder } from './threads-feeder.ts';
 import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
+import { replayWatch } from './threads-watch.ts';
 
 /** From the start message to t0 (wall ms): each thread reads the call-log cursor and the mock's health first. */
 const START_LEAD_MS = 100;
@@ -30,8 +33,8 @@ const START_LEAD_MS = 100;
 export interface ThreadedOptions extends Omit<RealtimeOptions, 'driver' | 'clock' | 'onEvent' | 'startAt'> {
   /** Worker threads (≥ 2; one thread is runRealtime itself). */
   threads: number;
-  /** Receives each finished event's events.jsonl line. */
-  onRecord?: (record: EventRecord) => void;
+  /** Receives finished events' events.jsonl lines: `count` lines, newline-separated, no trailing newline. */
+  onLines?: (lines: string, count: number) => void;
 }
 
 /** Whether a target runs on this machine (so it needs a core of its own). */
@@ -73,25 +76,6 @@ function spawnThread(cfg: ThreadConfig): Worker {
   return new Worker(boot, { eval: true, workerData: cfg });
 }
 
-/** An answered event rebuilt from the record its thread made (the body was hashed and cut there already). */
-function outcomeFromRecord(event: TraceEvent, record: EventRecord): EventOutcome {
-  return {
-    event,
-    intendedMs: record.intendedMs,
-    startMs: record.startMs,
-    responseMs: record.responseMs,
-    serviceMs: record.serviceMs,
-    latenessMs: record.latenessMs,
-    waitMs: record.waitMs,
-    sheetsMs: record.sheetsMs,
-    computeMs: record.computeMs,
-    status: record.status,
-    error: record.error as EventError | null,
-    body: '',
-    action_taken: record.action_taken,
-  };
-}
-
 /** What thread `i` of `n` is told at its start. */
 function threadConfig(opts: ThreadedOptions, i: number, n: number): ThreadConfig {
   return {
@@ -131,18 +115,27 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   const clock = wallClock();
   const { metrics } = opts;
   const route = threadRouter(n);
-  // Events posted and not yet back: the main thread keeps them, so results need not carry them back.
-  const pending = new Map<number, TraceEvent>();
   const loads = Array.from({ length: n }, () => ({ backlog: 0, oldestWaitMs: 0 }));
   const results: (RealtimeResult | null)[] = Array.from({ length: n }, () => null);
   const ready = deferred<void>();
+  const warmed = deferred<void>();
+  let warmedCount = 0;
   const allFinished = deferred<void>();
   const failed = deferred<never>();
   failed.promise.catch(() => undefined);
   let readyCount = 0;
   let finishedCount = 0;
   let failure: Error | null = null;
-  let done = 0;
+  // Each thread's progress figures, as of its latest batch; until the merge at the end the run's RunMetrics is
+  // empty, and the progress line reads these instead.
+  const lives: LiveFigures[] = Array.from({ length: n }, () => ({ done: 0, p95Ms: 0, errors: 0, status429: 0 }));
+  const sumLive = (): LiveFigures => ({
+    done: lives.reduce((a, l) => a + l.done, 0),
+    // The threads share one target: the highest of their own p95s stands for the run's (the report's is exact).
+    p95Ms: Math.max(...lives.map((l) => l.p95Ms)),
+    errors: lives.reduce((a, l) => a + l.errors, 0),
+    status429: lives.reduce((a, l) => a + l.status429, 0),
+  });
   const feedStop = new AbortController();
 
   const workers: Worker[] = [];
@@ -182,23 +175,18 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   const onMessage = (i: number, m: FromThread): void => {
     if (m.type === 'ready') {
       if (++readyCount === n) ready.resolve();
+    } else if (m.type === 'warmed') {
+      if (++warmedCount === n) warmed.resolve();
     } else if (m.type === 'results') {
-      for (const o of m.observed) monitor.observe(o.t, o.status, o.error as TransportError | null); // a thread's own outcomes
-      for (const c of m.calls) metrics.addCall(c.call, c.simMs);
-      for (let k = 0; k < m.unattributed; k++) metrics.addUnattributedCall();
-      for (const { record, calls } of m.events) {
-        const event = pending.get(record.seq);
-        if (!event) continue;
-        pending.delete(record.seq);
-        metrics.addEvent(outcomeFromRecord(event, record), calls);
-        opts.onRecord?.(record);
-        done += 1;
-      }
-      opts.onProgress?.(done);
+      replayWatch(m.watch, (t, status, error) => monitor.observe(t, status, error));
+      if (m.count > 0) opts.onLines?.(m.lines, m.count);
+      lives[i] = m.live;
+      opts.onProgress?.(sumLive().done);
     } else if (m.type === 'load') {
       loads[i] = { backlog: m.backlog, oldestWaitMs: m.oldestWaitMs };
     } else if (m.type === 'finished') {
       results[i] = m.result;
+      metrics.mergeWire(m.metrics);
       if (++finishedCount === n) allFinished.resolve();
     } else {
       fail(new Error(`replay thread ${i}: ${m.message}`));
@@ -223,7 +211,6 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     threads: n,
     route,
     post: (i, events) => send(i, events ? { type: 'events', events } : { type: 'end' }),
-    pending,
     speed: opts.speed,
     clock,
     ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
@@ -233,8 +220,14 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
   });
 
   let wallMs = 0;
+  metrics.liveFrom = sumLive;
   try {
     await Promise.race([Promise.all([ready.promise, feeder.prefilled.promise]), failed.promise]);
+    // A dense first second (as runRealtime judges it for one thread): every thread warms its hot path, at once.
+    if (feeder.firstSecond >= WARMUP_MIN_EVENTS_PER_S && !feedStop.signal.aborted) {
+      for (let i = 0; i < n; i++) send(i, { type: 'warm' });
+      await Promise.race([warmed.promise, failed.promise]);
+    }
     // t0 is START_LEAD_MS from now; the mock's origin is set here, once, and each thread is told the mock's
     // clock at t0 so all of them map call times alike.
     let mockNowMs: number | null = null;
@@ -249,6 +242,11 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     for (let i = 0; i < n; i++) send(i, { type: 'start', startAtEpochMs, mockNowMs });
     feeder.start(startLocal);
     monitor.start(startLocal, probe);
+    // The run's wall time counts from t0, as with one thread (not from spawning, warming and connecting the threads).
+    if (opts.onStart) {
+      const onStart = opts.onStart;
+      void clock.sleepUntil(startLocal).then(onStart);
+    }
 
     await Promise.race([allFinished.promise, failed.promise]);
     wallMs = clock.now() - startLocal;
@@ -256,6 +254,7 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     if (feeder.error) throw feeder.error;
   } finally {
     closed = true;
+    metrics.liveFrom = null;
     await monitor.close();
     opts.signal?.removeEventListener('abort', onAbort);
     feeder.release();

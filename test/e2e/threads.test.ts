@@ -55,6 +55,14 @@ describe('sheetsim run --threads', () => {
       expect(two.scenarios[name]?.sheetsCalls?.byMethod, name).toEqual(s.sheetsCalls?.byMethod);
     }
     expect(two.sheets.calls).toBe(one.sheets.calls);
+    expect(two.sheets.byMethod).toEqual(one.sheets.byMethod);
+    // The merged timeline: requests by intended second and their status classes, as one thread counted them.
+    const perSecond = (r: Report) => r.timeline.map((p) => ({ s: p.s, requests: p.requests, errors: p.errors, statusClasses: p.statusClasses }));
+    expect(perSecond(two)).toEqual(perSecond(one));
+    // The report's figures are the merged threads' own: they agree with the lines the threads wrote.
+    const latenessMax = Math.max(...events['2']!.map((e) => e.latenessMs));
+    expect(two.totals.lateness.max).toBeCloseTo(latenessMax, 3);
+    expect(events['2']!.length).toBe(two.totals.requests);
     expect(two.expectations.mismatches).toBe(one.expectations.mismatches);
 
     // events.jsonl: every seq of the trace exactly once.

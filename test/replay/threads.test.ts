@@ -53,19 +53,32 @@ describe('runThreaded', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
 
-  it('replays every event once across threads into one RunMetrics, each worker in trace order', async () => {
+  it('replays every event once across threads, their RunMetrics merged into one, each worker in trace order', async () => {
     const url = await serve();
     // 6 workers, 20 events each, 10 ms apart per worker; every third event gets a 404.
     const events: TraceEvent[] = [];
     for (let i = 0; i < 120; i++) events.push(ev(i, Math.floor(i / 6) * 10, 1 + (i % 6), i % 3 === 0 ? '/missing' : '/ok'));
     const metrics = new RunMetrics();
     const records: EventRecord[] = [];
-    const res = await runThreaded({ threads: 2, events, url, speed: 1, connections: 6, timeoutMs: 5000, metrics, sheets: null, countUntracedCalls: true, onRecord: (r) => records.push(r) });
+    let batches = 0;
+    const onLines = (lines: string, n: number): void => {
+      const got = lines.split('\n').map((l) => JSON.parse(l) as EventRecord);
+      expect(got).toHaveLength(n);
+      records.push(...got);
+      batches += 1;
+    };
+    const res = await runThreaded({ threads: 2, events, url, speed: 1, connections: 6, timeoutMs: 5000, metrics, sheets: null, countUntracedCalls: true, onLines });
     expect(res.dispatched).toBe(120);
+    // Lines come in batches, not one message per event.
+    expect(batches).toBeLessThan(120);
     expect(res.interrupted).toBe(false);
     expect(records.map((r) => r.seq).sort((a, b) => a - b)).toEqual(events.map((e) => e.seq));
     const s = metrics.sections(false, 1000);
     expect(s.totals.requests).toBe(120);
+    // The merged report agrees with the lines the threads wrote.
+    expect(s.totals.lateness.max).toBe(Math.max(...records.map((r) => r.latenessMs)));
+    expect(s.timeline.reduce((a, p) => a + p.requests, 0)).toBe(120);
+    expect(metrics.live().done).toBe(120);
     expect(s.totals.statuses).toEqual({ '200': 80, '404': 40 });
     expect(s.totals.responseTime.count).toBe(120);
     expect(s.scenarios.ok!.count).toBe(80);
@@ -75,6 +88,25 @@ describe('runThreaded', () => {
       const mine = records.filter((r) => r.worker === w);
       expect(mine.map((r) => r.seq).sort((a, b) => a - b)).toEqual([...mine].sort((a, b) => a.startMs - b.startMs).map((r) => r.seq));
     }
+  });
+
+  it('warms every thread before t0 when the first second is dense, then replays every event once', async () => {
+    const url = await serve();
+    // 600 events in the first 300 ms (past WARMUP_MIN_EVENTS_PER_S): the threads warm their hot path first.
+    const events: TraceEvent[] = [];
+    for (let i = 0; i < 600; i++) events.push(ev(i, Math.floor(i / 2), 1 + (i % 40)));
+    const metrics = new RunMetrics();
+    let lines = 0;
+    let started = 0;
+    const res = await runThreaded({
+      threads: 2, events, url, speed: 1, connections: 40, timeoutMs: 5000, metrics, sheets: null, countUntracedCalls: true,
+      onLines: (_l, n) => (lines += n),
+      onStart: () => (started += 1),
+    });
+    expect(res.dispatched).toBe(600);
+    expect(lines).toBe(600);
+    expect(started).toBe(1);
+    expect(metrics.sections(false, 1000).totals.statuses).toEqual({ '200': 600 });
   });
 
   it("stops every thread when the main thread's watch finds the target unreachable", async () => {
