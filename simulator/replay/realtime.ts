@@ -21,7 +21,13 @@ import type { TargetWatch } from './validity.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
 import { traceparentForSeq } from '../outcome/traceparent.ts';
 
-const PRECONNECT_MAX = 256;
+/**
+ * Sockets opened before t0, at most (the pool has one connection per concurrent worker). It was 256: a dense trace of
+ * 1,024 workers against a 20 ms server then opened the other ~770 during its first second, and the connects, the
+ * server's accepts and the clients' first requests on them made the replayer fall behind; with all of them opened
+ * before t0 the whole-run p99 lateness at 6,000/s fell from 208–250 ms to 5–105 ms (bench/README.md "replayer").
+ */
+const PRECONNECT_MAX = 1024;
 /** Before t0 the first this many wall ms of the trace are read and parsed (see read-ahead.ts). */
 const PRIME_WALL_MS = 2000;
 /** …and at most this many events (the collection before t0 moves them out of the young generation). */
@@ -180,7 +186,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     if (warm) await warmHotPath({ clock, ...HOT_PATH_WARMUP });
     await feed.anchor();
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
-    // while events are due. Capped: a trace that never needs that many only holds idle sockets.
+    // while events are due. Capped: a trace that never needs that many only holds idle sockets (closed after IDLE_SOCKET_MS).
     await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
     // A dense run's first scavenges would otherwise copy the primed trace and the warm-up's leftovers (gc-before-t0.ts).
     if (warm) collectBeforeT0();
