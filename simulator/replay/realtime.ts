@@ -27,7 +27,7 @@ import { traceparentForSeq } from '../outcome/traceparent.ts';
  * server's accepts and the clients' first requests on them made the replayer fall behind; with all of them opened
  * before t0 the whole-run p99 lateness at 6,000/s fell from 208–250 ms to 5–105 ms (bench/README.md "replayer").
  */
-const PRECONNECT_MAX = 1024;
+export const PRECONNECT_MAX = 1024;
 /** Before t0 the first this many wall ms of the trace are read and parsed (see read-ahead.ts). */
 const PRIME_WALL_MS = 2000;
 /** …and at most this many events (the collection before t0 moves them out of the young generation). */

@@ -15,7 +15,7 @@ import { collectBeforeT0 } from './gc-before-t0.ts';
 import { warmHotPath } from './hot-path-warmup.ts';
 import { createDriver, type HttpDriver } from './http.ts';
 import { DEFAULT_OVERLOAD_RULES, type LoadSample, OverloadDetector } from './overload.ts';
-import { HOT_PATH_WARMUP, runRealtime } from './realtime.ts';
+import { HOT_PATH_WARMUP, PRECONNECT_MAX, runRealtime } from './realtime.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
 import { WatchBatch } from './threads-watch.ts';
@@ -194,8 +194,8 @@ port.on('message', (m: ToThread) => {
 void (async () => {
   try {
     driver = createDriver({ url: cfg.url, connections: cfg.connections, timeoutMs: cfg.timeoutMs });
-    // As runRealtime does for one thread: the first burst's sockets are opened before t0 (capped).
-    await driver.preconnect?.(Math.min(cfg.connections, 256));
+    // As runRealtime does for one thread: the pool's sockets are opened before t0 (capped).
+    await driver.preconnect?.(Math.min(cfg.connections, PRECONNECT_MAX));
     admin = cfg.sheetsUrl ? createSheetsAdmin(cfg.sheetsUrl, cfg.timeoutMs) : null;
     post({ type: 'ready' });
   } catch (err) {
