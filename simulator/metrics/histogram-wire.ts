@@ -41,7 +41,7 @@ export function addWire(into: Histogram, w: HistogramWire): void {
 }
 
 /** Add `from` into `into` (same significant digits): counts by `add`, the recorded max and min kept exactly. */
-export function mergeHistogram(into: Histogram, from: Histogram): void {
+function mergeHistogram(into: Histogram, from: Histogram): void {
   if (from.totalCount === 0) return;
   const max = Math.max(into.maxValue, from.maxValue);
   const min = Math.min(into.minNonZeroValue, from.minNonZeroValue);

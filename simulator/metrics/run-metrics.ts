@@ -99,10 +99,7 @@ export class RunMetrics {
    * with its own RunMetrics): histograms merged exactly, counters summed, the timeline second by second.
    */
   merge(o: RunMetrics): void {
-    this.total.merge(o.total);
-    for (const [name, sc] of o.scenarios) this.scenarioStats(name).merge(sc);
-    this.timeline.merge(o.timeline);
-    this.mergeCounts(o.counts());
+    this.mergeWire(o.toWire());
   }
 
   /** Plain data for postMessage; `mergeWire` of it equals `merge`. */

@@ -1,7 +1,7 @@
 /** Per-scenario (and overall) accumulators: histograms, statuses, errors, Sheets calls. Mergeable exactly (`merge`, `toWire`). */
 import type { LatencySummary, PartSummary, ResponseParts, ScenarioReport, SheetsCallsPerOperation, StatusClass, Report } from '../report/model.ts';
 import { type Histogram, encodeHistogram, newHistogram, recordMs, summarise } from './histogram.ts';
-import { type HistogramWire, addWire, histogramToWire, mergeHistogram } from './histogram-wire.ts';
+import { type HistogramWire, addWire, histogramToWire } from './histogram-wire.ts';
 import { statusClass } from './status-class.ts';
 
 /** What one event contributes to the statistics. */
@@ -72,19 +72,7 @@ export class ScenarioStats {
     }
   }
 
-  /** Add another accumulator's samples (as if they had been added here): counts summed, histograms merged exactly. */
-  merge(o: ScenarioStats): void {
-    this.mergeCounts(o);
-    mergeHistogram(this.response, o.response);
-    mergeHistogram(this.service, o.service);
-    mergeHistogram(this.lateness, o.lateness);
-    mergeHistogram(this.partSheets, o.partSheets);
-    mergeHistogram(this.partWaits, o.partWaits);
-    mergeHistogram(this.partCompute, o.partCompute);
-    for (const [cls, h] of o.byClass) mergeHistogram(this.classHistogram(cls), h);
-  }
-
-  /** Plain data for postMessage (a replay thread's share); `fromWire` + `merge` is exact. */
+  /** Plain data for postMessage (a replay thread's share); `mergeWire` of it is exact. */
   toWire(): ScenarioStatsWire {
     const counts: ScenarioCounts = {
       count: this.count, ok: this.ok, statuses: this.statuses, errors: this.errors, expectMismatches: this.expectMismatches,
@@ -103,7 +91,7 @@ export class ScenarioStats {
     };
   }
 
-  /** Add the samples a `toWire` describes (as `merge` does). */
+  /** Add the samples a `toWire` describes, as if they had been added here: counts summed, histograms merged exactly. */
   mergeWire(w: ScenarioStatsWire): void {
     this.mergeCounts(w.counts);
     addWire(this.response, w.response);

@@ -2,7 +2,7 @@
 import type { StatusClass, TimelinePoint } from '../report/model.ts';
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
-import { type HistogramWire, addWire, histogramToWire, mergeHistogram } from './histogram-wire.ts';
+import { type HistogramWire, addWire, histogramToWire } from './histogram-wire.ts';
 import { statusClass } from './status-class.ts';
 
 interface Second {
@@ -89,20 +89,12 @@ export class Timeline {
     sec.readsAdmitted += readsAdmitted;
   }
 
-  /** Add another timeline second by second (its requests, statuses, response times and Sheets calls). */
-  merge(o: Timeline): void {
-    o.seconds.forEach((sec, s) => {
-      const into = this.mergeCounts(s, sec);
-      if (sec.hist) mergeHistogram(this.mergedHistogram(into), sec.hist);
-    });
-  }
-
-  /** Plain data for postMessage (a replay thread's timeline); `mergeWire` of it equals `merge`. */
+  /** Plain data for postMessage (a replay thread's timeline), for `mergeWire`. */
   toWire(): SecondWire[] {
     return this.seconds.map((sec) => ({ ...sec, classes: { ...sec.classes }, hist: sec.hist ? histogramToWire(sec.hist) : null }));
   }
 
-  /** Add a timeline given by `toWire`. */
+  /** Add a timeline given by `toWire`, second by second (its requests, statuses, response times and Sheets calls). */
   mergeWire(w: SecondWire[]): void {
     w.forEach((sec, s) => {
       const into = this.mergeCounts(s, sec);
