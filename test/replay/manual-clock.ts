@@ -17,12 +17,21 @@ export class ManualClock implements ReplayClock {
   sleepUntil(untilMs: number, signal?: AbortSignal): Promise<void> {
     if (untilMs <= this.t || signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = { at: untilMs, resolve };
-      this.timers.push(timer);
-      signal?.addEventListener('abort', () => {
+      const onAbort = (): void => {
         this.timers = this.timers.filter((x) => x !== timer);
         resolve();
-      }, { once: true });
+      };
+      // A timer that fires removes its abort listener, as the wall clock's sleep does: a long run's sleeps on one
+      // signal must not pile up listeners on it.
+      const timer = {
+        at: untilMs,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      this.timers.push(timer);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
