@@ -16,8 +16,8 @@ export const READ_AHEAD_EVENTS = 2048;
 /**
  * However sparse the trace, the buffer may always hold this many events; past it, it holds no more than `aheadT` of
  * trace time (see the constructor). At 1,000 events/s a 2,048-event buffer was 2 s of events kept alive through every
- * scavenge of those 2 s: measured with `--trace-gc` (bench/README.md "replayer"), the run's scavenges paused ~3 ms
- * (max 6.6) against ~1.8 ms (max 2.7) with the buffer bounded in time.
+ * scavenge of those 2 s: measured with `--trace-gc` (bench/README.md "replayer", round 3), the run's scavenges paused
+ * 2.0–5.6 ms on average (max 2.8–9.8) against 1.6–2.0 ms (max 2.0–2.5) with the buffer bounded in time.
  */
 export const READ_AHEAD_MIN_EVENTS = 256;
 

@@ -25,7 +25,7 @@ import { traceparentForSeq } from '../outcome/traceparent.ts';
  * Sockets opened before t0, at most (the pool has one connection per concurrent worker). It was 256: a dense trace of
  * 1,024 workers against a 20 ms server then opened the other ~770 during its first second, and the connects, the
  * server's accepts and the clients' first requests on them made the replayer fall behind; with all of them opened
- * before t0 the whole-run p99 lateness at 6,000/s fell from 208–250 ms to 5–105 ms (bench/README.md "replayer").
+ * before t0 the whole-run p99 lateness at 6,000/s fell from 102–250 ms to 5–105 ms (bench/README.md "replayer").
  */
 export const PRECONNECT_MAX = 1024;
 /** Before t0 the first this many wall ms of the trace are read and parsed (see read-ahead.ts). */
