@@ -5,14 +5,13 @@
  * where either is missing.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../simulator/cli/main.ts';
-import type { EventRecord, Report } from '../../simulator/report/model.ts';
 import { FASTAPI_GSPREAD_MAPPING } from '../../simulator/replay/target-env.ts';
-import { REPO, smallTrace, tempDir } from '../e2e/helpers.ts';
+import { REPO, readEvents, readReport, smallTrace, tempDir } from '../e2e/helpers.ts';
 
 const VENDOR = process.env.SHEETSIM_PYTHON_VENDOR ?? resolve(REPO, '../shared/vendor/python');
 const APP_DIR = join(REPO, 'test/compat/python-backend');
@@ -49,9 +48,6 @@ async function sheetsim(args: string[]): Promise<{ code: number; stdout: string;
   return { code, stdout, stderr };
 }
 
-const readEvents = (dir: string): EventRecord[] =>
-  readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EventRecord);
-
 describe.skipIf(missing !== null)('an unchanged FastAPI + gspread backend under --target-cmd', () => {
   it('writes succeed, union ids are found, every Sheets call is attributed to its event, the report is complete', async () => {
     const dir = tempDir();
@@ -60,7 +56,7 @@ describe.skipIf(missing !== null)('an unchanged FastAPI + gspread backend under 
     const out = join(dir, 'report');
     const res = await sheetsim(['run', '--trace', trace, '--speed', '10', '--latency', 'off', '--warn-only', '--out', out, '--target-cmd', UVICORN, ...MAPPING]);
     expect(res.code, res.stderr).toBe(0);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    const report = readReport(out);
     const events = readEvents(out);
     expect(events.length).toBe(report.totals.requests);
     expect(events.length).toBeGreaterThan(5);
@@ -105,7 +101,7 @@ describe.skipIf(missing !== null)('an unchanged FastAPI + gspread backend under 
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).not.toMatch(/^digest: /m);
     expect(res.stderr).toMatch(/the backend ignores exact mode's virtual clock: \d+ of \d+ Metadata timestamps/);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as Report;
+    const report = readReport(out);
     expect(report.digest).toBeNull();
     expect(report.totals.requests).toBeGreaterThan(0);
   }, 180_000);

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../simulator/report/model.ts';
-import { cli, digestOf, smallTrace, tempDir } from './helpers.ts';
+import { cli, digestOf, readReport, smallTrace, tempDir } from './helpers.ts';
 
 describe('sheetsim run --mode exact', () => {
   let dir: string;
@@ -22,7 +21,7 @@ describe('sheetsim run --mode exact', () => {
       digests.push(d!);
     }
     expect(new Set(digests).size).toBe(1);
-    const report = JSON.parse(readFileSync(join(dir, 'exact-0', 'report.json'), 'utf8')) as Report;
+    const report = readReport(join(dir, 'exact-0'));
     expect(report.digest).toBe(digests[0]);
     expect(report.run.mode).toBe('exact');
     expect(report.trace.sha256).toMatch(/^[0-9a-f]{64}$/);

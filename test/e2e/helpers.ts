@@ -1,10 +1,11 @@
 /** Helpers for end-to-end runs of the CLI: captured output, a small generated trace, temp folders, a mock + backend pair. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildBackend } from '../../backend/app.ts';
 import { buildMockSheets } from '../../mock-sheets/app.ts';
+import type { EventRecord, Report } from '../../simulator/report/model.ts';
 import { readTrace } from '../../simulator/trace/reader.ts';
 import { generateTrace } from '../../simulator/workload/generate.ts';
 import { defaultTraceOptions } from '../../simulator/workload/profiles.ts';
@@ -12,6 +13,13 @@ import { generateWorld } from '../../simulator/workload/world.ts';
 import { type CliRun, REPO, runCli } from '../run-cli.ts';
 
 export { REPO };
+
+/** A run's report.json. */
+export const readReport = (dir: string): Report => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+
+/** A run's events.jsonl, one record per line. */
+export const readEvents = (dir: string): EventRecord[] =>
+  readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as EventRecord);
 
 /** A temp folder. */
 export function tempDir(prefix = 'sheetsim-e2e-'): string {

@@ -4,10 +4,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../simulator/report/model.ts';
-import { REPO, cli, smallTrace, tempDir } from './helpers.ts';
+import { REPO, cli, readEvents, readReport, smallTrace, tempDir } from './helpers.ts';
 
-const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
 const fast = ['--speed', '20', '--latency', 'off', '--quota', 'off', '--warn-only'];
 
 async function closedPort(): Promise<number> {
@@ -113,7 +111,7 @@ describe('sheetsim run (realtime)', () => {
     expect(r.run.validity!.reasons[0]).toMatch(/^target unreachable from s = \d+: /);
     // Sending stopped: it stopped at the latest when the 10th connection error came back (the rule), and every
     // event sent after the kill is itself a connection error. So no event was sent after that answer.
-    const records = readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { startMs: number; serviceMs: number; error: string | null });
+    const records = readEvents(out);
     const ends = records.filter((e) => e.error === 'ECONNREFUSED' || e.error === 'ECONNRESET' || e.error === 'OTHER').map((e) => e.startMs + e.serviceMs).sort((a, b) => a - b);
     if (ends.length > 0) {
       const stopBy = ends[Math.min(9, ends.length - 1)]!;
@@ -140,7 +138,7 @@ describe('sheetsim run (realtime)', () => {
     // Every event of the trace is accounted for: answered, abandoned in flight, or not sent.
     expect(r.totals.requests).toBe(r.trace.events);
     expect(r.totals.ok).toBe(0);
-    const records = readFileSync(join(out, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { status: number | null; error: string | null; responseMs: number });
+    const records = readEvents(out);
     const notSent = records.filter((e) => e.error === 'NOT_SENT');
     expect(notSent.length).toBe(r.run.overload!.notSent);
     expect(notSent.length).toBeGreaterThan(0);

@@ -2,10 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Report } from '../../simulator/report/model.ts';
-import { cli, smallTrace, startPair, tempDir } from './helpers.ts';
-
-const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+import { cli, readReport, smallTrace, startPair, tempDir } from './helpers.ts';
 
 describe('sheetsim run --shard and sheetsim merge', () => {
   let dir: string;

@@ -1,17 +1,9 @@
 // `sheetsim run --threads N`: two threads replay what one thread replays, into one report and one events.jsonl.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventRecord, Report } from '../../simulator/report/model.ts';
-import { cli, smallTrace, startPair, tempDir } from './helpers.ts';
-
-const readReport = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-const readEvents = (dir: string) =>
-  readFileSync(join(dir, 'events.jsonl'), 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((l) => JSON.parse(l) as EventRecord);
+import { cli, readEvents, readReport, smallTrace, startPair, tempDir } from './helpers.ts';
 
 describe('sheetsim run --threads', () => {
   let dir: string;

@@ -3,11 +3,10 @@
  * trace, and realtime at ×1 against ×10. The comparisons look at outcomes (status mix, Sheets calls, 429s) with
  * generous bounds, never at latency: this suite runs on a loaded 2-core CI machine.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { EventRecord, Report } from '../../simulator/report/model.ts';
-import { cli, digestOf, smallTrace, tempDir } from './helpers.ts';
+import type { Report } from '../../simulator/report/model.ts';
+import { cli, digestOf, readEvents, readReport, smallTrace, tempDir } from './helpers.ts';
 
 /**
  * `generate --seed 7 --duration 60s --workers 20` replayed in exact mode against the embedded lean backend,
@@ -17,7 +16,6 @@ import { cli, digestOf, smallTrace, tempDir } from './helpers.ts';
  */
 const GOLDEN_DIGEST = '6f67d8d06235168109218bd04422319ca7101d482d5bd7c0b039d21c20052370';
 
-const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
 const share = (r: Report, status: string) => (r.totals.statuses[status] ?? 0) / r.totals.requests;
 /** Admitted writes in each fixed minute from trace t = 0: what the quota (60 per minute) allowed. */
 const admittedPerMinute = (r: Report): number[] => {
@@ -35,7 +33,7 @@ describe('time model', () => {
     trace = await smallTrace(dir, { workers: 20 });
     const res = await cli(['run', '--mode', 'exact', '--trace', trace, '--out', join(dir, 'exact'), '--no-gates']);
     expect(res.code, res.stderr).toBe(0);
-    exact = report(join(dir, 'exact'));
+    exact = readReport(join(dir, 'exact'));
   }, 120_000);
 
   it('gives the committed golden digest for a small trace, and the same one again', async () => {
@@ -63,12 +61,12 @@ describe('time model', () => {
     }
     expect(res.code, res.stderr).toBe(0);
     expect(digestOf(res.stdout)).toBe(GOLDEN_DIGEST);
-    const lines = readFileSync(join(dir, 'slow', 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as EventRecord);
+    const lines = readEvents(join(dir, 'slow'));
     const finalizar = lines.filter((e) => e.op === 'finalizar');
     expect(finalizar.length).toBeGreaterThan(0);
     // a timer of 200 ms fires no earlier than ~1 ms before its time; nothing bounds it from above on a loaded box
     for (const e of finalizar) expect(e.computeMs).toBeGreaterThanOrEqual(195);
-    const slow = report(join(dir, 'slow'));
+    const slow = readReport(join(dir, 'slow'));
     expect(slow.scenarios.finalizar_arm_10!.responseParts!.compute.mean).toBeGreaterThanOrEqual(195);
     // the schedule moves by modelled time only: the same Sheets time per event as without the delay
     expect(slow.scenarios.finalizar_arm_10!.responseParts!.sheets).toEqual(exact.scenarios.finalizar_arm_10!.responseParts!.sheets);
@@ -77,7 +75,7 @@ describe('time model', () => {
   it('realtime (×5) sees the outcomes exact mode predicts: status mix, Sheets writes and 429s', async () => {
     const res = await cli(['run', '--trace', trace, '--speed', '5', '--out', join(dir, 'rt5'), '--no-gates']);
     expect(res.code, res.stderr).toBe(0);
-    const rt = report(join(dir, 'rt5'));
+    const rt = readReport(join(dir, 'rt5'));
     expect(rt.totals.requests).toBe(exact.totals.requests);
     for (const status of new Set([...Object.keys(rt.totals.statuses), ...Object.keys(exact.totals.statuses)])) {
       expect(Math.abs(share(rt, status) - share(exact, status)), `share of ${status}`).toBeLessThan(0.15);
@@ -95,8 +93,8 @@ describe('time model', () => {
     const x10 = await cli(['run', '--trace', short, '--speed', '10', '--out', join(dir, 'x10'), '--no-gates']);
     expect(x1.code, x1.stderr).toBe(0);
     expect(x10.code, x10.stderr).toBe(0);
-    const a = report(join(dir, 'x1'));
-    const b = report(join(dir, 'x10'));
+    const a = readReport(join(dir, 'x1'));
+    const b = readReport(join(dir, 'x10'));
     for (const status of new Set([...Object.keys(a.totals.statuses), ...Object.keys(b.totals.statuses)])) {
       expect(Math.abs(share(a, status) - share(b, status)), `share of ${status}`).toBeLessThan(0.15);
     }

@@ -1,17 +1,9 @@
 /** The embedded target's own process: it serves the mock and the backend, is measured on its own, and goes away. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type EmbeddedChild, spawnEmbedded } from '../../simulator/replay/embedded-child.ts';
-import type { EmbeddedSettings } from '../../simulator/replay/embedded-servers.ts';
+import { smallEmbeddedSettings } from './embedded-settings.ts';
 
-const settings: EmbeddedSettings = {
-  world: { seed: 3, spools: 50, workers: 10, startDate: '2026-02-02' },
-  mode: 'realtime',
-  speed: 1,
-  epochMs: Date.parse('2026-02-02T08:00:00-03:00'),
-  latency: 'off',
-  quota: 'off',
-  backendProfile: 'lean',
-};
+const settings = smallEmbeddedSettings('realtime');
 
 let child: EmbeddedChild | null = null;
 afterEach(async () => {
