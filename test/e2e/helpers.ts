@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { buildBackend } from '../../backend/app.ts';
 import { buildMockSheets } from '../../mock-sheets/app.ts';
 import type { EventRecord, Report } from '../../simulator/report/model.ts';
@@ -61,3 +62,21 @@ export async function startPair(trace: string, servers: FastifyInstance[]): Prom
   servers.push(backend);
   return { mockUrl, backendUrl: await listen(backend) };
 }
+
+/**
+ * For a describe block whose runs must not depend on how workers interleave (threads, shards): a temp folder and a
+ * small trace without conflicts (each worker touches only its own spools), made before its tests; the mock +
+ * backend pairs its tests start (`startPair(fx.trace, fx.servers)`) are closed after them.
+ */
+export function conflictFreeFixture(): { dir: string; trace: string; servers: FastifyInstance[] } {
+  const fx = { dir: '', trace: '', servers: [] as FastifyInstance[] };
+  beforeAll(async () => {
+    fx.dir = tempDir();
+    fx.trace = await smallTrace(fx.dir, { conflicts: 0 });
+  });
+  afterAll(async () => {
+    for (const s of fx.servers.reverse()) await s.close();
+  });
+  return fx;
+}
+

@@ -1,31 +1,20 @@
 // `sheetsim run --threads N`: two threads replay what one thread replays, into one report and one events.jsonl.
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventRecord, Report } from '../../simulator/report/model.ts';
-import { cli, readEvents, readReport, smallTrace, startPair, tempDir } from './helpers.ts';
+import { cli, conflictFreeFixture, readEvents, readReport, startPair } from './helpers.ts';
 
 describe('sheetsim run --threads', () => {
-  let dir: string;
-  let trace: string;
-  const servers: FastifyInstance[] = [];
-
-  beforeAll(async () => {
-    dir = tempDir();
-    // No conflicts: each worker touches only its own spools, so the outcome does not depend on how threads interleave.
-    trace = await smallTrace(dir, { conflicts: 0 });
-  });
-  afterAll(async () => {
-    for (const s of servers.reverse()) await s.close();
-  });
+  // No conflicts: the outcome does not depend on how threads interleave.
+  const fx = conflictFreeFixture();
 
   it('two threads count what one thread counts, every event once, each worker in trace order', async () => {
     const runs: Record<string, Report> = {};
     const events: Record<string, EventRecord[]> = {};
     for (const threads of ['1', '2']) {
-      const pair = await startPair(trace, servers);
-      const out = join(dir, `t${threads}`);
-      const res = await cli(['run', '--trace', trace, '--target', pair.backendUrl, '--sheets', pair.mockUrl, '--speed', '20', '--no-gates', '--threads', threads, '--out', out]);
+      const pair = await startPair(fx.trace, fx.servers);
+      const out = join(fx.dir, `t${threads}`);
+      const res = await cli(['run', '--trace', fx.trace, '--target', pair.backendUrl, '--sheets', pair.mockUrl, '--speed', '20', '--no-gates', '--threads', threads, '--out', out]);
       expect(res.code, res.stderr).toBe(0);
       runs[threads] = readReport(out);
       events[threads] = readEvents(out);
@@ -73,12 +62,12 @@ describe('sheetsim run --threads', () => {
   });
 
   it('an interrupted threaded run stops every thread and writes a partial report (exit 130)', async () => {
-    const pair = await startPair(trace, servers);
-    const out = join(dir, 'interrupted');
+    const pair = await startPair(fx.trace, fx.servers);
+    const out = join(fx.dir, 'interrupted');
     const stop = new AbortController();
     // Interrupt mid-run (the trace takes 12 s at --speed 5).
     const timer = setTimeout(() => stop.abort(), 4000);
-    const res = await cli(['run', '--trace', trace, '--target', pair.backendUrl, '--sheets', pair.mockUrl, '--speed', '5', '--no-gates', '--threads', '2', '--out', out], { signal: stop.signal });
+    const res = await cli(['run', '--trace', fx.trace, '--target', pair.backendUrl, '--sheets', pair.mockUrl, '--speed', '5', '--no-gates', '--threads', '2', '--out', out], { signal: stop.signal });
     clearTimeout(timer);
     expect(res.code, res.stderr).toBe(130);
     const r = readReport(out);
@@ -90,10 +79,10 @@ describe('sheetsim run --threads', () => {
   });
 
   it('refuses --threads 2 in exact mode, and bad counts, with exit 2 and one line', async () => {
-    const pair = await startPair(trace, servers);
-    const exact = await cli(['run', '--trace', trace, '--mode', 'exact', '--target', pair.backendUrl, '--sheets', pair.mockUrl, '--threads', '2']);
+    const pair = await startPair(fx.trace, fx.servers);
+    const exact = await cli(['run', '--trace', fx.trace, '--mode', 'exact', '--target', pair.backendUrl, '--sheets', pair.mockUrl, '--threads', '2']);
     expect(exact).toMatchObject({ code: 2, stderr: 'sheetsim run: --threads is for realtime runs: exact mode replays one event at a time on one virtual clock\n' });
-    expect(await cli(['run', '--trace', trace, '--threads', '0'])).toMatchObject({ code: 2, stderr: 'sheetsim run: --threads must be between 1 and 256, got 0\n' });
-    expect(await cli(['run', '--trace', trace, '--threads', 'abc'])).toMatchObject({ code: 2, stderr: "sheetsim run: --threads expects a whole number, got 'abc'\n" });
+    expect(await cli(['run', '--trace', fx.trace, '--threads', '0'])).toMatchObject({ code: 2, stderr: 'sheetsim run: --threads must be between 1 and 256, got 0\n' });
+    expect(await cli(['run', '--trace', fx.trace, '--threads', 'abc'])).toMatchObject({ code: 2, stderr: "sheetsim run: --threads expects a whole number, got 'abc'\n" });
   });
 });
