@@ -15,8 +15,8 @@ export interface WorkbookReader {
   sheets(spreadsheetId: string): readonly SheetRow[];
   columnFormats(sid: number): Map<number, NumberFormatSpec>;
   /** The stored rows of a sheet's cells, by row then column. */
-  cellRows(sid: number): IterableIterator<CellDbRow>;
-  cellTuples(sid: number): IterableIterator<CellTuple>;
+  cellRows(sid: number): Iterable<CellDbRow>;
+  cellTuples(sid: number): Iterable<CellTuple>;
   cellOf(row: CellDbRow): StoredCell;
 }
 

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import type { Occupancy, Rect } from './append.ts';
+import { CellMirror, roundTrips, sqliteValue } from './cell-mirror.ts';
 import { SheetOccupancy } from './occupancy.ts';
 import { type CellAt, type CellDbRow, type CellTuple, type NewSheet, type SheetDbRow, type SheetRow, type SpreadsheetRow, type WorkbookExport, SCHEMA, formatKey, hasValue, toSheet } from './store-rows.ts';
 import { exportWorkbook, loadWorkbook, workbookDigest } from './store-workbook.ts';
@@ -24,6 +25,8 @@ export class SheetsStore {
   private readonly formats = new Map<string, NumberFormatSpec>();
   private readonly columnFormatCache = new Map<number, Map<number, NumberFormatSpec>>();
   private readonly occupancyCache = new Map<number, SheetOccupancy>();
+  /** Each sheet's cells, as SQLite holds them: what range reads and the digest read (cell-mirror.ts). */
+  private readonly cellCache = new Map<number, CellMirror>();
   /** Spreadsheet and sheet metadata, read on every call; dropped whenever a sheet or spreadsheet changes. */
   private readonly spreadsheetCache = new Map<string, SpreadsheetRow | null>();
   private readonly sheetsCache = new Map<string, SheetRow[]>();
@@ -58,14 +61,7 @@ export class SheetsStore {
       deleteSheetFormats: db.prepare('DELETE FROM column_formats WHERE sid = ?'),
       columnFormats: db.prepare<[number], { c: number; format: string }>('SELECT c, format FROM column_formats WHERE sid = ?'),
       setColumnFormat: db.prepare('INSERT OR REPLACE INTO column_formats (sid, c, format) VALUES (?, ?, ?)'),
-      // Raw tuples: a whole-tab read (a backend's cache load) returns ~200,000 rows, and an object per row cost a third.
-      readCells: db
-        .prepare<[number, number, number, number, number], CellTuple>(
-          'SELECT r, c, kind, value, formula, format FROM cells WHERE sid = ? AND r >= ? AND r < ? AND c >= ? AND c < ? ORDER BY r, c',
-        )
-        .raw(true),
-      allCells: db.prepare<[number], CellDbRow>('SELECT r, c, kind, value, formula, format FROM cells WHERE sid = ? ORDER BY r, c'),
-      // As arrays, not objects: the workbook digest reads every cell, and building an object per row was a third of it.
+      // As arrays, not objects: a sheet's mirror is built from every cell of it.
       allCellTuples: db.prepare<[number], CellTuple>('SELECT r, c, kind, value, formula, format FROM cells WHERE sid = ? ORDER BY r, c').raw(true),
       occupied: db.prepare<[number], { r: number; c: number }>(
         'SELECT r, c FROM cells WHERE sid = ? AND (kind IS NOT NULL OR formula IS NOT NULL)',
@@ -142,7 +138,10 @@ export class SheetsStore {
     sheets.forEach((sheet, index) => {
       this.stmt.insertSheet.run(row.id, sheet.sheetId, sheet.title, index, sheet.rowCount, sheet.columnCount, sheet.hidden ? 1 : 0);
     });
-    return this.sheets(row.id);
+    const created = this.sheets(row.id);
+    // A new sheet has no cells: its mirror starts empty rather than being read back.
+    for (const sheet of created) this.cellCache.set(sheet.sid, new CellMirror());
+    return created;
   }
 
   /** Remove a spreadsheet with its sheets and cells. */
@@ -159,7 +158,9 @@ export class SheetsStore {
     for (const other of existing) if (other.index >= at) this.updateSheet({ ...other, index: other.index + 1 });
     this.dropMetadata();
     const info = this.stmt.insertSheet.run(spreadsheetId, sheet.sheetId, sheet.title, at, sheet.rowCount, sheet.columnCount, sheet.hidden ? 1 : 0);
-    return { sid: Number(info.lastInsertRowid), spreadsheetId, index: at, hidden: sheet.hidden ?? false, ...sheet };
+    const sid = Number(info.lastInsertRowid);
+    this.cellCache.set(sid, new CellMirror());
+    return { sid, spreadsheetId, index: at, hidden: sheet.hidden ?? false, ...sheet };
   }
 
   /** Write a sheet's properties; a smaller grid drops the cells (and column formats) outside it. */
@@ -171,6 +172,7 @@ export class SheetsStore {
     if (before && (sheet.rowCount < before.row_count || sheet.columnCount < before.column_count)) {
       this.stmt.cropCells.run(sheet.sid, sheet.rowCount, sheet.columnCount);
       this.stmt.cropFormats.run(sheet.sid, sheet.columnCount);
+      this.cellCache.get(sheet.sid)?.crop(sheet.rowCount, sheet.columnCount);
       this.occupancyCache.delete(sheet.sid);
       this.columnFormatCache.delete(sheet.sid);
     }
@@ -183,6 +185,7 @@ export class SheetsStore {
     this.stmt.deleteSheet.run(sid);
     this.dropMetadata();
     this.occupancyCache.delete(sid);
+    this.cellCache.delete(sid);
     this.columnFormatCache.delete(sid);
   }
 
@@ -204,8 +207,9 @@ export class SheetsStore {
 
   /** Stored cells inside a rectangle (with a value or an own format), in row then column order. */
   readCells(sid: number, rect: Rect): CellAt[] {
-    const rows = this.stmt.readCells.all(sid, rect.startRow, rect.endRow, rect.startCol, rect.endCol);
-    return rows.map((t) => ({ row: t[0], col: t[1], cell: this.cellFrom(t[2], t[3], t[4], t[5]) }));
+    return this.mirror(sid)
+      .inside(rect)
+      .map((t) => ({ row: t[0], col: t[1], cell: this.cellFrom(t[2], t[3], t[4], t[5]) }));
   }
 
   /** Store a cell (null, or a cell with neither value, formula nor format, removes it). */
@@ -213,13 +217,13 @@ export class SheetsStore {
     const occupancy = this.occupancyCache.get(sid);
     if (cell === null || (!hasValue(cell) && cell.format === undefined)) {
       this.stmt.deleteCell.run(sid, row, col);
+      this.cellCache.get(sid)?.delete(row, col);
       occupancy?.remove(row, col);
       return;
     }
-    const value = cell.value;
-    const kind = value === null ? null : typeof value === 'number' ? 'n' : typeof value === 'boolean' ? 'b' : 's';
-    const stored = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-    this.stmt.upsertCell.run(sid, row, col, kind, stored, cell.formula ?? null, cell.format ? formatKey(cell.format) : null);
+    const t = cellRow(row, col, cell);
+    this.stmt.upsertCell.run(sid, row, col, t[2], t[3], t[4], t[5]);
+    this.mirrorSet(sid, t, this.cellCache.get(sid));
     if (occupancy !== undefined) {
       if (hasValue(cell)) occupancy.add(row, col);
       else occupancy.remove(row, col);
@@ -234,11 +238,14 @@ export class SheetsStore {
   cellWriter(sid: number): { write(row: number, col: number, cell: StoredCell | null): void; flush(): void } {
     const pending: Array<number | string | null> = [];
     let rows = 0;
+    // Written ahead of SQLite's rows: a mirror built from SQLite meanwhile (or dropped) is dropped at the flush.
+    const mirror = this.mirror(sid);
     const flush = (): void => {
       if (rows === CELL_BATCH) this.stmt.upsertCellBatch.run(pending);
       else for (let i = 0; i < pending.length; i += 7) this.stmt.upsertCell.run(pending.slice(i, i + 7));
       pending.length = 0;
       rows = 0;
+      if (this.cellCache.get(sid) !== mirror) this.cellCache.delete(sid);
     };
     return {
       write: (row, col, cell) => {
@@ -247,10 +254,9 @@ export class SheetsStore {
           this.writeCell(sid, row, col, cell);
           return;
         }
-        const value = cell.value;
-        const kind = value === null ? null : typeof value === 'number' ? 'n' : typeof value === 'boolean' ? 'b' : 's';
-        const stored = typeof value === 'boolean' ? (value ? 1 : 0) : value;
-        pending.push(sid, row, col, kind, stored, cell.formula ?? null, cell.format ? formatKey(cell.format) : null);
+        const t = cellRow(row, col, cell);
+        pending.push(sid, row, col, t[2], t[3], t[4], t[5]);
+        this.mirrorSet(sid, t, mirror);
         // The sheet's occupancy, if cached, is kept as writeCell keeps it.
         const occupancy = this.occupancyCache.get(sid);
         if (occupancy !== undefined) {
@@ -267,6 +273,7 @@ export class SheetsStore {
   clearValues(sid: number, rect: Rect): void {
     this.stmt.clearFormatless.run(sid, rect.startRow, rect.endRow, rect.startCol, rect.endCol);
     this.stmt.clearFormatted.run(sid, rect.startRow, rect.endRow, rect.startCol, rect.endCol);
+    this.cellCache.get(sid)?.clearValues(rect);
     this.occupancyCache.get(sid)?.removeRect(rect.startRow, rect.endRow, rect.startCol, rect.endCol);
   }
 
@@ -274,6 +281,7 @@ export class SheetsStore {
   insertRows(sid: number, atRow: number, count: number): void {
     this.stmt.shiftRowsOut.run(count, sid, atRow);
     this.stmt.shiftRowsBack.run(sid);
+    this.cellCache.get(sid)?.insertRows(atRow, count);
     this.occupancyCache.get(sid)?.shiftRows(atRow, count);
   }
 
@@ -316,14 +324,14 @@ export class SheetsStore {
     return this.stmt.spreadsheetIds.all().map(({ id }) => id);
   }
 
-  /** The stored rows of a sheet's cells, by row then column (streamed). */
-  cellRows(sid: number): IterableIterator<CellDbRow> {
-    return this.stmt.allCells.iterate(sid);
+  /** The stored rows of a sheet's cells, by row then column. */
+  cellRows(sid: number): CellDbRow[] {
+    return this.cellTuples(sid).map(([r, c, kind, value, formula, format]) => ({ r, c, kind, value, formula, format }));
   }
 
   /** The same rows as `cellRows`, as [r, c, kind, value, formula, format] tuples (cheaper to read in bulk). */
-  cellTuples(sid: number): IterableIterator<CellTuple> {
-    return this.stmt.allCellTuples.iterate(sid);
+  cellTuples(sid: number): CellTuple[] {
+    return this.mirror(sid).all();
   }
 
   /** The cell a stored row holds. */
@@ -340,6 +348,24 @@ export class SheetsStore {
     this.dropMetadata();
     this.columnFormatCache.clear();
     this.occupancyCache.clear();
+    this.cellCache.clear();
+  }
+
+  /** A sheet's mirror, built from SQLite when there is none (a store opened on a file, or after a rollback). */
+  private mirror(sid: number): CellMirror {
+    let mirror = this.cellCache.get(sid);
+    if (mirror === undefined) {
+      mirror = CellMirror.of(this.stmt.allCellTuples.all(sid));
+      this.cellCache.set(sid, mirror);
+    }
+    return mirror;
+  }
+
+  /** Mirror a stored row; one whose text SQLite would not give back as written drops the mirror instead. */
+  private mirrorSet(sid: number, t: CellTuple, mirror: CellMirror | undefined): void {
+    if (mirror === undefined) return;
+    if (typeof t[3] === 'string' ? roundTrips(t[3]) && roundTrips(t[4]) : roundTrips(t[4])) mirror.set(t);
+    else this.cellCache.delete(sid);
   }
 
   private parseFormat(text: string): NumberFormatSpec {
@@ -362,4 +388,12 @@ export class SheetsStore {
     if (format !== null) cell.format = this.parseFormat(format);
     return cell;
   }
+}
+
+/** The `cells` row (without its sheet) SQLite stores for a cell with a value, formula or own format. */
+function cellRow(row: number, col: number, cell: StoredCell): CellTuple {
+  const value = cell.value;
+  const kind = value === null ? null : typeof value === 'number' ? 'n' : typeof value === 'boolean' ? 'b' : 's';
+  const stored = typeof value === 'boolean' ? (value ? 1 : 0) : sqliteValue(value);
+  return [row, col, kind, stored, cell.formula ?? null, cell.format ? formatKey(cell.format) : null];
 }

@@ -1,6 +1,7 @@
 /** A small workbook and request helpers shared by the mock's route tests (app.inject, no socket). */
 import type { FastifyInstance } from 'fastify';
 import { buildMockSheets, type MockSheetsOptions } from '../../mock-sheets/app.ts';
+import type { StoredCell } from '../../mock-sheets/values.ts';
 import type { WorkbookSpec } from '../../mock-sheets/workbook.ts';
 
 export const SPREADSHEET_ID = 'SPREADSHEET_TEST_1';
@@ -57,4 +58,17 @@ export function client(app: FastifyInstance, auth: string | null = 'key=test-key
     values: (range: string) => `/v4/spreadsheets/${SPREADSHEET_ID}/values/${encodeURIComponent(range)}`,
     digest: async (): Promise<string> => (await app.inject({ url: '/__sheetsim/state' })).json().digest,
   };
+}
+
+/** A random cell: numbers, strings, booleans, formulas, own formats, value-less formatted cells, and deletions. */
+export function randomCell(r: () => number): StoredCell | null {
+  const u = r();
+  if (u < 0.05) return null;
+  if (u < 0.08) return { value: null };
+  if (u < 0.12) return { value: null, format: { type: 'DATE', pattern: 'dd-mm-yyyy' } };
+  const value = u < 0.4 ? Math.round(r() * 1e6) / 100 : u < 0.5 ? r() < 0.5 : u < 0.55 ? '' : `t${Math.floor(r() * 1000)}`;
+  const cell: StoredCell = { value };
+  if (r() < 0.1) cell.formula = '=SUM(A1:A3)';
+  if (r() < 0.1) cell.format = { type: 'PERCENT' };
+  return cell;
 }

@@ -1,24 +1,10 @@
 /** The batched cell writer a workbook load uses stores exactly what one writeCell per cell stores. */
 import { describe, expect, it } from 'vitest';
 import { SheetsStore } from '../../mock-sheets/store.ts';
-import type { StoredCell } from '../../mock-sheets/values.ts';
-import { testWorkbook, SPREADSHEET_ID } from './mock-fixture.ts';
+import { randomCell, testWorkbook, SPREADSHEET_ID } from './mock-fixture.ts';
 import { seededRandom } from '../seeded-random.ts';
 
 const rng = seededRandom;
-
-/** A random cell: numbers, strings, booleans, formulas, own formats, value-less formatted cells, and deletions. */
-function randomCell(r: () => number): StoredCell | null {
-  const u = r();
-  if (u < 0.05) return null;
-  if (u < 0.08) return { value: null };
-  if (u < 0.12) return { value: null, format: { type: 'DATE', pattern: 'dd-mm-yyyy' } };
-  const value = u < 0.4 ? Math.round(r() * 1e6) / 100 : u < 0.5 ? r() < 0.5 : u < 0.55 ? '' : `t${Math.floor(r() * 1000)}`;
-  const cell: StoredCell = { value };
-  if (r() < 0.1) cell.formula = '=SUM(A1:A3)';
-  if (r() < 0.1) cell.format = { type: 'PERCENT' };
-  return cell;
-}
 
 function twoStores(): { a: SheetsStore; b: SheetsStore; sids: number[] } {
   const a = new SheetsStore();
@@ -66,14 +52,14 @@ describe('SheetsStore.cellWriter', () => {
     }
   });
 
-  it('writes nothing until flush when fewer than a batch are pending', () => {
+  it('writes nothing to SQLite until flush when fewer than a batch are pending', () => {
     const { b, sids } = twoStores();
     const sid = sids[2]!;
-    const before = [...b.cellRows(sid)].length;
+    const stored = b.db.prepare<[number, number, number], { value: string }>('SELECT value FROM cells WHERE sid = ? AND r = ? AND c = ?');
     const writer = b.cellWriter(sid);
     writer.write(5, 4, { value: 'x' });
-    expect([...b.cellRows(sid)].length).toBe(before);
+    expect(stored.get(sid, 5, 4)).toBeUndefined();
     writer.flush();
-    expect([...b.cellRows(sid)].find((row) => row.r === 5 && row.c === 4)?.value).toBe('x');
+    expect(stored.get(sid, 5, 4)?.value).toBe('x');
   });
 });

@@ -1,0 +1,112 @@
+/**
+ * One sheet's stored cells in memory: the rows of SQLite's `cells` table for that sheet, as the tuples a raw
+ * `SELECT r, c, kind, value, formula, format … ORDER BY r, c` returns, kept up to date by every write the store makes.
+ * Reads of a range and the workbook digest are served from here: materialising SQLite rows cost about 1 µs per cell,
+ * and a whole-tab read (a backend's cache load) or the end-of-run digest touches every cell of the world.
+ *
+ * The tuples are the ones SQLite would give back, value for value (`sqliteValue`). A write whose text SQLite would
+ * not give back unchanged (a lone UTF-16 surrogate) is not mirrored: the store drops the mirror and builds it again
+ * from SQLite on the next read.
+ */
+import type { Rect } from './append.ts';
+import type { CellTuple } from './store-rows.ts';
+
+/** The value SQLite returns for one bound: a NaN is stored as NULL; every other number, and text, comes back as is. */
+export function sqliteValue(value: number | string | null): number | string | null {
+  return typeof value === 'number' && Number.isNaN(value) ? null : value;
+}
+
+// In a `u` regex a surrogate pair is one code point: only a lone surrogate is of category Cs.
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Whether SQLite gives `text` back unchanged (UTF-8 cannot carry a lone surrogate). */
+export function roundTrips(text: string | null): boolean {
+  return text === null || !LONE_SURROGATE.test(text);
+}
+
+/** The cells of one sheet by row, each row's tuples sorted by column. Tuples are never changed in place. */
+export class CellMirror {
+  private rows: (CellTuple[] | undefined)[] = [];
+
+  /** Built from tuples in (r, c) order, as SQLite returns them. */
+  static of(tuples: Iterable<CellTuple>): CellMirror {
+    const mirror = new CellMirror();
+    for (const t of tuples) (mirror.rows[t[0]] ??= []).push(t);
+    return mirror;
+  }
+
+  /** Store a cell's row (replacing the one at its row and column). */
+  set(t: CellTuple): void {
+    const line = (this.rows[t[0]] ??= []);
+    const c = t[1];
+    let i = line.length;
+    // Rows are mostly written left to right: search from the end.
+    while (i > 0 && line[i - 1]![1] > c) i--;
+    if (i > 0 && line[i - 1]![1] === c) line[i - 1] = t;
+    else line.splice(i, 0, t);
+  }
+
+  delete(r: number, c: number): void {
+    const line = this.rows[r];
+    if (!line) return;
+    const i = line.findIndex((t) => t[1] === c);
+    if (i >= 0) line.splice(i, 1);
+    if (line.length === 0) this.rows[r] = undefined;
+  }
+
+  /** values.clear: cells without an own format go, formatted ones keep only their format. */
+  clearValues(rect: Rect): void {
+    const end = Math.min(rect.endRow, this.rows.length);
+    for (let r = rect.startRow; r < end; r++) {
+      const line = this.rows[r];
+      if (!line) continue;
+      const kept: CellTuple[] = [];
+      for (const t of line) {
+        if (t[1] < rect.startCol || t[1] >= rect.endCol) kept.push(t);
+        else if (t[5] !== null) kept.push([t[0], t[1], null, null, null, t[5]]);
+      }
+      this.rows[r] = kept.length > 0 ? kept : undefined;
+    }
+  }
+
+  /** `count` empty rows inserted before `atRow`: the rows from there down move `count` lower. */
+  insertRows(atRow: number, count: number): void {
+    if (atRow >= this.rows.length) return;
+    const moved = this.rows.splice(atRow).map((line) => line?.map((t): CellTuple => [t[0] + count, t[1], t[2], t[3], t[4], t[5]]));
+    this.rows.length = atRow + count;
+    this.rows.push(...moved);
+  }
+
+  /** The grid shrank: cells at or past `rowCount` rows or `columnCount` columns go. */
+  crop(rowCount: number, columnCount: number): void {
+    if (this.rows.length > rowCount) this.rows.length = rowCount;
+    for (let r = 0; r < this.rows.length; r++) {
+      const line = this.rows[r];
+      if (!line || line[line.length - 1]![1] < columnCount) continue;
+      const kept = line.filter((t) => t[1] < columnCount);
+      this.rows[r] = kept.length > 0 ? kept : undefined;
+    }
+  }
+
+  /** The tuples inside a rectangle, in row then column order. */
+  inside(rect: Rect): CellTuple[] {
+    const out: CellTuple[] = [];
+    const end = Math.min(rect.endRow, this.rows.length);
+    for (let r = Math.max(0, rect.startRow); r < end; r++) {
+      const line = this.rows[r];
+      if (!line) continue;
+      for (const t of line) {
+        if (t[1] >= rect.endCol) break;
+        if (t[1] >= rect.startCol) out.push(t);
+      }
+    }
+    return out;
+  }
+
+  /** Every tuple, in row then column order. */
+  all(): CellTuple[] {
+    const out: CellTuple[] = [];
+    for (const line of this.rows) if (line) for (const t of line) out.push(t);
+    return out;
+  }
+}
