@@ -27,6 +27,7 @@ import { createDriver, type HttpDriver, type HttpResult, SHEETS_MS_HEADER } from
 import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
 import { actionTaken, foldCalls, normaliseBody } from '../outcome/outcome.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
+import type { ObservedEvent } from './validity.ts';
 import { traceIdForSeq, traceparentForSeq } from '../outcome/traceparent.ts';
 
 export interface ExactOptions {
@@ -37,7 +38,10 @@ export interface ExactOptions {
   epochMs: number;
   timeoutMs: number;
   metrics: RunMetrics;
+  /** Each finished event with its Sheets calls, in run order (a batch at a time for a backend that answers its Sheets time). */
   onEvent?: (outcome: EventOutcome, calls: EventCalls | null) => void;
+  /** Each answer as it arrives, before the next event is sent, in run order: the target guard watches these. */
+  onAnswer?: (answer: ObservedEvent) => void;
   signal?: AbortSignal;
   /** Default: one keep-alive connection to `url`. */
   driver?: HttpDriver;
@@ -172,6 +176,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
     });
     const exchangeMs = wallNow() - sentAt;
     dispatched += 1;
+    opts.onAnswer?.({ t: event.t, status: res.status, error: res.error });
     const answered: Answered = { event, arrivalMs, queuedMs, nowMs, res, exchangeMs };
     const waitMs = res.waitMs ?? 0;
     let sheetsMs: number;
@@ -180,8 +185,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
       clockNeeded = false;
       sheetsMs = res.sheetsMs;
       batch.push(answered);
-      // A 5xx is finished at once, so the target guard sees it as soon as it would have without batching.
-      if (batch.length >= BATCH_EVENTS || res.status >= 500) await flush();
+      if (batch.length >= BATCH_EVENTS) await flush();
     } else {
       // Any other backend (or a transport error): its calls are read now, as they are the only source of its time.
       clockNeeded = true;

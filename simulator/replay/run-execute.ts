@@ -202,7 +202,7 @@ async function replayExact(ctx: ReplayContext): Promise<ModeResult> {
   let simulatedDurationMs: number;
   let stoppedUnreachable: boolean;
   try {
-    const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent: guard.watched(onEvent), serial, signal: guard.signal });
+    const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, onAnswer: (answer) => guard.observe(answer), serial, signal: guard.signal });
     digest = res.digest;
     workbookDigest = res.workbookDigest;
     interrupted = res.interrupted && !guard.stoppedUnreachable;

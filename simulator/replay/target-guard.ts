@@ -3,14 +3,13 @@
  * goes through the TargetWatch, and the target's process is polled for an exit. Realtime does the same inside
  * its own loop (simulator/replay/realtime.ts), where the answers arrive before the call log attributes them.
  */
-import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
-import type { TargetWatch } from './validity.ts';
+import type { ObservedEvent, TargetWatch } from './validity.ts';
 
 export interface TargetGuard {
   /** Aborted on the caller's signal or once the target is unreachable. */
   signal: AbortSignal;
-  /** Wraps an event sink so each outcome is watched first. */
-  watched(onEvent: (o: EventOutcome, calls: EventCalls | null) => void): (o: EventOutcome, calls: EventCalls | null) => void;
+  /** Watch one answer (exact mode's `onAnswer`): the signal aborts once the target counts as unreachable. */
+  observe(answer: ObservedEvent): void;
   /** True when the guard (not the caller) stopped the run. */
   readonly stoppedUnreachable: boolean;
   /** Stop polling; call when the run is over. */
@@ -37,9 +36,8 @@ export function guardTarget(watch: TargetWatch, died: () => string | null, nowT:
   }, pollMs);
   return {
     signal: stop.signal,
-    watched: (onEvent) => (o, calls) => {
-      if (watch.observe({ t: o.event.t, status: o.status, error: o.error })) giveUp();
-      onEvent(o, calls);
+    observe(answer) {
+      if (watch.observe(answer)) giveUp();
     },
     get stoppedUnreachable() {
       return stopped;

@@ -90,9 +90,9 @@ describe('exact mode time channels', () => {
     expect(cb.counts.clockSets).toBe(a.events.length);
     expect(cb.counts.callReads).toBe(a.events.length);
     expect(ca.counts.clockSets).toBe(1);
-    // the call log once per batch (and at once after a 5xx, so the target guard sees it in time)
-    const fivexx = channel.outcomes.filter((o) => (o.status ?? 0) >= 500).length;
-    expect(ca.counts.callReads).toBeLessThanOrEqual(1 + Math.floor(a.events.length / 256) + fivexx);
+    // the call log once per batch, 5xx answers included (the target guard watches answers as they arrive)
+    expect(channel.outcomes.filter((o) => (o.status ?? 0) >= 500).length).toBeGreaterThan(0);
+    expect(ca.counts.callReads).toBeLessThanOrEqual(1 + Math.ceil(a.events.length / 256));
   }, 120_000);
 
   it('sets the clock before each event for a backend that forwards only traceparent, so its calls happen at the event start', async () => {

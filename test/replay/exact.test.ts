@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { CallRecord, ClockState, HealthResponse } from '../../mock-sheets/admin-types.ts';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import { runExact } from '../../simulator/replay/exact.ts';
+import { guardTarget } from '../../simulator/replay/target-guard.ts';
+import { DEFAULT_VALIDITY_RULES, TargetWatch } from '../../simulator/replay/validity.ts';
 import type { HttpDriver, HttpResult } from '../../simulator/replay/http.ts';
 import type { EventOutcome } from '../../simulator/outcome/outcome.ts';
 import type { SheetsAdmin } from '../../simulator/replay/sheets-admin.ts';
@@ -160,5 +162,39 @@ describe('runExact', () => {
     await expect(runExact({ events, url: 'x', sheets: untraced.admin, epochMs: EPOCH, timeoutMs: 1000, metrics: new RunMetrics(), driver: untraced.driver })).rejects.toThrow(
       /Sheets call #1 \(values.get\) carried no traceparent/,
     );
+  });
+
+  it('hands each answer to onAnswer before the next event is sent, so a guard stops the run at the answer that decides it', async () => {
+    // A backend that answers its Sheets time (events batched for the call log) and goes away after 5 answers.
+    const w = world({ answersSheetsMs: true });
+    let sent = 0;
+    const driver: HttpDriver = {
+      async send(req, headers) {
+        sent += 1;
+        return sent <= 5 ? w.driver.send(req, headers) : { status: null, error: 'ECONNREFUSED', text: '', json: undefined };
+      },
+      close: async () => undefined,
+    };
+    const watch = new TargetWatch(DEFAULT_VALIDITY_RULES);
+    const guard = guardTarget(watch, () => null, () => 0);
+    const answers: (number | null)[] = [];
+    const finished: number[] = [];
+    const events = Array.from({ length: 50 }, (_, i) => ev(i, i * 1000, i % 3));
+    const res = await runExact({
+      events, url: 'x', sheets: w.admin, epochMs: EPOCH, timeoutMs: 1000, metrics: new RunMetrics(), driver, wallNow: w.wallNow, signal: guard.signal,
+      onAnswer: (a) => {
+        answers.push(a.status);
+        guard.observe(a);
+      },
+      onEvent: (o) => finished.push(o.event.seq),
+    });
+    guard.close();
+    // 5 answers, then the 10th connection error in a row stops it: nothing is sent after that answer.
+    expect(guard.stoppedUnreachable).toBe(true);
+    expect(res.interrupted).toBe(true);
+    expect(sent).toBe(15);
+    expect(answers).toEqual([200, 200, 200, 200, 200, ...Array(10).fill(null)]);
+    // Every event sent is finished, in run order.
+    expect(finished).toEqual(Array.from({ length: 15 }, (_, i) => i));
   });
 });
