@@ -1,7 +1,8 @@
 /**
  * The mock's state in SQLite (better-sqlite3): spreadsheets, sheets, column formats and sparse cells (only cells
  * with a value or an own format are stored). WAL with synchronous=NORMAL: a committed transaction survives
- * `kill -9` of the process. Every query is prepared once; a range is read with one indexed query.
+ * `kill -9` of the process. Every query is prepared once. Ranges and the digest are read from each sheet's
+ * in-memory mirror of its rows (cell-mirror.ts), which every write here keeps equal to SQLite.
  */
 import Database from 'better-sqlite3';
 import type { Occupancy, Rect } from './append.ts';
