@@ -29,10 +29,11 @@ export interface LeanOptions {
 interface Tables {
   operaciones: SheetTable;
   uniones: SheetTable;
-  trabajadores: SheetTable;
-  roles: SheetTable;
   spoolRows: Map<string, number>;
   otRows: Map<string, number[]>;
+  /** Trabajadores with their Roles, read once per load: writes never touch those tabs. */
+  workers: WorkerRecord[];
+  workerById: Map<number, WorkerRecord>;
 }
 
 /** One cell written, kept to replay onto a cache that was reloading while the write landed. */
@@ -112,12 +113,11 @@ export class LeanStore implements SpoolStore {
   }
 
   async findWorker(id: number): Promise<WorkerRecord | null> {
-    return (await this.listWorkers()).find((w) => w.id === id) ?? null;
+    return (await this.load()).workerById.get(id) ?? null;
   }
 
   async listWorkers(): Promise<WorkerRecord[]> {
-    const t = await this.load();
-    return readWorkers(t.trabajadores, readRoles(t.roles));
+    return [...(await this.load()).workers];
   }
 
   async unionsOfOt(ot: string): Promise<UnionRecord[]> {
@@ -199,7 +199,11 @@ function indexTables(operaciones: SheetTable, uniones: SheetTable, trabajadores:
     list.push(row);
     otRows.set(ot, list);
   }
-  return { operaciones, uniones, trabajadores, roles, spoolRows, otRows };
+  const workers = readWorkers(trabajadores, readRoles(roles));
+  const workerById = new Map<number, WorkerRecord>();
+  // The first row of an id, as a search from the top finds it.
+  for (const w of workers) if (!workerById.has(w.id)) workerById.set(w.id, w);
+  return { operaciones, uniones, spoolRows, otRows, workers, workerById };
 }
 
 function applyWrite(t: Tables, w: CellWrite): void {
