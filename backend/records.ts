@@ -58,10 +58,16 @@ export function otKey(cell: Cell): string {
 
 const textOrNull = (cell: Cell): string | null => (isBlank(cell) ? null : cellText(cell));
 
+/** The TAG_SPOOL column of an Operaciones table: found by name, else column G as the real code falls back to. */
+function tagColumn(table: SheetTable): number {
+  const found = table.column('TAG_SPOOL');
+  return found >= 0 ? found : 6;
+}
+
 /** Every spool of an Operaciones table (rows without a TAG_SPOOL are skipped). */
 export function readSpools(table: SheetTable): SpoolRecord[] {
   const out: SpoolRecord[] = [];
-  const tagCol = table.column('TAG_SPOOL') >= 0 ? table.column('TAG_SPOOL') : 6; // the real code's column-G fallback
+  const tagCol = tagColumn(table);
   for (let row = 2; row <= table.values.length; row++) {
     const tag = cellText(table.values[row - 1]?.[tagCol]);
     if (tag) out.push(spoolAt(table, row, tag));
@@ -69,9 +75,25 @@ export function readSpools(table: SheetTable): SpoolRecord[] {
   return out;
 }
 
+/** The first spool with this tag: `readSpools(table).find(…)` without reading the other rows. */
+export function findSpoolIn(table: SheetTable, tag: string): SpoolRecord | null {
+  if (tag === '') return null;
+  const tagCol = tagColumn(table);
+  for (let row = 2; row <= table.values.length; row++) {
+    if (cellText(table.values[row - 1]?.[tagCol]) === tag) return spoolAt(table, row, tag);
+  }
+  return null;
+}
+
+const SPOOL_COLUMNS = [
+  'OT', 'NV', 'Fecha_Materiales', 'Fecha_Armado', 'Armador', 'Fecha_Soldadura', 'Soldador', 'Fecha_QC_Metrología', 'Ocupado_Por',
+  'Fecha_Ocupacion', 'version', 'Estado_Detalle',
+] as const;
+
 /** The spool at a 1-based sheet row. */
 export function spoolAt(table: SheetTable, row: number, tag: string): SpoolRecord {
-  const g = (name: string): Cell => table.get(row, name);
+  const columns = table.columnsOf(SPOOL_COLUMNS);
+  const g = (name: (typeof SPOOL_COLUMNS)[number]): Cell => table.at(row, columns[name]);
   return {
     row,
     tag,
@@ -90,24 +112,29 @@ export function spoolAt(table: SheetTable, row: number, tag: string): SpoolRecor
   };
 }
 
-/** Every union of a Uniones table (rows without OT or N_UNION are skipped). */
-export function readUnions(table: SheetTable): UnionRecord[] {
+/** The unions of one OT, in row order (rows without OT or N_UNION are skipped); only that OT's rows are read whole. */
+export function unionsOfOtIn(table: SheetTable, ot: string): UnionRecord[] {
+  const otCol = table.columnsOf(UNION_COLUMNS).OT;
   const out: UnionRecord[] = [];
   for (let row = 2; row <= table.values.length; row++) {
+    if (otKey(table.at(row, otCol)) !== ot) continue;
     const u = unionAt(table, row);
     if (u) out.push(u);
   }
   return out;
 }
 
+const UNION_COLUMNS = ['OT', 'N_UNION', 'TAG_SPOOL', 'DN_UNION', 'TIPO_UNION', 'ARM_FECHA_FIN', 'SOL_FECHA_FIN'] as const;
+
 /** The union at a 1-based sheet row, or null when the row has no OT or N_UNION. */
 export function unionAt(table: SheetTable, row: number): UnionRecord | null {
-  const otText = cellText(table.get(row, 'OT'));
-  const ot = otKey(table.get(row, 'OT'));
-  const n = Number(cellText(table.get(row, 'N_UNION')));
+  const c = table.columnsOf(UNION_COLUMNS);
+  const otText = cellText(table.at(row, c.OT));
+  const ot = otKey(table.at(row, c.OT));
+  const n = Number(cellText(table.at(row, c.N_UNION)));
   if (!ot || !Number.isInteger(n) || n < 1) return null;
-  const tag = cellText(table.get(row, 'TAG_SPOOL'));
-  const dnText = cellText(table.get(row, 'DN_UNION'));
+  const tag = cellText(table.at(row, c.TAG_SPOOL));
+  const dnText = cellText(table.at(row, c.DN_UNION));
   const dn = dnText === '' ? NaN : Number(dnText);
   return {
     row,
@@ -117,9 +144,9 @@ export function unionAt(table: SheetTable, row: number): UnionRecord | null {
     tag,
     nUnion: n,
     dn: Number.isFinite(dn) ? dn : null,
-    tipo: cellText(table.get(row, 'TIPO_UNION')).toUpperCase(),
-    armDone: !isBlank(table.get(row, 'ARM_FECHA_FIN')),
-    solDone: !isBlank(table.get(row, 'SOL_FECHA_FIN')),
+    tipo: cellText(table.at(row, c.TIPO_UNION)).toUpperCase(),
+    armDone: !isBlank(table.at(row, c.ARM_FECHA_FIN)),
+    solDone: !isBlank(table.at(row, c.SOL_FECHA_FIN)),
   };
 }
 

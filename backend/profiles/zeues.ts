@@ -7,7 +7,7 @@
 import { chunkRows } from '../chunk.ts';
 import { KeyedMutex } from '../keyed-mutex.ts';
 import { currentRequest } from '../request-context.ts';
-import { TABS, readRoles, readSpools, readUnions, readWorkers } from '../records.ts';
+import { TABS, findSpoolIn, readRoles, readSpools, readWorkers, unionsOfOtIn } from '../records.ts';
 import type { SpoolRecord, UnionRecord, WorkerRecord } from '../records.ts';
 import { SheetTable, cellA1, quoteTitle } from '../sheet-table.ts';
 import type { SheetsClient } from '../sheets-client.ts';
@@ -92,7 +92,7 @@ export class ZeuesStore implements SpoolStore {
   }
 
   async findSpool(tag: string): Promise<SpoolRecord | null> {
-    return readSpools(await this.cached(TABS.operaciones)).find((s) => s.tag === tag) ?? null;
+    return findSpoolIn(await this.cached(TABS.operaciones), tag);
   }
 
   async listSpools(): Promise<SpoolRecord[]> {
@@ -115,7 +115,7 @@ export class ZeuesStore implements SpoolStore {
   }
 
   async unionsOfOt(ot: string): Promise<UnionRecord[]> {
-    return readUnions(await this.cached(TABS.uniones)).filter((u) => u.ot === ot);
+    return unionsOfOtIn(await this.cached(TABS.uniones), ot);
   }
 
   private async writeOperaciones(plan: WritePlan): Promise<void> {
@@ -173,7 +173,7 @@ export class ZeuesStore implements SpoolStore {
     }
     if (plan.estadoDetalle !== undefined) {
       const o = await this.cached(TABS.operaciones);
-      const spool = readSpools(o).find((s) => s.tag === plan.tag);
+      const spool = findSpoolIn(o, plan.tag);
       if (spool) {
         await this.worksheet(TABS.operaciones);
         await this.client.update(cellA1(TABS.operaciones, spool.row, o.requireColumn('Estado_Detalle')), [[plan.estadoDetalle]]);
