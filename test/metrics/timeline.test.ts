@@ -25,4 +25,22 @@ describe('Timeline per-second response p95', () => {
       expect(points[s]!.p95).toBe(Math.round(reference.get(s)!.getValueAtPercentile(95)) / 1000);
     }
   });
+
+  it('keeps the p95 a second had when it was packed, for a second answered only before that', () => {
+    const tl = new Timeline();
+    const reference: hdr.Histogram[] = [];
+    let x = 11;
+    // In order, many seconds: each is packed once four newer ones started and never answered again.
+    for (let s = 0; s < 40; s++) {
+      const h = hdr.build({ numberOfSignificantValueDigits: 2, autoResize: true });
+      for (let i = 0; i < 30; i++) {
+        x = (x * 1103515245 + 12345) % 2147483648;
+        const responseMs = (x % 900_000) / 1000;
+        tl.addRequest(s * 1000 + i, 200, responseMs);
+        h.recordValue(Math.max(0, Math.round(responseMs * 1000)));
+      }
+      reference.push(h);
+    }
+    expect(tl.points().map((p) => p.p95)).toEqual(reference.map((h) => Math.round(h.getValueAtPercentile(95)) / 1000));
+  });
 });
