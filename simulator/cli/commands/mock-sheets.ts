@@ -105,6 +105,7 @@ It prints 'url: <base URL>' and 'spreadsheet: <id>' first (scripts read them), t
   faults.json   {"rules": [{"methods": ["values.append"], "error503": 0.02, "slow": {"rate": 0.05, "extraMs": 2000}}],
                  "outages": [{"fromS": 60, "toS": 90, "status": 503}]}
 With --db FILE the workbook survives restarts: an existing file is served as it is, never re-seeded.
+Reads are served from a copy of each sheet's cells in memory (~110 bytes a stored cell), also with --db.
 Bound to a non-loopback --host, the admin API requires --admin-token (header x-sheetsim-admin-token).`,
   options: {
     port: { type: 'string', short: 'p', valueName: 'N', description: 'TCP port (0 picks a free one and prints it)', defaultText: '8090' },
