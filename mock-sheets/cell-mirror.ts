@@ -71,10 +71,14 @@ export class CellMirror {
 
   /** `count` empty rows inserted before `atRow`: the rows from there down move `count` lower. */
   insertRows(atRow: number, count: number): void {
-    if (atRow >= this.rows.length) return;
-    const moved = this.rows.splice(atRow).map((line) => line?.map((t): CellTuple => [t[0] + count, t[1], t[2], t[3], t[4], t[5]]));
-    this.rows.length = atRow + count;
-    this.rows.push(...moved);
+    const rows = this.rows;
+    // From the end, so each row moves into a slot already read (a spread of the moved rows overflows the stack
+    // past ~100,000 rows).
+    for (let r = rows.length - 1; r >= atRow; r--) {
+      const line = rows[r];
+      rows[r + count] = line?.map((t): CellTuple => [t[0] + count, t[1], t[2], t[3], t[4], t[5]]);
+      rows[r] = undefined;
+    }
   }
 
   /** The grid shrank: cells at or past `rowCount` rows or `columnCount` columns go. */

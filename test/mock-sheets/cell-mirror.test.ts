@@ -3,6 +3,7 @@
  * any sequence of writes the mirror must hold exactly the rows SQLite holds, value for value.
  */
 import { describe, expect, it } from 'vitest';
+import { CellMirror } from '../../mock-sheets/cell-mirror.ts';
 import type { CellTuple } from '../../mock-sheets/store-rows.ts';
 import { SheetsStore } from '../../mock-sheets/store.ts';
 import { randomCell, SPREADSHEET_ID, testWorkbook } from './mock-fixture.ts';
@@ -87,5 +88,11 @@ describe('SheetsStore cell mirror', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('moves the rows below an insert in a sheet of 300,000 rows', () => {
+    const mirror = CellMirror.of([[0, 0, 's', 'head', null, null], [150_000, 2, 'n', 7, null, null], [299_999, 1, 's', 'last', null, null]]);
+    mirror.insertRows(1, 2);
+    expect(mirror.all()).toStrictEqual([[0, 0, 's', 'head', null, null], [150_002, 2, 'n', 7, null, null], [300_001, 1, 's', 'last', null, null]]);
   });
 });
