@@ -365,7 +365,8 @@ export class SheetsStore {
   /** Mirror a stored row; one whose text SQLite would not give back as written drops the mirror instead. */
   private mirrorSet(sid: number, t: CellTuple, mirror: CellMirror | undefined): void {
     if (mirror === undefined) return;
-    if (typeof t[3] === 'string' ? roundTrips(t[3]) && roundTrips(t[4]) : roundTrips(t[4])) mirror.set(t);
+    // The format key is JSON.stringify's, which escapes lone surrogates: only the value and the formula can hold one.
+    if (roundTrips(typeof t[3] === 'string' ? t[3] : null) && roundTrips(t[4])) mirror.set(t);
     else this.cellCache.delete(sid);
   }
 
