@@ -94,15 +94,7 @@ export class RunMetrics {
     if (ex.length > MAX_EXAMPLES) ex.pop();
   }
 
-  /**
-   * Add another run's metrics, as if its events and calls had been recorded here (a threaded run's threads, each
-   * with its own RunMetrics): histograms merged exactly, counters summed, the timeline second by second.
-   */
-  merge(o: RunMetrics): void {
-    this.mergeWire(o.toWire());
-  }
-
-  /** Plain data for postMessage; `mergeWire` of it equals `merge`. */
+  /** Plain data for postMessage, for `mergeWire`. */
   toWire(): RunMetricsWire {
     return {
       total: this.total.toWire(),
@@ -112,7 +104,10 @@ export class RunMetrics {
     };
   }
 
-  /** Add the metrics a `toWire` describes. */
+  /**
+   * Add the metrics a `toWire` describes, as if its events and calls had been recorded here (a threaded run's
+   * threads, each with its own RunMetrics): histograms merged exactly, counters summed, the timeline second by second.
+   */
   mergeWire(w: RunMetricsWire): void {
     this.total.mergeWire(w.total);
     for (const [name, sc] of w.scenarios) this.scenarioStats(name).mergeWire(sc);

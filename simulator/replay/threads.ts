@@ -6,7 +6,7 @@
  * them in batches, one string each, which this thread only writes (completion order within a thread, batches
  * interleaved across threads); with each batch comes a compact summary of its answers for the validity watch
  * (threads-watch.ts) and the thread's progress figures. At the end each thread sends its RunMetrics as plain data
- * and they are merged exactly (HDR add, counters summed, the timeline second by second: RunMetrics.merge) into
+ * and they are merged exactly (HDR add, counters summed, the timeline second by second: RunMetrics.mergeWire) into
  * the run's, so the report is what one thread would have made of the same outcomes. The validity watch, the health
  * probe, the target-exit poll and the overload detector run here, once for the whole run; a stop (Ctrl-C, target
  * unreachable) is posted to every thread.

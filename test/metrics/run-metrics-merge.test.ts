@@ -1,5 +1,5 @@
 /**
- * RunMetrics.merge / toWire + mergeWire (a threaded run's threads each record their share; the main thread merges):
+ * RunMetrics toWire + mergeWire (a threaded run's threads each record their share; the main thread merges):
  * the same events and calls recorded into one RunMetrics, or split across several and merged, give the same report
  * sections — every percentile, count, encoded histogram and per-second row. Randomised (seeded) inputs.
  */
@@ -63,7 +63,7 @@ function sections(m: RunMetrics) {
   return { ...m.sections(true, 31_000), lastT: m.lastT, lastEndMs: m.lastEndMs, live: { ...m.live(), p95Ms: undefined } };
 }
 
-describe('RunMetrics.merge', () => {
+describe('RunMetrics.mergeWire', () => {
   for (const seed of [1, 2, 3, 42, 2026]) {
     it(`one RunMetrics = the same events split across parts and merged (seed ${seed})`, () => {
       const rnd = seededRandom(seed * 7 + 1);
@@ -76,7 +76,7 @@ describe('RunMetrics.merge', () => {
         record(split[Math.floor(rnd() * parts)]!, it);
       }
       const merged = new RunMetrics();
-      for (const p of split) merged.merge(p);
+      for (const p of split) merged.mergeWire(p.toWire());
       const viaWire = new RunMetrics();
       // Through structured clone, as postMessage carries it.
       for (const p of split) viaWire.mergeWire(structuredClone(p.toWire()));
@@ -106,7 +106,7 @@ describe('RunMetrics.merge', () => {
     const m = new RunMetrics();
     for (const it of items(5, 500)) record(m, it);
     const before = JSON.stringify(sections(m));
-    m.merge(new RunMetrics());
+    m.mergeWire(new RunMetrics().toWire());
     m.mergeWire(structuredClone(new RunMetrics().toWire()));
     expect(JSON.stringify(sections(m))).toBe(before);
   });
