@@ -50,7 +50,7 @@ async function inProcessRun(): Promise<{ ms: number; digest: string }> {
     await admin.setOrigin(epochMs);
     const started = performance.now();
     const res = await runExact({ events: trace.events, url: servers.url!, sheets: admin, epochMs, timeoutMs: 30_000, metrics: new RunMetrics() });
-    return { ms: performance.now() - started, digest: res.digest };
+    return { ms: performance.now() - started, digest: res.digest ?? `none (${res.sheetsError?.message})` };
   } finally {
     await admin.close();
     await servers.close();

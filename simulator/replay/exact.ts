@@ -56,15 +56,21 @@ export interface ExactOptions {
 }
 
 export interface ExactResult {
-  /** Outcome digest (sha256 hex) over statuses, bodies, Sheets calls and the final workbook. */
-  digest: string;
-  workbookDigest: string;
+  /** Outcome digest (sha256 hex) over statuses, bodies, Sheets calls and the final workbook; null after `sheetsError`. */
+  digest: string | null;
+  workbookDigest: string | null;
   dispatched: number;
   interrupted: boolean;
   /** Virtual time the run covered: the latest end of any event (ms since trace t = 0). */
   virtualMs: number;
   /** The longest event (virtual ms: Sheets time + waits). */
   longestEventMs: number;
+  /**
+   * Why the mock's admin API (clock, call log) stopped answering, when it did: the run ended there (the schedule
+   * cannot go on without it), every event answered so far was recorded without its Sheets calls, and there is no
+   * digest. The embedded target's mock dies with its backend.
+   */
+  sheetsError: Error | null;
 }
 
 /** Feed one event's outcome and its calls into the digest (field order fixed: the digest is a contract). */
@@ -100,12 +106,20 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
   let clockNeeded = true;
   const batch: Answered[] = [];
 
-  const finish = (a: Answered, calls: CallRecord[]): void => {
+  // The run ends at the first failure of the mock's admin API (see ExactResult.sheetsError).
+  let sheetsError: Error | null = null;
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) stop.abort();
+
+  /** Record an answered event; `calls` null when they could not be read (its answered Sheets time stands). */
+  const finish = (a: Answered, calls: CallRecord[] | null): void => {
     const { event, res, queuedMs, arrivalMs } = a;
-    const folded = foldCalls(calls);
-    const sheetsMs = folded.latencyMs ?? 0;
+    const folded = calls === null ? null : foldCalls(calls);
+    const sheetsMs = folded === null ? (res.sheetsMs ?? 0) : (folded.latencyMs ?? 0);
     const waitMs = res.waitMs ?? 0;
-    const computeMs = Math.max(0, a.exchangeMs - (folded.realMs ?? 0));
+    const computeMs = Math.max(0, a.exchangeMs - (folded?.realMs ?? 0));
     const serviceMs = queuedMs + sheetsMs + waitMs + computeMs;
     const latenessMs = arrivalMs - event.t;
     const outcome: EventOutcome = {
@@ -125,20 +139,40 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
       body: res.status === null ? '' : normaliseBody(res.text, res.json),
       action_taken: actionTaken(res.json),
     };
-    digestEvent(hash, outcome, calls);
-    for (const c of calls) opts.metrics.addCall(c, c.clockMs - opts.epochMs);
+    if (calls !== null) {
+      digestEvent(hash, outcome, calls);
+      for (const c of calls) opts.metrics.addCall(c, c.clockMs - opts.epochMs);
+    }
     opts.metrics.addEvent(outcome, folded);
     opts.onEvent?.(outcome, folded);
   };
 
   /**
+   * The mock's admin API stopped answering: finish what was answered without its calls (the batch, then `current`)
+   * and end the run.
+   */
+  const lose = (err: unknown, current?: Answered): void => {
+    sheetsError = err instanceof Error ? err : new Error(String(err));
+    for (const a of batch) finish(a, null);
+    batch.length = 0;
+    if (current) finish(current, null);
+    stop.abort();
+  };
+
+  /**
    * Read the calls since the last read in one go and finish the batch's events in run order, each call its
    * event's by trace id. With `current` (an event answered without its Sheets time), every other call is
-   * current's, as it always was for such a backend: returns them.
+   * current's, as it always was for such a backend: returns them. Null when the call log could not be read (`lose`).
    */
-  const flush = async (current?: Answered): Promise<CallRecord[]> => {
+  const flush = async (current?: Answered): Promise<CallRecord[] | null> => {
     if (batch.length === 0 && !current) return [];
-    const calls = await opts.sheets.callsAfter(cursor);
+    let calls: CallRecord[];
+    try {
+      calls = await opts.sheets.callsAfter(cursor);
+    } catch (err) {
+      lose(err, current);
+      return null;
+    }
     for (const c of calls) cursor = Math.max(cursor, c.id);
     const byTrace = new Map<string, CallRecord[]>();
     for (const a of batch) byTrace.set(traceIdForSeq(a.event.seq), []);
@@ -167,7 +201,15 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
   const runEvent = async (event: TraceEvent, arrivalMs: number, startMs: number): Promise<number> => {
     const queuedMs = startMs - arrivalMs;
     const nowMs = opts.epochMs + startMs;
-    if (clockNeeded) await opts.sheets.setClock(nowMs);
+    if (clockNeeded) {
+      try {
+        await opts.sheets.setClock(nowMs);
+      } catch (err) {
+        // Not sent: the event stays unsent, as after a stop.
+        lose(err);
+        return 0;
+      }
+    }
     const sentAt = wallNow();
     const res = await driver.send(event.req, {
       traceparent: traceparentForSeq(event.seq),
@@ -190,6 +232,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
       // Any other backend (or a transport error): its calls are read now, as they are the only source of its time.
       clockNeeded = true;
       const calls = await flush(answered);
+      if (calls === null) return 0; // finished without its calls; the run ends here
       sheetsMs = foldCalls(calls).latencyMs ?? 0;
       finish(answered, calls);
     }
@@ -200,19 +243,29 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
 
   let result;
   try {
-    result = await runDes(opts.events, runEvent, { serial: opts.serial ?? false, ...(opts.signal ? { signal: opts.signal } : {}) });
-    await flush();
+    result = await runDes(opts.events, runEvent, { serial: opts.serial ?? false, signal: stop.signal });
+    if (!sheetsError) await flush();
   } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
     if (!opts.driver) await driver.close();
   }
-  const workbookDigest = await opts.sheets.stateDigest();
-  hash.update(`W\t${workbookDigest}\n`);
+  let workbookDigest: string | null = null;
+  if (!sheetsError) {
+    try {
+      workbookDigest = await opts.sheets.stateDigest();
+    } catch (err) {
+      sheetsError = err instanceof Error ? err : new Error(String(err));
+    }
+  }
+  if (workbookDigest !== null) hash.update(`W\t${workbookDigest}\n`);
   return {
-    digest: hash.digest('hex'),
+    digest: workbookDigest === null ? null : hash.digest('hex'),
     workbookDigest,
-    dispatched: result.dispatched,
-    interrupted: result.interrupted,
+    dispatched,
+    // Ended by the caller's signal; a run ended by the mock says so in sheetsError.
+    interrupted: opts.signal?.aborted === true,
     virtualMs: result.virtualEndMs,
     longestEventMs: result.longestEventMs,
+    sheetsError,
   };
 }

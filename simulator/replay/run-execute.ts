@@ -186,6 +186,18 @@ function progressReporter(
   });
 }
 
+/** How long a target whose sockets failed gets to be seen exiting (its exit event follows the reset connections). */
+const TARGET_EXIT_GRACE_MS = 1000;
+
+/** Whether the target's process has exited, or does within `graceMs`. */
+async function exitedWithin(target: PreparedRun['target'], graceMs: number): Promise<boolean> {
+  for (let waited = 0; target.died() === null; waited += 20) {
+    if (waited >= graceMs) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
 /** Exact mode: trace t = 0 on the mock's virtual clock, one event at a time, then the backend's clock checked. */
 async function replayExact(ctx: ReplayContext): Promise<ModeResult> {
   const { cfg, run: { target, header, epochMs }, events, metrics, onEvent, watch, live, notes } = ctx;
@@ -207,9 +219,17 @@ async function replayExact(ctx: ReplayContext): Promise<ModeResult> {
     workbookDigest = res.workbookDigest;
     interrupted = res.interrupted && !guard.stoppedUnreachable;
     simulatedDurationMs = res.virtualMs;
+    stoppedUnreachable = guard.stoppedUnreachable;
+    if (res.sheetsError) {
+      // The mock stopped answering mid-run. When the target's process exited with it (the embedded target's mock
+      // dies with its backend) the run ends as a target that went away: the report says how (executeReplay). A mock
+      // that is gone on its own leaves nothing to report on: an unusable environment, as before the run.
+      if (!(await exitedWithin(target, TARGET_EXIT_GRACE_MS))) throw res.sheetsError;
+      stoppedUnreachable = true;
+      notes.push(`the mock Sheets API stopped answering (${res.sheetsError.message}): the run ended there, the events answered until then are recorded without their Sheets calls, and there is no digest`);
+    }
   } finally {
     guard.close();
-    stoppedUnreachable = guard.stoppedUnreachable;
   }
   // sheetsim's own backend keeps the virtual clock; an external one must prove it, or its digest is withheld.
   if (target.kind !== 'embedded' && target.sheetsUrl && !interrupted && !stoppedUnreachable) {

@@ -1,7 +1,7 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, digestOf, readReport, smallTrace, tempDir } from './helpers.ts';
+import { cli, digestOf, readEvents, readReport, smallTrace, tempDir } from './helpers.ts';
 
 describe('sheetsim run --mode exact', () => {
   let dir: string;
@@ -71,4 +71,88 @@ describe('sheetsim run --mode exact', () => {
     expect(res.stderr).toMatch(/cut\.jsonl: truncated after line 4 \(no footer\)/);
     expect(existsSync(join(dir, 'cut-run'))).toBe(false);
   });
+
+  it('kill -9 of the embedded target mid-run: the run ends there, the report is invalid with what was answered, no digest, exit 1', async () => {
+    const out = join(dir, 'dies');
+    // 50 ms per INICIAR/FINALIZAR: the replay lasts seconds, so the kill below lands in it.
+    const before = process.env.SHEETSIM_BACKEND_DELAY;
+    process.env.SHEETSIM_BACKEND_DELAY = 'iniciar=50,finalizar=50';
+    let killed = false;
+    const killer = (async () => {
+      // The embedded target is this process's child; once its mock has logged 10 calls (the warm-up makes one), kill it.
+      for (let i = 0; i < 1200 && !killed; i++) {
+        const child = embeddedChild();
+        const calls = child === null ? 0 : await mockCalls(child);
+        if (child !== null && calls >= 10) {
+          process.kill(child, 'SIGKILL');
+          killed = true;
+        } else await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    let res;
+    try {
+      res = await cli(['run', '--mode', 'exact', '--trace', trace, '--out', out, '--warn-only']);
+    } finally {
+      if (before === undefined) delete process.env.SHEETSIM_BACKEND_DELAY;
+      else process.env.SHEETSIM_BACKEND_DELAY = before;
+      killed = true;
+      await killer;
+    }
+    expect(res.code, res.stderr).toBe(1);
+    expect(res.stdout).toMatch(/^INVALID {2}target unreachable from s = \d+: /m);
+    expect(res.stdout).toContain('PERF gates not evaluated');
+    expect(res.stderr).toMatch(/the mock Sheets API stopped answering .*: the run ended there/);
+    const r = readReport(out);
+    expect(r.run.partial).toBe(true);
+    expect(r.digest).toBeNull();
+    expect(r.gates).toEqual([]);
+    expect(r.run.validity!.valid).toBe(false);
+    expect(r.run.validity!.reasons.join(' ')).toMatch(/embedded target exited \(signal SIGKILL\)/);
+    // Every event answered is in the report and in events.jsonl; the rest of the trace was not sent.
+    const events = readEvents(out);
+    expect(events).toHaveLength(r.totals.requests);
+    expect(r.totals.requests).toBeGreaterThan(0);
+    expect(r.totals.requests).toBeLessThan(r.trace.events);
+  }, 120_000);
 });
+
+/** The pid of this process's `sheetsim __embedded-target` child, or null. */
+function embeddedChild(): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('__embedded-target')) return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
+}
+
+/** The call count of the mock a process serves (its listening ports asked for /__sheetsim/health), or 0. */
+async function mockCalls(pid: number): Promise<number> {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m) inodes.add(m[1]!);
+    }
+  } catch {
+    return 0;
+  }
+  for (const line of readFileSync('/proc/net/tcp', 'utf8').split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    // st 0A: listening; f[9] the socket's inode.
+    if (f[3] !== '0A' || !inodes.has(f[9]!)) continue;
+    const port = Number.parseInt(f[1]!.split(':')[1]!, 16);
+    try {
+      const health = (await (await fetch(`http://127.0.0.1:${port}/__sheetsim/health`)).json()) as { calls?: number };
+      if (typeof health.calls === 'number') return health.calls;
+    } catch {
+      // the backend's port, or not listening any more
+    }
+  }
+  return 0;
+}

@@ -197,4 +197,53 @@ describe('runExact', () => {
     // Every event sent is finished, in run order.
     expect(finished).toEqual(Array.from({ length: 15 }, (_, i) => i));
   });
+
+  it('ends the run when the mock stops answering: what was answered is recorded without its calls, nothing more is sent, no digest', async () => {
+    const events = Array.from({ length: 300 }, (_, i) => ev(i, i * 10, i % 7));
+    const gone = new Error('connect ECONNREFUSED 127.0.0.1:1');
+
+    // A backend that answers its Sheets time: the call log is first read at the 256th event, and fails.
+    const batched = world({ answersSheetsMs: true });
+    let sent = 0;
+    const counting: HttpDriver = { send: (req, h) => ((sent += 1), batched.driver.send(req, h)), close: async () => undefined };
+    const finished: { seq: number; calls: unknown; sheetsMs: number | null | undefined }[] = [];
+    const metrics = new RunMetrics();
+    const res = await runExact({
+      events, url: 'x', epochMs: EPOCH, timeoutMs: 1000, metrics, driver: counting, wallNow: batched.wallNow,
+      sheets: { ...batched.admin, callsAfter: async () => Promise.reject(gone) },
+      onEvent: (o, calls) => finished.push({ seq: o.event.seq, calls, sheetsMs: o.sheetsMs }),
+    });
+    expect(res.sheetsError).toBe(gone);
+    expect(res.digest).toBeNull();
+    expect(res.workbookDigest).toBeNull();
+    expect(res.interrupted).toBe(false);
+    expect(sent).toBe(256);
+    expect(res.dispatched).toBe(256);
+    expect(finished.map((f) => f.seq)).toEqual(Array.from({ length: 256 }, (_, i) => i));
+    // Unknown calls, the answered Sheets time kept.
+    expect(finished.every((f) => f.calls === null && f.sheetsMs === 500)).toBe(true);
+    expect(metrics.total.count).toBe(256);
+
+    // A backend read per event: the 4th event's read fails (it is recorded without calls), and its clock set too.
+    for (const failing of ['callsAfter', 'setClock'] as const) {
+      const perEvent = world();
+      let reads = 0;
+      let sets = 0;
+      const sheets = {
+        ...perEvent.admin,
+        callsAfter: async (after: number) => (++reads === 4 && failing === 'callsAfter' ? Promise.reject(gone) : perEvent.admin.callsAfter(after)),
+        setClock: async (nowMs: number) => (++sets === 4 && failing === 'setClock' ? Promise.reject(gone) : perEvent.admin.setClock(nowMs)),
+      };
+      const seen: { seq: number; calls: unknown }[] = [];
+      const r = await runExact({ events, url: 'x', epochMs: EPOCH, timeoutMs: 1000, metrics: new RunMetrics(), driver: perEvent.driver, wallNow: perEvent.wallNow, sheets, onEvent: (o, calls) => seen.push({ seq: o.event.seq, calls }) });
+      expect(r.sheetsError, failing).toBe(gone);
+      expect(r.digest).toBeNull();
+      // callsAfter: four sent, the 4th without calls; setClock: the 4th never sent.
+      const sentCount = failing === 'callsAfter' ? 4 : 3;
+      expect(r.dispatched, failing).toBe(sentCount);
+      expect(perEvent.seen, failing).toHaveLength(sentCount);
+      expect(seen.map((e) => e.seq)).toEqual(Array.from({ length: sentCount }, (_, i) => i));
+      expect(seen.map((e) => e.calls === null)).toEqual(Array.from({ length: sentCount }, (_, i) => failing === 'callsAfter' && i === 3));
+    }
+  });
 });
