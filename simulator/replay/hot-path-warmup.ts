@@ -1,53 +1,73 @@
 /**
  * Warming the replayer's own hot path before t0. A fresh process runs its first thousands of requests on cold
- * code: undici's client and its llhttp WebAssembly parser, the driver, outcome building, histogram recording and
- * the events.jsonl line all start interpreted (a CPU profile of a 1,000 events/s run showed ~0.8 ms of CPU per
- * event in the first 300 ms against ~0.05 ms later), so a dense trace's first second was late by tens of ms. The
- * warm-up drives the same code against a throwaway loopback server in this process — never the target, whose
- * state and Sheets quota the run must not touch before t0 — and records into scratch metrics that are dropped.
+ * code: undici's client and its llhttp WebAssembly parser, the schedule, the driver, outcome building, histogram
+ * recording and the events.jsonl line all start interpreted (a CPU profile of a 1,000 events/s run showed ~0.8 ms of
+ * CPU per event in the first 300 ms against ~0.05 ms later), so a dense trace's first second was late by tens of ms.
+ *
+ * The warm-up replays synthetic traces through the run's own replay (runRealtime, injected by the caller: the read-ahead,
+ * the schedule, dispatch, the call-log feed, the events line into a file stream) against a throwaway loopback server
+ * in this process — never the target, whose state and Sheets quota the run must not touch before t0 — and records
+ * into scratch metrics. What it made (its drivers and their sockets, metrics, writers) is then **held until the run
+ * ends**: V8 throws away optimised code when objects it embeds weakly (maps, closures' contexts) die. Measured, not
+ * derived: at 10,000 events/s through the CLI, three quiet alternated pairs gave a whole-run p99 lateness of 69–85 ms
+ * held against 92–111 ms released before t0 (bench/README.md, replayer round 4). `--trace-deopt` still shows 40–70
+ * "weak objects" code invalidations at the full GC before t0 either way (the rounds' own schedules and closures die).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { devNull } from 'node:os';
 import { RunMetrics } from '../metrics/run-metrics.ts';
-import { eventLine } from '../outcome/outcome.ts';
-import { traceparentForSeq } from '../outcome/traceparent.ts';
+import { type EventCalls, type EventOutcome, eventLine } from '../outcome/outcome.ts';
 import type { TraceEvent } from '../trace/types.ts';
-import type { ReplayClock } from './clock.ts';
-import { answeredOutcome } from './event-outcomes.ts';
-import { createDriver } from './http.ts';
+import { EventsWriter } from './events-writer.ts';
+import { type HttpDriver, createDriver } from './http.ts';
 
 /** Warm up when the trace's first second holds at least this many events (wall time); sparser traces do not need it. */
 export const WARMUP_MIN_EVENTS_PER_S = 500;
 
+/** One warm-up round: replay `events` against `url` through the run's own code, with this driver and these sinks. */
+export type WarmupReplay = (round: {
+  url: string;
+  events: AsyncIterable<TraceEvent>;
+  connections: number;
+  driver: HttpDriver;
+  metrics: RunMetrics;
+  onEvent: (outcome: EventOutcome, calls: EventCalls | null) => void;
+}) => Promise<unknown>;
+
 export interface HotPathWarmupOptions {
-  clock: ReplayClock;
-  /** Requests to send (they alternate GET and POST with a JSON body, as trace events do). */
-  requests: number;
-  /** Requests in flight at once. */
-  concurrency: number;
-  /** Stop early after this many ms. */
-  maxMs: number;
-  /**
-   * Go on past `requests`, in rounds of `round` requests, until a round is no faster per request than the one before
-   * it (by more than `tolerance`, a share) — the code it drives has reached its optimised tier — or `maxRequests`
-   * were sent (or `maxMs` passed). A fixed count left part of the tier-up (V8 compiles on background threads, which
-   * share the replayer's core when it is pinned) to the run's first second.
-   */
-  untilSteady?: { round: number; tolerance: number; maxRequests: number };
+  replay: WarmupReplay;
+  /** Rounds, each a fresh trace, driver, metrics and events writer (as a run has). */
+  rounds: number;
+  /** Events per round; they alternate GET and POST with a JSON body, as trace events do. */
+  events: number;
+  /** Events per ms of the synthetic trace. */
+  perMs: number;
+  /** Virtual workers (and connections) of the synthetic trace. */
+  workers: number;
 }
 
-/**
- * Whether a warm-up has reached its steady state, from the ms per request of its rounds so far: the last round was
- * not faster than the one before it by more than `tolerance` (a share, e.g. 0.1).
- */
-export function warmedUp(roundMsPerRequest: readonly number[], tolerance: number): boolean {
-  const n = roundMsPerRequest.length;
-  if (n < 2) return false;
-  return roundMsPerRequest[n - 1]! >= roundMsPerRequest[n - 2]! * (1 - tolerance);
+/** What a warm-up made, kept alive until `release` (call it when the run ends). */
+export interface WarmupHold {
+  /** Events the warm-up's rounds answered. */
+  answered: number;
+  /** Close the warm-up's connections and its server; drops what was held. */
+  release(): Promise<void>;
 }
 
-/** Drive the replayer's per-event code against a loopback server of this process; resolves with what it sent. */
-export async function warmHotPath(opts: HotPathWarmupOptions): Promise<{ requests: number; ms: number; rounds: number }> {
+/** The synthetic trace of one round: GETs and POSTs alternating, `perMs` per ms, spread over `workers`. */
+export async function* warmupEvents(n: number, perMs: number, workers: number): AsyncGenerator<TraceEvent> {
+  for (let seq = 0; seq < n; seq++) {
+    const t = Math.floor(seq / perMs);
+    const worker = 1 + (seq % workers);
+    yield seq % 2 === 0
+      ? { seq, t, worker, op: 'health', scenario: 'warmup', req: { method: 'GET', path: '/api/health' } }
+      : { seq, t, worker, op: 'finalizar', scenario: 'warmup', req: { method: 'POST', path: '/api/x', body: { tag: `OT-${seq % 100}`, worker: seq % 40 } } };
+  }
+}
+
+/** Run the warm-up's rounds against a loopback server of this process; resolves with what must be held until t0's run ends. */
+export async function warmHotPath(opts: HotPathWarmupOptions): Promise<WarmupHold> {
   const server = createServer((req, res) => {
     req.resume();
     req.once('end', () => {
@@ -55,47 +75,38 @@ export async function warmHotPath(opts: HotPathWarmupOptions): Promise<{ request
       res.end(req.method === 'POST' ? '{"action_taken":"PAUSAR","ok":true}' : '{"ok":true}');
     });
   });
-  server.keepAliveTimeout = 10_000;
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const driver = createDriver({ url, connections: opts.concurrency, timeoutMs: 5000 });
-  const metrics = new RunMetrics();
-  const { clock } = opts;
-  const t0 = clock.now();
-  let sent = 0;
-  let lines = 0;
-  let target = opts.requests;
-  const roundMs: number[] = [];
-  try {
-    await driver.preconnect?.(opts.concurrency);
-    const worker = async (): Promise<void> => {
-      while (sent < target && clock.now() - t0 < opts.maxMs) {
-        const seq = sent++;
-        const event: TraceEvent = seq % 2 === 0
-          ? { seq, t: seq, worker: 1, op: 'health', scenario: 'warmup', req: { method: 'GET', path: '/api/health' } }
-          : { seq, t: seq, worker: 1, op: 'finalizar', scenario: 'warmup', req: { method: 'POST', path: '/api/x', body: { tag: `OT-${seq % 100}`, worker: seq % 40 } } };
-        const start = clock.now();
-        const res = await driver.send(event.req, { traceparent: traceparentForSeq(seq), 'x-sheetsim-seq': String(seq) });
-        const outcome = answeredOutcome(event, t0, start, start, clock.now(), 1, res);
-        metrics.addEvent(outcome, null);
-        lines += eventLine(outcome, null).length > 0 ? 1 : 0;
-      }
-    };
-    await Promise.all(Array.from({ length: opts.concurrency }, worker));
-    const steady = opts.untilSteady;
-    if (steady && steady.round > 0) {
-      while (sent >= target && target < steady.maxRequests && clock.now() - t0 < opts.maxMs && !warmedUp(roundMs, steady.tolerance)) {
-        const from = sent;
-        const start = clock.now();
-        target = Math.min(steady.maxRequests, target + steady.round);
-        await Promise.all(Array.from({ length: opts.concurrency }, worker));
-        if (sent > from) roundMs.push((clock.now() - start) / (sent - from));
-      }
-    }
-  } finally {
-    await driver.close();
+  const held: { driver: HttpDriver; metrics: RunMetrics; writer: EventsWriter; outcomes: EventOutcome[] }[] = [];
+  let answered = 0;
+  const release = async (): Promise<void> => {
+    const drivers = held.splice(0).map((h) => h.driver);
+    await Promise.allSettled(drivers.map((d) => d.close()));
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  try {
+    for (let r = 0; r < opts.rounds; r++) {
+      const round = { driver: createDriver({ url, connections: opts.workers, timeoutMs: 5000 }), metrics: new RunMetrics(), writer: new EventsWriter(devNull), outcomes: [] as EventOutcome[] };
+      held.push(round);
+      await opts.replay({
+        url,
+        events: warmupEvents(opts.events, opts.perMs, opts.workers),
+        connections: opts.workers,
+        driver: round.driver,
+        metrics: round.metrics,
+        onEvent: (o, calls) => {
+          round.writer.writeLine(eventLine(o, calls));
+          if (o.status === 200) answered += 1;
+          if (round.outcomes.length < 64) round.outcomes.push(o);
+        },
+      });
+      await round.writer.close();
+    }
+  } catch (err) {
+    await release();
+    throw err;
   }
-  return { requests: lines, ms: clock.now() - t0, rounds: roundMs.length };
+  return { answered, release };
 }

@@ -14,7 +14,7 @@ import { READ_AHEAD_EVENTS, ReadAhead } from './read-ahead.ts';
 import { CallLogFeed } from './call-log-feed.ts';
 import { TargetMonitor } from './target-monitor.ts';
 import { answeredOutcome, givenUpOutcome } from './event-outcomes.ts';
-import { WARMUP_MIN_EVENTS_PER_S, warmHotPath } from './hot-path-warmup.ts';
+import { WARMUP_MIN_EVENTS_PER_S, type WarmupHold, warmHotPath } from './hot-path-warmup.ts';
 import { collectBeforeT0 } from './gc-before-t0.ts';
 import type { OverloadDetector } from './overload.ts';
 import type { TargetWatch } from './validity.ts';
@@ -35,10 +35,21 @@ const PRIME_MAX_EVENTS = 32_768;
 /** After t0 the read-ahead keeps about this much wall time of events (at least READ_AHEAD_MIN_EVENTS; see read-ahead.ts). */
 const AHEAD_WALL_MS = 250;
 /**
- * The hot-path warm-up: 2,000 requests, then rounds of 1,000 until a round is no more than 10 % faster per request than
- * the previous one (at most 8,000 requests or 2.5 s; see hot-path-warmup.ts).
+ * The hot-path warm-up: three rounds of 4,000 synthetic events at 10 per ms over 64 workers, each replayed by
+ * runRealtime itself (see hot-path-warmup.ts); ~0.5 s in all on a quiet core.
  */
-export const HOT_PATH_WARMUP = { requests: 2000, concurrency: 64, maxMs: 2500, untilSteady: { round: 1000, tolerance: 0.1, maxRequests: 8000 } };
+export const HOT_PATH_WARMUP = { rounds: 3, events: 4000, perMs: 10, workers: 64 };
+
+/**
+ * Warm this thread's replay code before t0 (hot-path-warmup.ts): the synthetic rounds go through runRealtime, the
+ * same code the run executes. Release the hold when the run ends, not before (hot-path-warmup.ts says why).
+ */
+export function warmReplayHotPath(clock: ReplayClock): Promise<WarmupHold> {
+  return warmHotPath({
+    ...HOT_PATH_WARMUP,
+    replay: (round) => runRealtime({ ...round, speed: 1, timeoutMs: 5000, sheets: null, countUntracedCalls: true, clock, warmHotPath: false, primeWallMs: 50, graceMs: 1000 }),
+  });
+}
 
 export interface RealtimeOptions {
   events: AsyncIterable<TraceEvent> | Iterable<TraceEvent>;
@@ -56,7 +67,7 @@ export interface RealtimeOptions {
   /** False when other replayers share the mock (shards): calls without our trace id are then not counted. */
   countUntracedCalls: boolean;
   clock?: ReplayClock;
-  /** The HTTP driver (tests pass a fake); default an undici pool to `url`. */
+  /** The HTTP driver (tests pass a fake), left open for the caller to close; default an undici pool to `url`, closed at the end. */
   driver?: HttpDriver;
   signal?: AbortSignal;
   graceMs?: number;
@@ -179,11 +190,12 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   let result: Awaited<ReturnType<typeof runSchedule>>;
   // A trace stream is read ahead, and its first seconds parsed before t0 (see read-ahead.ts).
   const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>, READ_AHEAD_EVENTS, AHEAD_WALL_MS * k);
+  let warmed: WarmupHold | null = null;
   try {
     if (events instanceof ReadAhead) await events.prime((opts.primeWallMs ?? PRIME_WALL_MS) * k, PRIME_MAX_EVENTS);
     const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
     const warm = opts.warmHotPath ?? (dense && opts.driver === undefined);
-    if (warm) await warmHotPath({ clock, ...HOT_PATH_WARMUP });
+    if (warm) warmed = await warmReplayHotPath(clock);
     await feed.anchor();
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
     // while events are due. Capped: a trace that never needs that many only holds idle sockets (closed after IDLE_SOCKET_MS).
@@ -221,7 +233,8 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     await monitor.close();
     opts.signal?.removeEventListener('abort', onAbort);
     if (events instanceof ReadAhead) await events.close();
-    await driver.close();
+    if (!opts.driver) await driver.close();
+    await warmed?.release();
   }
   return {
     wallMs,

@@ -12,10 +12,10 @@ import { type EventCalls, type EventOutcome, eventLine } from '../outcome/outcom
 import type { TraceEvent } from '../trace/types.ts';
 import { wallClock } from './clock.ts';
 import { collectBeforeT0 } from './gc-before-t0.ts';
-import { warmHotPath } from './hot-path-warmup.ts';
+import type { WarmupHold } from './hot-path-warmup.ts';
 import { createDriver, type HttpDriver } from './http.ts';
 import { DEFAULT_OVERLOAD_RULES, type LoadSample, OverloadDetector } from './overload.ts';
-import { HOT_PATH_WARMUP, PRECONNECT_MAX, runRealtime } from './realtime.ts';
+import { PRECONNECT_MAX, runRealtime, warmReplayHotPath } from './realtime.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
 import { WatchBatch } from './threads-watch.ts';
@@ -124,6 +124,7 @@ const queue = new EventQueue();
 const stop = new AbortController();
 let driver: HttpDriver | null = null;
 let admin: SheetsAdmin | null = null;
+let warmed: WarmupHold | null = null;
 
 async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<void> {
   const open = driver!;
@@ -176,7 +177,7 @@ port.on('message', (m: ToThread) => {
   else if (m.type === 'warm') {
     // As runRealtime warms one thread's hot path before t0: each thread's code (its own isolate) starts cold.
     void (async () => {
-      await warmHotPath({ clock: wallClock(), ...HOT_PATH_WARMUP });
+      warmed = await warmReplayHotPath(wallClock());
       collectBeforeT0();
       post({ type: 'warmed' });
     })().catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }));
@@ -185,6 +186,8 @@ port.on('message', (m: ToThread) => {
     start(m.startAtEpochMs, m.mockNowMs)
       .catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }))
       .finally(() => {
+        void driver?.close();
+        void warmed?.release();
         void admin?.close();
         port.close();
       });

@@ -66,6 +66,23 @@ describe('runRealtime on a controlled clock', () => {
     expect(bySeq.get(1)).toMatchObject({ intendedMs: 200, startMs: 1000, latenessMs: 800, serviceMs: 10, responseMs: 810 });
     expect(bySeq.get(2)).toMatchObject({ intendedMs: 400, startMs: 1010, latenessMs: 610, serviceMs: 10, responseMs: 620 });
   });
+
+  it("leaves a driver it was given open for the caller (the warm-up's rounds and the threads close their own)", async () => {
+    const clock = new ManualClock();
+    let closed = 0;
+    const driver: HttpDriver = {
+      send: async () => ({ status: 200, error: null, text: '{}', json: {} }),
+      async close() {
+        closed += 1;
+      },
+    };
+    const outcomes: EventOutcome[] = [];
+    await clock.run(
+      runRealtime({ events: [ev(0, 0, 1), ev(1, 50, 2)], url: 'http://unused', speed: 1, connections: 2, timeoutMs: 5000, metrics: new RunMetrics(), sheets: null, countUntracedCalls: true, clock, driver, onEvent: (o) => outcomes.push(o) }),
+    );
+    expect(outcomes).toHaveLength(2);
+    expect(closed).toBe(0);
+  });
 });
 
 describe('runRealtime on a source that delivers events only shortly before they are due (a replay thread)', () => {
