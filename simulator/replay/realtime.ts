@@ -35,10 +35,11 @@ const PRIME_MAX_EVENTS = 32_768;
 /** After t0 the read-ahead keeps about this much wall time of events (at least READ_AHEAD_MIN_EVENTS; see read-ahead.ts). */
 const AHEAD_WALL_MS = 250;
 /**
- * The hot-path warm-up: three rounds of 4,000 synthetic events at 10 per ms over 64 workers, each replayed by
- * runRealtime itself (see hot-path-warmup.ts); ~0.5 s in all on a quiet core.
+ * The hot-path warm-up: three rounds of 2,000 synthetic events at 10 per ms over 64 workers, each replayed by
+ * runRealtime itself (see hot-path-warmup.ts). ~3 s before t0 in a fresh process on one core, most of it the first
+ * round's cold code; 4,000 events a round cost ~1 s more and measured no better (bench/README.md, replayer round 4).
  */
-export const HOT_PATH_WARMUP = { rounds: 3, events: 4000, perMs: 10, workers: 64 };
+export const HOT_PATH_WARMUP = { rounds: 3, events: 2000, perMs: 10, workers: 64 };
 
 /**
  * Warm this thread's replay code before t0 (hot-path-warmup.ts): the synthetic rounds go through runRealtime, the
