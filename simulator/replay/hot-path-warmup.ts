@@ -45,6 +45,8 @@ export interface HotPathWarmupOptions {
   perMs: number;
   /** Virtual workers (and connections) of the synthetic trace. */
   workers: number;
+  /** Start no further round once aborted (a Ctrl-C before t0); the replay given should stop its round too. */
+  signal?: AbortSignal;
 }
 
 /** What a warm-up made, kept alive until `release` (call it when the run ends). */
@@ -87,7 +89,7 @@ export async function warmHotPath(opts: HotPathWarmupOptions): Promise<WarmupHol
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
   try {
-    for (let r = 0; r < opts.rounds; r++) {
+    for (let r = 0; r < opts.rounds && !opts.signal?.aborted; r++) {
       const round = { driver: createDriver({ url, connections: opts.workers, timeoutMs: 5000 }), metrics: new RunMetrics(), writer: new EventsWriter(devNull), outcomes: [] as EventOutcome[] };
       held.push(round);
       await opts.replay({

@@ -45,10 +45,12 @@ export const HOT_PATH_WARMUP = { rounds: 3, events: 2000, perMs: 10, workers: 64
  * Warm this thread's replay code before t0 (hot-path-warmup.ts): the synthetic rounds go through runRealtime, the
  * same code the run executes. Release the hold when the run ends, not before (hot-path-warmup.ts says why).
  */
-export function warmReplayHotPath(clock: ReplayClock): Promise<WarmupHold> {
+export function warmReplayHotPath(clock: ReplayClock, signal?: AbortSignal): Promise<WarmupHold> {
+  const stop = signal ? { signal } : {};
   return warmHotPath({
     ...HOT_PATH_WARMUP,
-    replay: (round) => runRealtime({ ...round, speed: 1, timeoutMs: 5000, sheets: null, countUntracedCalls: true, clock, warmHotPath: false, primeWallMs: 50, graceMs: 1000 }),
+    ...stop,
+    replay: (round) => runRealtime({ ...round, ...stop, speed: 1, timeoutMs: 5000, sheets: null, countUntracedCalls: true, clock, warmHotPath: false, primeWallMs: 50, graceMs: 1000 }),
   });
 }
 
@@ -196,7 +198,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     if (events instanceof ReadAhead) await events.prime((opts.primeWallMs ?? PRIME_WALL_MS) * k, PRIME_MAX_EVENTS);
     const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
     const warm = opts.warmHotPath ?? (dense && opts.driver === undefined);
-    if (warm) warmed = await warmReplayHotPath(clock);
+    if (warm) warmed = await warmReplayHotPath(clock, opts.signal);
     await feed.anchor();
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
     // while events are due. Capped: a trace that never needs that many only holds idle sockets (closed after IDLE_SOCKET_MS).

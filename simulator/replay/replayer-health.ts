@@ -16,11 +16,19 @@ export function replayerHealth(p99Ms: number, maxMs: number, boundMs = REPLAYER_
   return { eventLoopDelayP99Ms: round1(p99Ms), eventLoopDelayMaxMs: round1(maxMs), bottleneck: p99Ms >= boundMs };
 }
 
-/** Start measuring this process's event-loop delay; `stop()` gives the report section. */
-export function watchEventLoop(): { stop(): ReplayerHealth } {
+/**
+ * This process's event-loop delay over the replay: nothing is recorded until `start()` (call it at t0, so the warm-ups
+ * and the cold code before it are not counted as the run's own lag), and `start()` again begins afresh. `stop()` gives
+ * the report section: no delay when the replay never started (interrupted before t0).
+ */
+export function watchEventLoop(): { start(): void; stop(): ReplayerHealth } {
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
-  h.enable();
   return {
+    start() {
+      h.disable();
+      h.reset();
+      h.enable();
+    },
     stop() {
       h.disable();
       // The histogram holds the timer's whole interval; the delay is what exceeds the resolution.

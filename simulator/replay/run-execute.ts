@@ -60,6 +60,8 @@ interface ModeResult {
 interface Live {
   /** performance.now() when the replay (not the warm-up) started. */
   wallStart: number;
+  /** Mark that start (trace t = 0): the wall time and the replayer's event-loop delay count from here. */
+  markStart(): void;
   /** Trace time of the last event handed to the replayer. */
   lastT: number;
   replayDone: boolean;
@@ -110,7 +112,15 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
   const overload = new OverloadDetector({ ...DEFAULT_OVERLOAD_RULES, maxLatenessMs: cfg.maxLatenessMs ?? DEFAULT_OVERLOAD_RULES.maxLatenessMs, minBacklog: header.params.workers });
   const deadlineMs = runDeadlineMs(durationMs, cfg.speed, cfg.deadlineGraceMs ?? DEFAULT_DEADLINE_GRACE_MS);
   const eventLoop = watchEventLoop();
-  const live: Live = { wallStart: performance.now(), lastT: 0, replayDone: false };
+  const live: Live = {
+    wallStart: performance.now(),
+    lastT: 0,
+    replayDone: false,
+    markStart() {
+      this.wallStart = performance.now();
+      eventLoop.start();
+    },
+  };
   const progress = cfg.progress ? progressReporter({ cfg, metrics, overload, watch, durationMs, deadlineMs, live }, cfg.progress) : null;
   const events = (async function* () {
     for await (const e of shardEvents(trace.events, cfg.shard)) {
@@ -130,7 +140,7 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
   progress?.start();
   try {
     warmup = await warmUpTarget(cfg, run, admin, notes);
-    live.wallStart = performance.now(); // the warm-up is its own phase, not the replay's wall time
+    live.wallStart = performance.now(); // the warm-up is its own phase, not the replay's wall time (each mode marks t0)
     mode = cfg.mode === 'exact' ? await replayExact(ctx) : await replayRealtime(ctx);
     live.replayDone = true;
     wallDurationMs = performance.now() - live.wallStart;
@@ -204,6 +214,7 @@ async function replayExact(ctx: ReplayContext): Promise<ModeResult> {
   const admin = ctx.admin!; // warmUpTarget refuses exact mode without the mock
   // Trace t = 0: quota minute 0 starts here and the warm-up's quota use is forgotten.
   await admin.setOrigin(epochMs);
+  live.markStart();
   // The embedded zeues profile serves one request at a time (KeyedMutex on one key): a single server.
   const serial = cfg.target.kind === 'embedded' && cfg.target.backendProfile === 'zeues';
   // Exact mode sends one event at a time: the guard watches each answer and stops the run the same way.
@@ -269,7 +280,7 @@ async function replayRealtime(ctx: ReplayContext): Promise<ModeResult> {
     probeTarget: () => answers(target.url, '/api/health', 1000),
     overload,
     // The wall time (and the progress line's rate) counts from t0, not from the sockets and trace read before it.
-    onStart: () => (live.wallStart = performance.now()),
+    onStart: () => live.markStart(),
   };
   const threads = cfg.threads ?? 1;
   const res = threads > 1 ? await runThreaded({ ...realtime, threads, onLines: (lines, n) => writer.writeLines(lines, n) }) : await runRealtime(realtime);

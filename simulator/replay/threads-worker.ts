@@ -177,7 +177,7 @@ port.on('message', (m: ToThread) => {
   else if (m.type === 'warm') {
     // As runRealtime warms one thread's hot path before t0: each thread's code (its own isolate) starts cold.
     void (async () => {
-      warmed = await warmReplayHotPath(wallClock());
+      warmed = await warmReplayHotPath(wallClock(), stop.signal);
       collectBeforeT0();
       post({ type: 'warmed' });
     })().catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }));

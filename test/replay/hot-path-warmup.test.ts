@@ -73,6 +73,24 @@ describe('warmHotPath', () => {
     })).rejects.toThrow('round broke');
     expect(await answers(url)).toBe(false);
   });
+
+  it('starts no round after its signal is aborted (a Ctrl-C before t0)', async () => {
+    const stop = new AbortController();
+    let rounds = 0;
+    const hold = await warmHotPath({
+      rounds: 3,
+      events: 1,
+      perMs: 1,
+      workers: 1,
+      signal: stop.signal,
+      replay: async () => {
+        rounds += 1;
+        stop.abort();
+      },
+    });
+    expect(rounds).toBe(1);
+    await hold.release();
+  });
 });
 
 describe('warmReplayHotPath', () => {
@@ -83,5 +101,13 @@ describe('warmReplayHotPath', () => {
     } finally {
       await hold.release();
     }
+  });
+
+  it('stops its round when the signal is aborted, and starts no other', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const hold = await warmReplayHotPath(wallClock(), stop.signal);
+    expect(hold.answered).toBe(0);
+    await hold.release();
   });
 });
