@@ -92,19 +92,22 @@ export async function warmHotPath(opts: HotPathWarmupOptions): Promise<WarmupHol
     for (let r = 0; r < opts.rounds && !opts.signal?.aborted; r++) {
       const round = { driver: createDriver({ url, connections: opts.workers, timeoutMs: 5000 }), metrics: new RunMetrics(), writer: new EventsWriter(devNull), outcomes: [] as EventOutcome[] };
       held.push(round);
-      await opts.replay({
-        url,
-        events: warmupEvents(opts.events, opts.perMs, opts.workers),
-        connections: opts.workers,
-        driver: round.driver,
-        metrics: round.metrics,
-        onEvent: (o, calls) => {
-          round.writer.writeLine(eventLine(o, calls));
-          if (o.status === 200) answered += 1;
-          if (round.outcomes.length < 64) round.outcomes.push(o);
-        },
-      });
-      await round.writer.close();
+      try {
+        await opts.replay({
+          url,
+          events: warmupEvents(opts.events, opts.perMs, opts.workers),
+          connections: opts.workers,
+          driver: round.driver,
+          metrics: round.metrics,
+          onEvent: (o, calls) => {
+            round.writer.writeLine(eventLine(o, calls));
+            if (o.status === 200) answered += 1;
+            if (round.outcomes.length < 64) round.outcomes.push(o);
+          },
+        });
+      } finally {
+        await round.writer.close();
+      }
     }
   } catch (err) {
     await release();
