@@ -1,7 +1,7 @@
 /**
  * Validity, overload and replayer health of a merged run (`sheetsim merge`): the shards ran at the same time
  * against one target, so the merged run is invalid when any shard was, saturated when any shard was, and its
- * replayer a bottleneck when any shard's was. Pure.
+ * replayer a bottleneck when any shard's was. Pure; also how one run's replay threads make its replayer health.
  */
 import type { ReplayerHealth, Report, RunOverload, RunValidity } from '../report/model.ts';
 
@@ -37,12 +37,26 @@ export function mergeRunHealth(reports: { name: string; report: Report }[]): Pic
     out.overload = null;
   }
   const replayers = reports.map((r) => r.report.run.replayer).filter((h): h is ReplayerHealth => h !== undefined);
-  if (replayers.length > 0) {
-    out.replayer = {
-      eventLoopDelayP99Ms: Math.max(...replayers.map((h) => h.eventLoopDelayP99Ms)),
-      eventLoopDelayMaxMs: Math.max(...replayers.map((h) => h.eventLoopDelayMaxMs)),
-      bottleneck: replayers.some((h) => h.bottleneck),
-    };
-  }
+  if (replayers.length > 0) out.replayer = worstReplayerHealth(replayers);
   return out;
+}
+
+/**
+ * The health of a replayer made of several event loops (a run's threads, a merged run's shards): each figure the
+ * worst of them, and a bottleneck when any was one (the run's events went out late through it). Pure.
+ */
+export function worstReplayerHealth(healths: readonly ReplayerHealth[]): ReplayerHealth {
+  const worst = (f: (h: ReplayerHealth) => number | undefined): number | undefined => {
+    const xs = healths.map(f).filter((x): x is number => x !== undefined);
+    return xs.length > 0 ? Math.max(...xs) : undefined;
+  };
+  const utilization = worst((h) => h.eventLoopUtilization);
+  const saturated = worst((h) => h.saturatedShare);
+  return {
+    eventLoopDelayP99Ms: worst((h) => h.eventLoopDelayP99Ms) ?? 0,
+    eventLoopDelayMaxMs: worst((h) => h.eventLoopDelayMaxMs) ?? 0,
+    ...(utilization !== undefined ? { eventLoopUtilization: utilization } : {}),
+    ...(saturated !== undefined ? { saturatedShare: saturated } : {}),
+    bottleneck: healths.some((h) => h.bottleneck),
+  };
 }

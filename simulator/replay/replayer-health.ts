@@ -1,39 +1,91 @@
 /**
- * The replayer's own health: its event-loop delay, sampled by perf_hooks.monitorEventLoopDelay. When the loop
- * lags, events go out late because of the replayer, not the target; the report says so (`run.replayer`).
+ * The replayer's own health over the replay: its event-loop delay (perf_hooks.monitorEventLoopDelay) and how busy its
+ * event loop was (performance.eventLoopUtilization, in windows of a quarter second). When the loop lags, or is busy
+ * all the time, events go out late and answers are read late because of the replayer, not the target; the report
+ * says so (`run.replayer`, docs/report.md#the-replayers-own-health).
  */
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type EventLoopUtilization, monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import type { ReplayerHealth } from '../report/model.ts';
 
 /** Event-loop delay p99 (ms) from which the replayer counts as the bottleneck of its own run. */
 export const REPLAYER_BOTTLENECK_P99_MS = 50;
+/** A window in which the event loop was busy at least this share of the time counts as saturated. */
+export const SATURATED_UTILIZATION = 0.95;
+/** Share of the replay's wall time in saturated windows from which the replayer counts as the bottleneck. */
+export const REPLAYER_BOTTLENECK_SATURATED_SHARE = 0.05;
 
 const RESOLUTION_MS = 10;
+const WINDOW_MS = 250;
 const round1 = (n: number): number => Math.round(n * 10) / 10;
+const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
-/** The verdict from measured delays (pure). */
-export function replayerHealth(p99Ms: number, maxMs: number, boundMs = REPLAYER_BOTTLENECK_P99_MS): ReplayerHealth {
-  return { eventLoopDelayP99Ms: round1(p99Ms), eventLoopDelayMaxMs: round1(maxMs), bottleneck: p99Ms >= boundMs };
+/** A stretch of the replay: its wall length and the share of it the event loop was busy. */
+export interface LoopWindow {
+  ms: number;
+  utilization: number;
+}
+
+/** The verdict from measured delays and busy windows (pure). */
+export function replayerHealth(delay: { p99Ms: number; maxMs: number }, windows: readonly LoopWindow[]): ReplayerHealth {
+  let total = 0;
+  let busy = 0;
+  let saturated = 0;
+  for (const w of windows) {
+    total += w.ms;
+    busy += w.ms * w.utilization;
+    if (w.utilization >= SATURATED_UTILIZATION) saturated += w.ms;
+  }
+  // The verdict reads the figures as the report prints them, so that the two never disagree.
+  const p99Ms = round1(delay.p99Ms);
+  const saturatedShare = total > 0 ? round3(saturated / total) : 0;
+  return {
+    eventLoopDelayP99Ms: p99Ms,
+    eventLoopDelayMaxMs: round1(delay.maxMs),
+    eventLoopUtilization: total > 0 ? round3(busy / total) : 0,
+    saturatedShare,
+    bottleneck: p99Ms >= REPLAYER_BOTTLENECK_P99_MS || saturatedShare >= REPLAYER_BOTTLENECK_SATURATED_SHARE,
+  };
 }
 
 /**
- * This process's event-loop delay over the replay: nothing is recorded until `start()` (call it at t0, so the warm-ups
- * and the cold code before it are not counted as the run's own lag), and `start()` again begins afresh. `stop()` gives
- * the report section: no delay when the replay never started (interrupted before t0).
+ * This thread's event loop over the replay: nothing is recorded until `start()` (call it at t0, so the warm-ups and
+ * the cold code before it are not counted as the run's own lag), and `start()` again begins afresh. `stop()` gives
+ * the report section: nothing measured when the replay never started (interrupted before t0).
  */
 export function watchEventLoop(): { start(): void; stop(): ReplayerHealth } {
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  let windows: LoopWindow[] = [];
+  let last: EventLoopUtilization | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  // A window ends when the timer fires: later than WINDOW_MS when the loop was busy, and weighted by its length.
+  const closeWindow = (): void => {
+    const now = performance.eventLoopUtilization();
+    const w = performance.eventLoopUtilization(now, last!);
+    windows.push({ ms: w.idle + w.active, utilization: w.utilization });
+    last = now;
+  };
+  const halt = (): void => {
+    h.disable();
+    if (timer) clearInterval(timer);
+    timer = null;
+  };
   return {
     start() {
-      h.disable();
+      halt();
       h.reset();
       h.enable();
+      windows = [];
+      last = performance.eventLoopUtilization();
+      timer = setInterval(closeWindow, WINDOW_MS);
+      timer.unref();
     },
     stop() {
-      h.disable();
+      const started = timer !== null;
+      halt();
+      if (started) closeWindow();
       // The histogram holds the timer's whole interval; the delay is what exceeds the resolution.
       const lag = (ns: number): number => (h.count === 0 ? 0 : Math.max(0, ns / 1e6 - RESOLUTION_MS));
-      return replayerHealth(lag(h.percentile(99)), lag(h.max));
+      return replayerHealth({ p99Ms: lag(h.percentile(99)), maxMs: lag(h.max) }, windows);
     },
   };
 }

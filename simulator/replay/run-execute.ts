@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { MemorySampler } from '../metrics/memory.ts';
+import { worstReplayerHealth } from '../metrics/merge-health.ts';
 import { RunMetrics } from '../metrics/run-metrics.ts';
 import { eventLine } from '../outcome/outcome.ts';
 import type { MemoryReport, ReplayerHealth, RunOverload } from '../report/model.ts';
@@ -16,7 +17,7 @@ import { EventsWriter } from './events-writer.ts';
 import { runExact } from './exact.ts';
 import { DEFAULT_OVERLOAD_RULES, OverloadDetector, overloadSummary } from './overload.ts';
 import { ProgressReporter } from './progress.ts';
-import { type RealtimeOptions, runRealtime } from './realtime.ts';
+import { type RealtimeOptions, type RealtimeResult, runRealtime } from './realtime.ts';
 import { watchEventLoop } from './replayer-health.ts';
 import { DEFAULT_DEADLINE_GRACE_MS, type RunConfig } from './run-config.ts';
 import { type PreparedRun, warmUpTarget } from './run-prepare.ts';
@@ -54,6 +55,8 @@ interface ModeResult {
   sheetsAvailable: boolean;
   simulatedDurationMs: number;
   overload: RunOverload | null;
+  /** With --threads, the replay threads' own event loops (the worst of them); else null. */
+  threadsHealth: ReplayerHealth | null;
 }
 
 /** Where the replay is now, read by the progress line and the exact-mode guard. */
@@ -161,7 +164,8 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
   const died = target.died();
   const targetMem = targetMemory?.stop() ?? null;
   const ownMem = sheetsimMemory.stop();
-  const replayer = eventLoop.stop();
+  // With --threads this thread feeds the replay threads and writes their lines: the worst loop of them all decides.
+  const replayer = mode.threadsHealth ? worstReplayerHealth([eventLoop.stop(), mode.threadsHealth]) : eventLoop.stop();
   await target.stop();
   if (died) {
     notes.push(died);
@@ -253,7 +257,7 @@ async function replayExact(ctx: ReplayContext): Promise<ModeResult> {
       notes.push('could not check that the backend keeps the virtual clock (no Metadata timestamp to read): the digest reproduces only if it takes its time from x-sheetsim-time');
     }
   }
-  return { digest, workbookDigest, interrupted, stoppedUnreachable, sheetsAvailable: true, simulatedDurationMs, overload: null };
+  return { digest, workbookDigest, interrupted, stoppedUnreachable, sheetsAvailable: true, simulatedDurationMs, overload: null, threadsHealth: null };
 }
 
 /** Realtime mode: the trace at --speed on the wall clock, the deadline and the overload and validity watches on. */
@@ -283,7 +287,15 @@ async function replayRealtime(ctx: ReplayContext): Promise<ModeResult> {
     onStart: () => live.markStart(),
   };
   const threads = cfg.threads ?? 1;
-  const res = threads > 1 ? await runThreaded({ ...realtime, threads, onLines: (lines, n) => writer.writeLines(lines, n) }) : await runRealtime(realtime);
+  let threadsHealth: ReplayerHealth | null = null;
+  let res: RealtimeResult;
+  if (threads > 1) {
+    const threaded = await runThreaded({ ...realtime, threads, onLines: (lines, n) => writer.writeLines(lines, n) });
+    threadsHealth = threaded.threadsHealth;
+    res = threaded;
+  } else {
+    res = await runRealtime(realtime);
+  }
   if (res.sheetsError) notes.push(res.sheetsError);
   return {
     digest: null,
@@ -295,5 +307,6 @@ async function replayRealtime(ctx: ReplayContext): Promise<ModeResult> {
     // Calls can outlast the last event's t (its response): the timeline covers both.
     simulatedDurationMs: Math.max(metrics.lastT, metrics.lastEndMs),
     overload: overloadSummary(overload.current, res, durationMs, deadlineMs, metrics.total.lateness.maxValue / 1000),
+    threadsHealth,
   };
 }

@@ -5,6 +5,7 @@
  * RunMetrics). Types only: both sides import them.
  */
 import type { LiveFigures, RunMetricsWire } from '../metrics/run-metrics.ts';
+import type { ReplayerHealth } from '../report/model.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { RealtimeResult } from './realtime.ts';
 import type { WatchRun } from './threads-watch.ts';
@@ -59,6 +60,9 @@ export type FromThread =
     }
   /** The thread's latest load sample (summed and maxed by the main thread for the overload detector). */
   | { type: 'load'; backlog: number; oldestWaitMs: number }
-  /** Done: the thread's result and everything its RunMetrics recorded, for the main thread to merge. */
-  | { type: 'finished'; result: RealtimeResult; metrics: RunMetricsWire }
+  /**
+   * Done: the thread's result and everything its RunMetrics recorded, for the main thread to merge, and its own event
+   * loop's health from t0 (replayer-health.ts).
+   */
+  | { type: 'finished'; result: RealtimeResult; metrics: RunMetricsWire; replayer: ReplayerHealth }
   | { type: 'error'; message: string };

@@ -16,6 +16,7 @@ import type { WarmupHold } from './hot-path-warmup.ts';
 import { createDriver, type HttpDriver } from './http.ts';
 import { DEFAULT_OVERLOAD_RULES, type LoadSample, OverloadDetector } from './overload.ts';
 import { PRECONNECT_MAX, runRealtime, warmReplayHotPath } from './realtime.ts';
+import { watchEventLoop } from './replayer-health.ts';
 import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import type { FromThread, ThreadConfig, ToThread } from './threads-protocol.ts';
 import { WatchBatch } from './threads-watch.ts';
@@ -129,6 +130,9 @@ let warmed: WarmupHold | null = null;
 async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<void> {
   const open = driver!;
   const sheets = admin;
+  const startAt = startAtEpochMs - performance.timeOrigin;
+  const eventLoop = watchEventLoop();
+  let watchFrom: NodeJS.Timeout | undefined;
   const result = await runRealtime({
     events: queue,
     url: cfg.url,
@@ -161,13 +165,17 @@ async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<
     ...(cfg.sampleMs !== undefined ? { sampleMs: cfg.sampleMs } : {}),
     watch: new ForwardingWatch(DEFAULT_VALIDITY_RULES),
     overload: new ForwardingOverload({ ...DEFAULT_OVERLOAD_RULES, minBacklog: 0 }),
-    startAt: startAtEpochMs - performance.timeOrigin,
+    startAt,
+    // This thread's own event loop counts from the shared t0, which the schedule starts by waiting for.
+    onStart: () => (watchFrom = setTimeout(() => eventLoop.start(), Math.max(0, startAt - performance.now()))),
     // The main thread posts events about a second ahead of their time: waiting for the default two seconds of them
     // before t0 would start this thread's schedule about a second late (threads-feeder.ts LOOKAHEAD_MS).
     primeWallMs: 0,
   });
+  clearTimeout(watchFrom);
+  const replayer = eventLoop.stop();
   flush();
-  post({ type: 'finished', result, metrics: metrics.toWire() });
+  post({ type: 'finished', result, metrics: metrics.toWire(), replayer });
 }
 
 port.on('message', (m: ToThread) => {

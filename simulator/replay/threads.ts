@@ -17,7 +17,9 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { worstReplayerHealth } from '../metrics/merge-health.ts';
 import type { LiveFigures } from '../metrics/run-metrics.ts';
+import type { ReplayerHealth } from '../report/model.ts';
 import { wallClock } from './clock.ts';
 import { WARMUP_MIN_EVENTS_PER_S } from './hot-path-warmup.ts';
 import type { RealtimeOptions, RealtimeResult } from './realtime.ts';
@@ -109,14 +111,20 @@ function mergeResults(res: RealtimeResult[], wallMs: number, stoppedUnreachable:
   };
 }
 
-/** Replay the events in realtime on `threads` worker threads; same result shape as runRealtime. */
-export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult> {
+/** What runThreaded gives: runRealtime's result, plus the replay threads' own health (the worst of them). */
+export interface ThreadedResult extends RealtimeResult {
+  threadsHealth: ReplayerHealth;
+}
+
+/** Replay the events in realtime on `threads` worker threads; runRealtime's result, and the threads' health. */
+export async function runThreaded(opts: ThreadedOptions): Promise<ThreadedResult> {
   const n = opts.threads;
   const clock = wallClock();
   const { metrics } = opts;
   const route = threadRouter(n);
   const loads = Array.from({ length: n }, () => ({ backlog: 0, oldestWaitMs: 0 }));
   const results: (RealtimeResult | null)[] = Array.from({ length: n }, () => null);
+  const healths: ReplayerHealth[] = [];
   const ready = deferred<void>();
   const warmed = deferred<void>();
   let warmedCount = 0;
@@ -186,6 +194,7 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
       loads[i] = { backlog: m.backlog, oldestWaitMs: m.oldestWaitMs };
     } else if (m.type === 'finished') {
       results[i] = m.result;
+      healths.push(m.replayer);
       metrics.mergeWire(m.metrics);
       if (++finishedCount === n) allFinished.resolve();
     } else {
@@ -263,5 +272,5 @@ export async function runThreaded(opts: ThreadedOptions): Promise<RealtimeResult
     await Promise.all(workers.map((w) => w.terminate()));
   }
   if (failure) throw failure;
-  return mergeResults(results as RealtimeResult[], wallMs, monitor.stoppedUnreachable);
+  return { ...mergeResults(results as RealtimeResult[], wallMs, monitor.stoppedUnreachable), threadsHealth: worstReplayerHealth(healths) };
 }

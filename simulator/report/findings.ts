@@ -5,7 +5,7 @@
  * sheets.writesAdmitted) are used when present; otherwise each rule falls back on what every report has.
  */
 import type { Finding, Report, ScenarioReport, TimelinePoint } from './model.ts';
-import { fmtGateValue, fmtMs } from './terminal.ts';
+import { fmtGateValue, fmtMs, replayerFigures } from './terminal.ts';
 import { perSlidingMinute } from './windows.ts';
 
 /** Seconds of trace time counted as "the start" when looking for a cold start. */
@@ -160,7 +160,8 @@ function overload(report: Report): Finding | null {
     if (!o.saturated) return null;
     return {
       id: 'overload', severity: 'critical',
-      text: `The target could not keep up with the schedule${o.fromS !== null ? ` from s = ${o.fromS}` : ''}: up to ${fmtInt(o.maxInFlight)} requests in flight, sends up to ${fmtMs(o.maxLatenessMs)} late`
+      text: `${report.run.replayer?.bottleneck ? 'The schedule was not kept (the replayer itself was a bottleneck, so not necessarily because of the target)' : 'The target could not keep up with the schedule'}`
+        + `${o.fromS !== null ? ` from s = ${o.fromS}` : ''}: up to ${fmtInt(o.maxInFlight)} requests in flight, sends up to ${fmtMs(o.maxLatenessMs)} late`
         + (o.notSent > 0 ? `, ${fmtInt(o.notSent)} events not sent within their ${fmtMs(o.deadlineMs)} deadline` : '') + '. Latencies after that measure the queue, not only the backend.',
       figures: { fromS: o.fromS ?? 'none', maxInFlight: o.maxInFlight, maxLatenessMs: o.maxLatenessMs, notSent: o.notSent, deadlineMs: o.deadlineMs },
       anchor: '#chart-latency',
@@ -183,14 +184,18 @@ function lateSends(report: Report): Finding | null {
   };
 }
 
-/** The replayer's event loop lagged: its timings are inflated. */
+/** The replayer's event loop lagged or was saturated: its timings are inflated. */
 function replayerBottleneck(report: Report): Finding | null {
   const r = report.run.replayer;
   if (!r?.bottleneck) return null;
   return {
     id: 'replayer-bottleneck', severity: 'warning',
-    text: `The replayer itself was a bottleneck: event-loop delay p99 ${fmtMs(r.eventLoopDelayP99Ms)} (max ${fmtMs(r.eventLoopDelayMaxMs)}); its latencies include that delay.`,
-    figures: { eventLoopDelayP99Ms: r.eventLoopDelayP99Ms, eventLoopDelayMaxMs: r.eventLoopDelayMaxMs },
+    text: `The replayer itself was a bottleneck (sheetsim, not the target): ${replayerFigures(r)}. Its lateness and latencies include its own delay: lower the rate (--speed), or give it more cores (--threads).`,
+    figures: {
+      eventLoopDelayP99Ms: r.eventLoopDelayP99Ms, eventLoopDelayMaxMs: r.eventLoopDelayMaxMs,
+      ...(r.saturatedShare !== undefined ? { saturatedShare: r.saturatedShare } : {}),
+      ...(r.eventLoopUtilization !== undefined ? { eventLoopUtilization: r.eventLoopUtilization } : {}),
+    },
     anchor: '#chart-latency',
   };
 }

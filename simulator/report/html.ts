@@ -4,7 +4,7 @@ import { mismatchKind } from './findings.ts';
 import { CHART_SCRIPT } from './html-charts.ts';
 import { BASE_CSS, OFFLINE_CSP, escapeHtml as e, jsonScript, uplotAssets } from './html-assets.ts';
 import type { Report } from './model.ts';
-import { fmtGateValue, fmtMs } from './terminal.ts';
+import { fmtGateValue, fmtMs, replayerFigures } from './terminal.ts';
 
 export { DISTRIBUTION_PERCENTILES } from './chart-data.ts';
 export { REPORT_CHART_COUNT } from './html-charts.ts';
@@ -22,7 +22,7 @@ export function renderReportHtml(report: Report): string {
     ['trace', `${report.trace.path} — ${report.trace.events} events, ${report.trace.header.profile} seed ${report.trace.header.seed}`],
     ...(r.validity && !r.validity.valid ? [['validity', `INVALID (no verdict): ${r.validity.reasons.join('; ')}`] as [string, string]] : []),
     ...(r.overload?.saturated ? [['overload', `SATURATED from s = ${r.overload.fromS ?? '?'}: backlog up to ${r.overload.maxInFlight}, lateness up to ${fmtMs(r.overload.maxLatenessMs)}, ${r.overload.notSent} events not sent by the deadline`] as [string, string]] : []),
-    ...(r.replayer?.bottleneck ? [['replayer', `bottleneck: event-loop delay p99 ${fmtMs(r.replayer.eventLoopDelayP99Ms)}`] as [string, string]] : []),
+    ...(r.replayer?.bottleneck ? [['replayer', `bottleneck: ${replayerFigures(r.replayer)}`] as [string, string]] : []),
     ['trace sha256', report.trace.sha256], ['outcome digest', report.digest ?? '— (realtime)'], ['sheetsim', `${report.sheetsim.version} on node ${report.sheetsim.node}`],
   ];
   const passed = report.gates.filter((g) => g.pass).length;

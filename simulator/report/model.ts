@@ -264,7 +264,17 @@ export interface ReplayerHealth {
   /** The replayer's event-loop delay (perf_hooks.monitorEventLoopDelay), wall ms. */
   eventLoopDelayP99Ms: number;
   eventLoopDelayMaxMs: number;
-  /** True when the replayer itself was the bottleneck (event-loop delay p99 past the bound in docs/report.md#replayer). */
+  /**
+   * Share of the replay's wall time its event loop was busy (performance.eventLoopUtilization), 0–1. This and
+   * `saturatedShare` are absent in reports written before they were added (the schema does not require them).
+   */
+  eventLoopUtilization?: number;
+  /** Share of the replay's wall time in quarter-second windows where the loop was ≥ 95 % busy (saturated), 0–1. */
+  saturatedShare?: number;
+  /**
+   * True when the replayer itself was the bottleneck: event-loop delay p99 or saturated share past the bounds in
+   * docs/report.md#the-replayers-own-health. With --threads, the worst of its threads.
+   */
   bottleneck: boolean;
 }
 

@@ -1,6 +1,6 @@
 /** The terminal summary of a run: the findings, the numbers that decide, the PERF verdicts and where the report is (≤ 50 lines). */
 import pc from 'picocolors';
-import type { GateResult, Report } from './model.ts';
+import type { GateResult, ReplayerHealth, Report } from './model.ts';
 
 /** Format milliseconds for people: `840 ms`, `1.24 s`. */
 export function fmtMs(ms: number): string {
@@ -17,6 +17,17 @@ export function fmtGateValue(g: GateResult): string {
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/**
+ * What the replayer's own health measured, for the lines that call it the bottleneck: e.g. `event loop saturated
+ * (≥ 95 % busy) 37 % of the replay, busy 83 % overall; event-loop delay p99 23.0 ms (max 36.3 ms)`.
+ */
+export function replayerFigures(r: ReplayerHealth): string {
+  const delay = `event-loop delay p99 ${fmtMs(r.eventLoopDelayP99Ms)} (max ${fmtMs(r.eventLoopDelayMaxMs)})`;
+  if (r.saturatedShare === undefined || r.eventLoopUtilization === undefined) return delay;
+  const share = (x: number): string => `${Math.round(x * 100)} %`;
+  return `event loop saturated (≥ 95 % busy) ${share(r.saturatedShare)} of the replay, busy ${share(r.eventLoopUtilization)} overall; ${delay}`;
+}
 
 /** Findings printed before the figures; the rest are in summary.md and report.html. */
 const MAX_FINDINGS = 8;
@@ -38,10 +49,12 @@ function runHealthLines(report: Report, c: ReturnType<typeof pc.createColors>): 
   if (o && (o.saturated || o.notSent > 0)) {
     const abandoned = report.totals.errors['ABANDONED'] ?? 0;
     const gaveUp = o.notSent > 0 || abandoned > 0 ? `; at the deadline (${fmtMs(o.deadlineMs)} wall) ${o.notSent} events were not sent and ${abandoned} in flight were abandoned, counted as failures` : '';
-    out.push(c.red(c.bold(`SATURATED from s = ${o.fromS ?? '?'}: the target could not keep up (backlog up to ${o.maxInFlight} in flight, lateness up to ${fmtMs(o.maxLatenessMs)})${gaveUp}`)));
+    // A replayer that was itself the bottleneck cannot tell how much of the backlog is the target's.
+    const who = r.replayer?.bottleneck ? 'the schedule was not kept, and the replayer itself was a bottleneck (not necessarily the target)' : 'the target could not keep up';
+    out.push(c.red(c.bold(`SATURATED from s = ${o.fromS ?? '?'}: ${who} (backlog up to ${o.maxInFlight} in flight, lateness up to ${fmtMs(o.maxLatenessMs)})${gaveUp}`)));
   }
   if (r.replayer?.bottleneck) {
-    out.push(c.yellow(`replayer was the bottleneck: its event-loop delay p99 ${fmtMs(r.replayer.eventLoopDelayP99Ms)} (max ${fmtMs(r.replayer.eventLoopDelayMaxMs)}); part of the lateness is sheetsim's own`));
+    out.push(c.yellow(`replayer was the bottleneck: ${replayerFigures(r.replayer)}; part of the lateness and response time is sheetsim's own`));
   }
   return out;
 }

@@ -4,6 +4,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { TRACE_FORMAT, TRACE_VERSION, type TraceHeader } from '../../simulator/trace/types.ts';
+import { TraceWriter } from '../../simulator/trace/writer.ts';
 import { REPO, cli, readEvents, readReport, smallTrace, tempDir } from './helpers.ts';
 
 const fast = ['--speed', '20', '--latency', 'off', '--quota', 'off', '--warn-only'];
@@ -144,6 +146,42 @@ describe('sheetsim run (realtime)', () => {
     expect(notSent.length).toBeGreaterThan(0);
     for (const e of notSent) expect(e.status).toBeNull();
     expect((r.totals.errors['NOT_SENT'] ?? 0) + (r.totals.errors['ABANDONED'] ?? 0)).toBe(r.trace.events);
+  });
+
+  it('a trace denser than one replayer can send: the report names sheetsim, not the target, as the bottleneck', async () => {
+    const out = join(dir, 'dense');
+    const dense = join(dir, 'dense.jsonl');
+    // 50,000 events in half a second, each from a worker of its own (none waits for an answer): more than any one
+    // event loop sends, against a server that answers at once.
+    const n = 50_000;
+    const header: TraceHeader = {
+      format: TRACE_FORMAT, version: TRACE_VERSION, seed: 1, profile: 'locust',
+      params: { workers: n, durationMs: 500, conflicts: 0, thinkMinMs: 0, thinkMaxMs: 0, startDate: '2026-01-05' },
+      world: { seed: 1, spools: 1, workers: n, startDate: '2026-01-05' },
+    };
+    const writer = await TraceWriter.open(dense, header);
+    for (let i = 0; i < n; i++) await writer.write({ seq: i, t: Math.floor(i / 100), worker: 1 + i, op: 'health', scenario: 'bench', req: { method: 'GET', path: '/' } });
+    await writer.close();
+    const server = createHttpServer((q, r) => {
+      q.resume();
+      r.end('{"ok":true}');
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+      const res = await cli(['run', '--trace', dense, '--target', url, '--out', out, '--deadline-grace', '1s', '--no-gates']);
+      expect(res.code, res.stderr).toBe(0);
+      const r = readReport(out);
+      expect(r.run.replayer!.bottleneck).toBe(true);
+      expect(r.run.replayer!.saturatedShare).toBeGreaterThanOrEqual(0.05);
+      expect(res.stdout).toMatch(/^replayer was the bottleneck: event loop saturated \(≥ 95 % busy\) \d+ % of the replay/m);
+      expect(r.findings.find((f) => f.id === 'replayer-bottleneck')!.text).toMatch(/^The replayer itself was a bottleneck \(sheetsim, not the target\)/);
+      // Whether or not the deadline cut the run short here, the target is not blamed for the backlog.
+      expect(res.stdout).not.toContain('the target could not keep up');
+    } finally {
+      await new Promise<void>((r) => server.close(() => r()));
+    }
   });
 
   it('Ctrl-C on a child sheetsim run leaves a report marked partial', async () => {

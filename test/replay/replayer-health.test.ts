@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REPLAYER_BOTTLENECK_P99_MS, replayerHealth, watchEventLoop } from '../../simulator/replay/replayer-health.ts';
+import { REPLAYER_BOTTLENECK_P99_MS, REPLAYER_BOTTLENECK_SATURATED_SHARE, replayerHealth, watchEventLoop } from '../../simulator/replay/replayer-health.ts';
 
 const block = (ms: number): void => {
   const end = performance.now() + ms;
@@ -8,6 +8,17 @@ const block = (ms: number): void => {
   }
 };
 const tick = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Keeps the loop busy with short tasks (2 ms each, as a replayer sending and reading at its limit): no long block. */
+const busyFor = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    const end = performance.now() + ms;
+    const step = (): void => {
+      block(2);
+      if (performance.now() < end) setImmediate(step);
+      else resolve();
+    };
+    step();
+  });
 
 describe('watchEventLoop', () => {
   it('counts only what comes after start(): a 1 s block before t0 (warm-ups, cold code) is not the run’s lag', async () => {
@@ -38,13 +49,49 @@ describe('watchEventLoop', () => {
     const watch = watchEventLoop();
     block(200);
     await tick(20);
-    expect(watch.stop()).toEqual({ eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, bottleneck: false });
+    expect(watch.stop()).toEqual({ eventLoopDelayP99Ms: 0, eventLoopDelayMaxMs: 0, eventLoopUtilization: 0, saturatedShare: 0, bottleneck: false });
+  });
+
+  it('calls a loop kept busy by short tasks saturated and the bottleneck, though its delay stays short', async () => {
+    const watch = watchEventLoop();
+    watch.start();
+    await busyFor(1200);
+    const health = watch.stop();
+    expect(health.eventLoopDelayP99Ms).toBeLessThan(REPLAYER_BOTTLENECK_P99_MS);
+    expect(health.saturatedShare).toBeGreaterThan(0.8);
+    expect(health.eventLoopUtilization).toBeGreaterThan(0.9);
+    expect(health.bottleneck).toBe(true);
+  });
+
+  it('a loop waiting on timers is neither saturated nor busy', async () => {
+    const watch = watchEventLoop();
+    watch.start();
+    for (let i = 0; i < 12; i++) await tick(50);
+    const health = watch.stop();
+    expect(health.saturatedShare).toBe(0);
+    expect(health.eventLoopUtilization).toBeLessThan(0.5);
+    expect(health.bottleneck).toBe(false);
   });
 });
 
 describe('replayerHealth', () => {
   it('calls the replayer the bottleneck from a p99 of 50 ms', () => {
-    expect(replayerHealth(49.9, 200).bottleneck).toBe(false);
-    expect(replayerHealth(REPLAYER_BOTTLENECK_P99_MS, 60)).toEqual({ eventLoopDelayP99Ms: 50, eventLoopDelayMaxMs: 60, bottleneck: true });
+    expect(replayerHealth({ p99Ms: 49.94, maxMs: 200 }, []).bottleneck).toBe(false);
+    expect(replayerHealth({ p99Ms: REPLAYER_BOTTLENECK_P99_MS, maxMs: 60 }, [])).toEqual({
+      eventLoopDelayP99Ms: 50, eventLoopDelayMaxMs: 60, eventLoopUtilization: 0, saturatedShare: 0, bottleneck: true,
+    });
+  });
+
+  it('weighs each window by its length, and calls the replayer the bottleneck from 5 % of the replay saturated', () => {
+    const delay = { p99Ms: 3, maxMs: 9 };
+    const h = replayerHealth(delay, [{ ms: 950, utilization: 0.5 }, { ms: 50, utilization: 0.96 }]);
+    expect(h).toEqual({ eventLoopDelayP99Ms: 3, eventLoopDelayMaxMs: 9, eventLoopUtilization: 0.523, saturatedShare: 0.05, bottleneck: true });
+    expect(REPLAYER_BOTTLENECK_SATURATED_SHARE).toBe(0.05);
+    // Just under: 49 of 1,000 ms saturated; and a window at 94 % busy is not saturated.
+    expect(replayerHealth(delay, [{ ms: 951, utilization: 0.5 }, { ms: 49, utilization: 1 }]).bottleneck).toBe(false);
+    // The verdict follows the printed figures: a share that prints as 0.05 is a bottleneck.
+    expect(replayerHealth(delay, [{ ms: 9502, utilization: 0.5 }, { ms: 498, utilization: 1 }])).toMatchObject({ saturatedShare: 0.05, bottleneck: true });
+    expect(replayerHealth({ p99Ms: 49.96, maxMs: 60 }, [])).toMatchObject({ eventLoopDelayP99Ms: 50, bottleneck: true });
+    expect(replayerHealth(delay, [{ ms: 1000, utilization: 0.94 }]).saturatedShare).toBe(0);
   });
 });

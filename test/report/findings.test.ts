@@ -182,8 +182,21 @@ describe('findings', () => {
     expect(f).toMatchObject({ id: 'overload', severity: 'critical' });
     expect(f.text).toContain('from s = 64');
     expect(f.text).toContain('17 events not sent');
+    expect(f.text).toMatch(/^The target could not keep up/);
     report.run.replayer = { eventLoopDelayP99Ms: 250, eventLoopDelayMaxMs: 900, bottleneck: true };
     expect(byId(deriveFindings(report), 'replayer-bottleneck')!.text).toContain('event-loop delay p99 250 ms');
+    // A replayer that was its own bottleneck does not blame the target for the backlog.
+    expect(byId(deriveFindings(report), 'overload')!.text).toMatch(/^The schedule was not kept \(the replayer itself was a bottleneck, so not necessarily because of the target\) from s = 64/);
+  });
+
+  it('replayer-bottleneck: a saturated replayer is named with its busy share, even when its loop delay was short', () => {
+    const report = healthy();
+    report.run.replayer = { eventLoopDelayP99Ms: 25.8, eventLoopDelayMaxMs: 42.4, eventLoopUtilization: 0.992, saturatedShare: 0.97, bottleneck: true };
+    const f = byId(deriveFindings(report), 'replayer-bottleneck')!;
+    expect(f.text).toContain('(sheetsim, not the target): event loop saturated (≥ 95 % busy) 97 % of the replay, busy 99 % overall; event-loop delay p99 25.8 ms');
+    expect(f.figures).toMatchObject({ saturatedShare: 0.97, eventLoopUtilization: 0.992 });
+    report.run.replayer = { eventLoopDelayP99Ms: 2.7, eventLoopDelayMaxMs: 25.3, eventLoopUtilization: 0.26, saturatedShare: 0, bottleneck: false };
+    expect(byId(deriveFindings(report), 'replayer-bottleneck')).toBeUndefined();
   });
 
   it('slowest scenario: names where its time went from responseParts, else from lateness and service time', () => {

@@ -44,12 +44,18 @@ describe('terminal summary of a run that broke or could not keep up', () => {
     expect(text).toContain('SATURATED from s = 64: the target could not keep up (backlog up to 812 in flight, lateness up to 41.5 s); at the deadline (60.0 s wall) 310 events were not sent and 12 in flight were abandoned');
     // NOT_SENT/ABANDONED are overload, not transport errors.
     expect(text).not.toContain('transport errors');
+    // When the replayer itself was saturated, the backlog is not laid at the target's door.
+    report.run.replayer = { eventLoopDelayP99Ms: 19.5, eventLoopDelayMaxMs: 28.2, eventLoopUtilization: 0.98, saturatedShare: 0.92, bottleneck: true };
+    expect(validateSchema(report, reportSchema())).toEqual([]);
+    expect(renderSummary(report, plain)).toContain('SATURATED from s = 64: the schedule was not kept, and the replayer itself was a bottleneck (not necessarily the target) (backlog up to 812');
   });
 
   it('says when the replayer itself was the bottleneck', () => {
     const { report } = buildFixture({ events: 150 });
     report.run.replayer = { eventLoopDelayP99Ms: 120, eventLoopDelayMaxMs: 800, bottleneck: true };
-    expect(renderSummary(report, plain)).toContain('replayer was the bottleneck: its event-loop delay p99 120 ms (max 800 ms)');
+    expect(renderSummary(report, plain)).toContain('replayer was the bottleneck: event-loop delay p99 120 ms (max 800 ms); part of the lateness');
+    report.run.replayer = { eventLoopDelayP99Ms: 18.4, eventLoopDelayMaxMs: 30.4, eventLoopUtilization: 0.777, saturatedShare: 0.368, bottleneck: true };
+    expect(renderSummary(report, plain)).toContain('replayer was the bottleneck: event loop saturated (≥ 95 % busy) 37 % of the replay, busy 78 % overall; event-loop delay p99 18.4 ms (max 30.4 ms)');
   });
 });
 
