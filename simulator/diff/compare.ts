@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import seedrandom from 'seedrandom';
 import { InputError } from '../errors.ts';
 import type { Report } from '../report/model.ts';
+import { replayerFigures } from '../report/terminal.ts';
 import { holdsAcrossRuns, meanOf } from './across-runs.ts';
 import { quantile } from './bootstrap.ts';
 import { hierarchicalBootstrap, minEventsFor, testableQuantile } from './hierarchical.ts';
@@ -271,6 +272,13 @@ function findings(r: DiffResult, base: Side, head: Side, o: DiffOptions): Findin
   const out: Finding[] = [];
   for (const why of r.invalid) out.push({ kind: 'change', text: `no verdict: ${why}` });
   const exact = r.mode === 'exact';
+  // Realtime latencies include the replayer's own lateness when it was a bottleneck (exact mode models them).
+  if (!exact) {
+    for (const run of [...base.runs, ...head.runs]) {
+      const h = run.report.run.replayer;
+      if (h?.bottleneck) out.push({ kind: 'change', text: `${run.dir}: the replayer itself was a bottleneck (${replayerFigures(h)}): its latencies include sheetsim's own delay, so a latency change between the sides may be sheetsim's, not the build's` });
+    }
+  }
   if (exact) {
     for (const [name, s] of [['base', base], ['head', head]] as const) {
       const digests = new Set(s.runs.map((x) => x.report.digest));

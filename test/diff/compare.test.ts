@@ -108,6 +108,20 @@ describe('diffRuns on constructed runs', () => {
     expect(renderDiffTerminal(r, { color: false })).toMatch(/no verdict: .*bad is an invalid run: the target died at 12 s[\s\S]*verdict: none/);
   });
 
+  it('realtime: a run whose replayer was a bottleneck is named, as sheetsim\'s delay and not the build\'s', async () => {
+    const saturated = { eventLoopDelayP99Ms: 19.5, eventLoopDelayMaxMs: 28.2, eventLoopUtilization: 0.98, saturatedShare: 0.92, bottleneck: true };
+    const healthy = { eventLoopDelayP99Ms: 2.1, eventLoopDelayMaxMs: 8, eventLoopUtilization: 0.2, saturatedShare: 0, bottleneck: false };
+    writeFixtureDir(join(dir, 'rb'), { events: 200, replayer: healthy });
+    writeFixtureDir(join(dir, 'rh'), { events: 200, replayer: saturated });
+    const r = await diffRuns(join(dir, 'rb'), join(dir, 'rh'));
+    const named = r.findings.filter((f) => /the replayer itself was a bottleneck/.test(f.text));
+    expect(named).toEqual([{ kind: 'change', text: `${join(dir, 'rh')}: the replayer itself was a bottleneck (event loop saturated (≥ 95 % busy) 92 % of the replay, busy 98 % overall; event-loop delay p99 19.5 ms (max 28.2 ms)): its latencies include sheetsim's own delay, so a latency change between the sides may be sheetsim's, not the build's` }]);
+    // Exact mode's latencies are modelled: the replayer's loop does not enter them.
+    writeFixtureDir(join(dir, 'eb'), { events: 200, mode: 'exact', replayer: saturated });
+    writeFixtureDir(join(dir, 'eh'), { events: 200, mode: 'exact', replayer: saturated });
+    expect((await diffRuns(join(dir, 'eb'), join(dir, 'eh'))).findings).toEqual([]);
+  });
+
   it('finds the first event answered differently', async () => {
     const base = writeFixtureDir(join(dir, 'd1'), { mode: 'exact', digest: '1'.repeat(64) });
     const head = writeFixtureDir(join(dir, 'd2'), { mode: 'exact', digest: '2'.repeat(64), errorRate: 0.05 });

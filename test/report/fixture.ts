@@ -38,6 +38,8 @@ export interface FixtureOptions {
   runOptions?: Record<string, string | number | boolean | null>;
   /** Marks the run invalid (run.validity, schema v2). */
   invalid?: string;
+  /** The replayer's own health (run.replayer). */
+  replayer?: Report['run']['replayer'];
 }
 
 const SCENARIOS: { name: string; op: string; weight: number; base: number }[] = [
@@ -183,6 +185,7 @@ function aggregate(events: EventRecord[], o: Required<Pick<FixtureOptions, 'mode
       target: { kind: 'embedded', url: 'http://127.0.0.1:40001', sheetsUrl: 'http://127.0.0.1:40002', command: null, backendProfile: 'zeues', commit: null },
       options: { seed: o.seed, workers: 10, speed: 20, ...o.runOptions },
       ...(o.invalid ? { validity: { valid: false, reasons: [o.invalid], transportErrors: {}, unreachableFromS: null } } : {}),
+      ...(o.replayer ? { replayer: o.replayer } : {}),
     } as Report['run'],
     trace: {
       path: 'traces/zeues-seed42.jsonl', sha256: o.traceSha, events: events.length,
