@@ -16,6 +16,8 @@ export interface LiveFigures {
   p95Ms: number;
   errors: number;
   status429: number;
+  /** With --threads: the busiest replay thread's event loop over its latest quarter second (0–1). */
+  busy?: number;
 }
 
 /** The counters of a RunMetrics (besides its stats and timeline). */

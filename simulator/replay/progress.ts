@@ -1,5 +1,6 @@
 /** Live progress: one updating line on a terminal, a plain line every 5 s otherwise. */
 import type { Writable } from 'node:stream';
+import { SATURATED_UTILIZATION } from './replayer-health.ts';
 
 export interface ProgressSnapshot {
   done: number;
@@ -12,12 +13,16 @@ export interface ProgressSnapshot {
   status429: number;
   /** True while events are still due or in flight. */
   pending?: boolean;
+  /** True before trace t = 0, while the target and the replayer warm up. */
+  warmingUp?: boolean;
   /** Realtime: wall ms after the start when the run stops sending (its deadline). */
   deadlineMs?: number;
   /** Set once the overload detector found the target saturated. */
   saturated?: { fromS: number; inFlight: number } | null;
   /** Set once the target was found unreachable (the run is stopping). */
   unreachableFromS?: number | null;
+  /** Realtime: the replayer's own event loop over its latest quarter second, 0–1 (the busiest thread with --threads). */
+  replayerBusy?: number;
 }
 
 /** Format one progress line. */
@@ -31,7 +36,8 @@ export function formatProgress(p: ProgressSnapshot): string {
   const etaMs = fraction > 0 ? (p.elapsedMs / fraction) * (1 - fraction) : null;
   const left = p.deadlineMs === undefined ? null : Math.max(0, p.deadlineMs - p.elapsedMs);
   let eta: string;
-  if (etaMs !== null && Math.round(etaMs / 1000) >= 1) eta = `${Math.round(etaMs / 1000)}s`;
+  if (p.warmingUp) eta = '? (warming up before t = 0)';
+  else if (etaMs !== null && Math.round(etaMs / 1000) >= 1) eta = `${Math.round(etaMs / 1000)}s`;
   // The schedule is through but events are still due or in flight: never "0s"; say how long at most.
   else if (p.pending && left !== null) eta = `≤ ${Math.max(1, Math.ceil(left / 1000))}s (deadline)`;
   else if (p.pending) eta = '?';
@@ -41,7 +47,9 @@ export function formatProgress(p: ProgressSnapshot): string {
     : p.saturated
       ? `  SATURATED since s = ${p.saturated.fromS}, ${p.saturated.inFlight} in flight`
       : '';
-  return `${bar} ${Math.round(fraction * 100)}% ${p.done} events  ${secs.toFixed(0)}s elapsed, ETA ${eta}  ${rate.toFixed(1)} req/s  p95 ${p.p95Ms.toFixed(0)} ms  errors ${p.errors}  429s ${p.status429}${state}`;
+  // The replayer at its own limit: what it measures now includes its own delay (docs/report.md#the-replayers-own-health).
+  const own = p.replayerBusy !== undefined && p.replayerBusy >= SATURATED_UTILIZATION ? `  REPLAYER SATURATED (its event loop ${Math.round(p.replayerBusy * 100)} % busy)` : '';
+  return `${bar} ${Math.round(fraction * 100)}% ${p.done} events  ${secs.toFixed(0)}s elapsed, ETA ${eta}  ${rate.toFixed(1)} req/s  p95 ${p.p95Ms.toFixed(0)} ms  errors ${p.errors}  429s ${p.status429}${state}${own}`;
 }
 
 /** Drives the progress display; `stop()` clears the live line. */

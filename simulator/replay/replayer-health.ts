@@ -50,9 +50,10 @@ export function replayerHealth(delay: { p99Ms: number; maxMs: number }, windows:
 /**
  * This thread's event loop over the replay: nothing is recorded until `start()` (call it at t0, so the warm-ups and
  * the cold code before it are not counted as the run's own lag), and `start()` again begins afresh. `stop()` gives
- * the report section: nothing measured when the replay never started (interrupted before t0).
+ * the report section: nothing measured when the replay never started (interrupted before t0). `current()` is the
+ * busy share of the latest window, for the live progress line (0 before the first).
  */
-export function watchEventLoop(): { start(): void; stop(): ReplayerHealth } {
+export function watchEventLoop(): { start(): void; stop(): ReplayerHealth; current(): number } {
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   let windows: LoopWindow[] = [];
   let last: EventLoopUtilization | null = null;
@@ -78,6 +79,9 @@ export function watchEventLoop(): { start(): void; stop(): ReplayerHealth } {
       last = performance.eventLoopUtilization();
       timer = setInterval(closeWindow, WINDOW_MS);
       timer.unref();
+    },
+    current() {
+      return windows.length > 0 ? windows[windows.length - 1]!.utilization : 0;
     },
     stop() {
       const started = timer !== null;

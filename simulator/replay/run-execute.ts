@@ -63,8 +63,12 @@ interface ModeResult {
 interface Live {
   /** performance.now() when the replay (not the warm-up) started. */
   wallStart: number;
+  /** False until trace t = 0 (the warm-ups run before it). */
+  started: boolean;
   /** Mark that start (trace t = 0): the wall time and the replayer's event-loop delay count from here. */
   markStart(): void;
+  /** This thread's event loop over its latest quarter second since the start (0–1). */
+  busy(): number;
   /** Trace time of the last event handed to the replayer. */
   lastT: number;
   replayDone: boolean;
@@ -117,12 +121,15 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
   const eventLoop = watchEventLoop();
   const live: Live = {
     wallStart: performance.now(),
+    started: false,
     lastT: 0,
     replayDone: false,
     markStart() {
       this.wallStart = performance.now();
+      this.started = true;
       eventLoop.start();
     },
+    busy: () => eventLoop.current(),
   };
   const progress = cfg.progress ? progressReporter({ cfg, metrics, overload, watch, durationMs, deadlineMs, live }, cfg.progress) : null;
   const events = (async function* () {
@@ -185,17 +192,21 @@ function progressReporter(
 ): ProgressReporter {
   const { cfg, metrics, overload, watch, durationMs, deadlineMs, live } = s;
   return new ProgressReporter(to.out, to.tty, () => {
-    const elapsedMs = performance.now() - live.wallStart;
+    // Before t0 (the target's and the hot path's warm-ups) nothing of the trace is covered yet.
+    const elapsedMs = live.started ? performance.now() - live.wallStart : 0;
     const o = overload.current;
+    const figures = metrics.live();
     return {
       // A threaded run's figures come from its threads until their metrics are merged (RunMetrics.live).
-      ...metrics.live(),
+      ...figures,
       fraction: cfg.mode === 'realtime' ? (elapsedMs * cfg.speed) / durationMs : live.lastT / durationMs,
       elapsedMs,
       pending: !live.replayDone,
+      ...(live.started ? {} : { warmingUp: true }),
       ...(cfg.mode === 'realtime' ? { deadlineMs } : {}),
       saturated: o.saturated ? { fromS: o.fromS ?? 0, inFlight: o.backlog } : null,
       unreachableFromS: watch.unreachable?.fromS ?? null,
+      ...(cfg.mode === 'realtime' ? { replayerBusy: Math.max(live.busy(), figures.busy ?? 0) } : {}),
     };
   });
 }

@@ -87,10 +87,10 @@ function flush(): void {
   if (lines.length === 0 && watchBatch.size === 0) return;
   const now = performance.now();
   if (now - liveAt >= LIVE_MS) {
-    live = metrics.live();
+    live = { ...metrics.live(), busy: eventLoop.current() };
     liveAt = now;
   } else {
-    live = { ...live, done: metrics.total.count, errors: metrics.errorCount, status429: metrics.status429Count };
+    live = { ...live, done: metrics.total.count, errors: metrics.errorCount, status429: metrics.status429Count, busy: eventLoop.current() };
   }
   post({ type: 'results', lines: lines.join('\n'), count: lines.length, watch: watchBatch.take(), live });
   lines = [];
@@ -122,6 +122,8 @@ class ForwardingOverload extends OverloadDetector {
 }
 
 const queue = new EventQueue();
+/** This thread's own event loop from t0 (replayer-health.ts): its latest window goes with the progress figures. */
+const eventLoop = watchEventLoop();
 const stop = new AbortController();
 let driver: HttpDriver | null = null;
 let admin: SheetsAdmin | null = null;
@@ -131,7 +133,6 @@ async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<
   const open = driver!;
   const sheets = admin;
   const startAt = startAtEpochMs - performance.timeOrigin;
-  const eventLoop = watchEventLoop();
   let watchFrom: NodeJS.Timeout | undefined;
   const result = await runRealtime({
     events: queue,

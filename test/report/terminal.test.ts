@@ -67,8 +67,16 @@ describe('progress line', () => {
     expect(formatProgress({ ...base, pending: true })).toContain('ETA ?');
     expect(formatProgress({ ...base, pending: false })).toContain('ETA 0s');
   });
+  it('says it is warming up before t = 0, with nothing covered yet', () => {
+    expect(formatProgress({ ...base, done: 0, fraction: 0, elapsedMs: 0, pending: true, warmingUp: true })).toMatch(/^\[\.{20}\] 0% 0 events {2}0s elapsed, ETA \? \(warming up before t = 0\)/);
+  });
   it('says SATURATED live, and that the target is unreachable', () => {
     expect(formatProgress({ ...base, pending: true, saturated: { fromS: 64, inFlight: 812 } })).toMatch(/SATURATED since s = 64, 812 in flight$/);
     expect(formatProgress({ ...base, pending: true, unreachableFromS: 30 })).toMatch(/TARGET UNREACHABLE since s = 30, stopping$/);
+  });
+  it('says live when the replayer itself is at its limit (its loop ≥ 95 % busy over the last quarter second)', () => {
+    expect(formatProgress({ ...base, pending: true, replayerBusy: 0.94 })).not.toContain('REPLAYER');
+    expect(formatProgress({ ...base, pending: true, replayerBusy: 0.992 })).toMatch(/429s 10  REPLAYER SATURATED \(its event loop 99 % busy\)$/);
+    expect(formatProgress({ ...base, pending: true, saturated: { fromS: 2, inFlight: 900 }, replayerBusy: 1 })).toMatch(/SATURATED since s = 2, 900 in flight  REPLAYER SATURATED/);
   });
 });
