@@ -298,15 +298,8 @@ async function replayRealtime(ctx: ReplayContext): Promise<ModeResult> {
     onStart: () => live.markStart(),
   };
   const threads = cfg.threads ?? 1;
-  let threadsHealth: ReplayerHealth | null = null;
-  let res: RealtimeResult;
-  if (threads > 1) {
-    const threaded = await runThreaded({ ...realtime, threads, onLines: (lines, n) => writer.writeLines(lines, n) });
-    threadsHealth = threaded.threadsHealth;
-    res = threaded;
-  } else {
-    res = await runRealtime(realtime);
-  }
+  const res: RealtimeResult & { threadsHealth?: ReplayerHealth } =
+    threads > 1 ? await runThreaded({ ...realtime, threads, onLines: (lines, n) => writer.writeLines(lines, n) }) : await runRealtime(realtime);
   if (res.sheetsError) notes.push(res.sheetsError);
   return {
     digest: null,
@@ -318,6 +311,6 @@ async function replayRealtime(ctx: ReplayContext): Promise<ModeResult> {
     // Calls can outlast the last event's t (its response): the timeline covers both.
     simulatedDurationMs: Math.max(metrics.lastT, metrics.lastEndMs),
     overload: overloadSummary(overload.current, res, durationMs, deadlineMs, metrics.total.lateness.maxValue / 1000),
-    threadsHealth,
+    threadsHealth: res.threadsHealth ?? null,
   };
 }
