@@ -114,6 +114,13 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   const mem = report.memory.target;
   const own = `sheetsim peak ${report.memory.sheetsim.peakMb.toFixed(0)} MB`;
   lines.push(mem ? `memory   target baseline ${mem.baselineMb.toFixed(0)} MB, peak ${mem.peakMb.toFixed(0)} MB (+${mem.increaseMb.toFixed(1)} MB); ${own}` : `memory   ${own} (target not sampled)`);
+  // Realtime figures are only as good as the replayer's timing: say how loaded it was, also when it kept up.
+  const rh = r.replayer;
+  if (r.mode === 'realtime' && rh && rh.eventLoopUtilization !== undefined && rh.saturatedShare !== undefined) {
+    const share = (x: number): string => `${Math.round(x * 100)} %`;
+    const figures = `replayer event loop busy ${share(rh.eventLoopUtilization)}, saturated ${share(rh.saturatedShare)} of the replay, delay p99 ${fmtMs(rh.eventLoopDelayP99Ms)}`;
+    lines.push(rh.bottleneck ? c.yellow(`${figures}: the bottleneck (see above)`) : `${figures}: not a bottleneck`);
+  }
   if (invalid) {
     lines.push('', c.red(c.bold('PERF gates not evaluated: the run is invalid, so there is no verdict (see above)')));
   } else if (report.gates.length > 0) {

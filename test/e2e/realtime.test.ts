@@ -176,6 +176,7 @@ describe('sheetsim run (realtime)', () => {
       expect(r.run.replayer!.bottleneck).toBe(true);
       expect(r.run.replayer!.saturatedShare).toBeGreaterThanOrEqual(0.05);
       expect(res.stdout).toMatch(/^replayer was the bottleneck: event loop saturated \(≥ 95 % busy\) \d+ % of the replay/m);
+      expect(res.stdout).toMatch(/^replayer event loop busy \d+ %, saturated \d+ % of the replay, delay p99 [\d.]+ ms: the bottleneck \(see above\)$/m);
       expect(r.findings.find((f) => f.id === 'replayer-bottleneck')!.text).toMatch(/^The replayer itself was a bottleneck \(sheetsim, not the target\)/);
       // Whether or not the deadline cut the run short here, the target is not blamed for the backlog.
       expect(res.stdout).not.toContain('the target could not keep up');

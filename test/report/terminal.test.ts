@@ -50,6 +50,18 @@ describe('terminal summary of a run that broke or could not keep up', () => {
     expect(renderSummary(report, plain)).toContain('SATURATED from s = 64: the schedule was not kept, and the replayer itself was a bottleneck (not necessarily the target) (backlog up to 812');
   });
 
+  it('says how loaded the replayer was in a realtime run, also when it kept up; not in exact mode', () => {
+    const { report } = buildFixture({ events: 150 });
+    report.run.replayer = { eventLoopDelayP99Ms: 2.5, eventLoopDelayMaxMs: 21.7, eventLoopUtilization: 0.262, saturatedShare: 0, bottleneck: false };
+    expect(report.run.mode).toBe('realtime');
+    expect(renderSummary(report, plain)).toMatch(/^replayer event loop busy 26 %, saturated 0 % of the replay, delay p99 2\.5 ms: not a bottleneck$/m);
+    report.run.replayer = { eventLoopDelayP99Ms: 16.6, eventLoopDelayMaxMs: 30, eventLoopUtilization: 0.999, saturatedShare: 1, bottleneck: true };
+    expect(renderSummary(report, plain)).toMatch(/^replayer event loop busy 100 %, saturated 100 % of the replay, delay p99 16\.6 ms: the bottleneck \(see above\)$/m);
+    const exact = buildFixture({ events: 150, mode: 'exact' }).report;
+    exact.run.replayer = report.run.replayer;
+    expect(renderSummary(exact, plain)).not.toContain('replayer event loop busy');
+  });
+
   it('says when the replayer itself was the bottleneck', () => {
     const { report } = buildFixture({ events: 150 });
     report.run.replayer = { eventLoopDelayP99Ms: 120, eventLoopDelayMaxMs: 800, bottleneck: true };
