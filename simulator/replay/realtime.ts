@@ -100,7 +100,10 @@ export interface RealtimeOptions {
    * when the trace's first wall second holds WARMUP_MIN_EVENTS_PER_S events or more and the driver is the real one.
    */
   warmHotPath?: boolean;
-  /** Called at t0 (the schedule's start, after the work done before it), e.g. to start a wall-time count there. */
+  /**
+   * Called at t0 (the schedule's start, after the work done before it), e.g. to start a wall-time count there; with a
+   * future `startAt`, once that time has come (not at all when the run ends before it).
+   */
   onStart?: () => void;
   /** Clock time of trace t = 0, shared by the schedules of several threads (see threads.ts); default: when the schedule starts. */
   startAt?: number;
@@ -194,6 +197,8 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   // A trace stream is read ahead, and its first seconds parsed before t0 (see read-ahead.ts).
   const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>, READ_AHEAD_EVENTS, AHEAD_WALL_MS * k);
   let warmed: WarmupHold | null = null;
+  // Ends a wait for a future t0 when the run ends before it (stopped, or nothing to send).
+  const startWait = new AbortController();
   try {
     if (events instanceof ReadAhead) await events.prime((opts.primeWallMs ?? PRIME_WALL_MS) * k, PRIME_MAX_EVENTS);
     const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
@@ -218,7 +223,15 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       onStart: (start) => {
         t0 = start;
         feed.start(start);
-        opts.onStart?.();
+        // The caller's onStart is for t0 itself: with a shared start (threads) the schedule begins before it and waits.
+        const onStart = opts.onStart;
+        if (!onStart) return;
+        if (start <= clock.now()) onStart();
+        else {
+          void clock.sleepUntil(start, startWait.signal).then(() => {
+            if (!startWait.signal.aborted) onStart();
+          });
+        }
       },
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
       onNotSent: (event, intended) => givenUp(event, intended, null),
@@ -232,6 +245,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   } finally {
     // Also when the trace turns out bad mid-run: an open pool would keep the target's server from closing.
     closed = true;
+    startWait.abort();
     feed.stop();
     await monitor.close();
     opts.signal?.removeEventListener('abort', onAbort);

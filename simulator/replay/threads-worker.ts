@@ -87,11 +87,12 @@ function flush(): void {
   if (lines.length === 0 && watchBatch.size === 0) return;
   const now = performance.now();
   if (now - liveAt >= LIVE_MS) {
-    live = { ...metrics.live(), busy: eventLoop.current() };
+    live = metrics.live();
     liveAt = now;
   } else {
-    live = { ...live, done: metrics.total.count, errors: metrics.errorCount, status429: metrics.status429Count, busy: eventLoop.current() };
+    live = { ...live, done: metrics.total.count, errors: metrics.errorCount, status429: metrics.status429Count };
   }
+  live.busy = eventLoop.current();
   post({ type: 'results', lines: lines.join('\n'), count: lines.length, watch: watchBatch.take(), live });
   lines = [];
 }
@@ -132,8 +133,6 @@ let warmed: WarmupHold | null = null;
 async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<void> {
   const open = driver!;
   const sheets = admin;
-  const startAt = startAtEpochMs - performance.timeOrigin;
-  let watchFrom: NodeJS.Timeout | undefined;
   const result = await runRealtime({
     events: queue,
     url: cfg.url,
@@ -166,14 +165,13 @@ async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<
     ...(cfg.sampleMs !== undefined ? { sampleMs: cfg.sampleMs } : {}),
     watch: new ForwardingWatch(DEFAULT_VALIDITY_RULES),
     overload: new ForwardingOverload({ ...DEFAULT_OVERLOAD_RULES, minBacklog: 0 }),
-    startAt,
-    // This thread's own event loop counts from the shared t0, which the schedule starts by waiting for.
-    onStart: () => (watchFrom = setTimeout(() => eventLoop.start(), Math.max(0, startAt - performance.now()))),
+    startAt: startAtEpochMs - performance.timeOrigin,
+    // This thread's own event loop counts from the shared t0.
+    onStart: () => eventLoop.start(),
     // The main thread posts events about a second ahead of their time: waiting for the default two seconds of them
     // before t0 would start this thread's schedule about a second late (threads-feeder.ts LOOKAHEAD_MS).
     primeWallMs: 0,
   });
-  clearTimeout(watchFrom);
   const replayer = eventLoop.stop();
   flush();
   post({ type: 'finished', result, metrics: metrics.toWire(), replayer });

@@ -17,6 +17,8 @@ export function fmtGateValue(g: GateResult): string {
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+/** A share as whole percent: `37 %`. */
+const wholePct = (x: number): string => `${Math.round(x * 100)} %`;
 
 /**
  * What the replayer's own health measured, for the lines that call it the bottleneck: e.g. `event loop saturated
@@ -25,8 +27,7 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 export function replayerFigures(r: ReplayerHealth): string {
   const delay = `event-loop delay p99 ${fmtMs(r.eventLoopDelayP99Ms)} (max ${fmtMs(r.eventLoopDelayMaxMs)})`;
   if (r.saturatedShare === undefined || r.eventLoopUtilization === undefined) return delay;
-  const share = (x: number): string => `${Math.round(x * 100)} %`;
-  return `event loop saturated (≥ 95 % busy) ${share(r.saturatedShare)} of the replay, busy ${share(r.eventLoopUtilization)} overall; ${delay}`;
+  return `event loop saturated (≥ 95 % busy) ${wholePct(r.saturatedShare)} of the replay, busy ${wholePct(r.eventLoopUtilization)} overall; ${delay}`;
 }
 
 /** Findings printed before the figures; the rest are in summary.md and report.html. */
@@ -117,8 +118,7 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   // Realtime figures are only as good as the replayer's timing: say how loaded it was, also when it kept up.
   const rh = r.replayer;
   if (r.mode === 'realtime' && rh && rh.eventLoopUtilization !== undefined && rh.saturatedShare !== undefined) {
-    const share = (x: number): string => `${Math.round(x * 100)} %`;
-    const figures = `replayer event loop busy ${share(rh.eventLoopUtilization)}, saturated ${share(rh.saturatedShare)} of the replay, delay p99 ${fmtMs(rh.eventLoopDelayP99Ms)}`;
+    const figures = `replayer event loop busy ${wholePct(rh.eventLoopUtilization)}, saturated ${wholePct(rh.saturatedShare)} of the replay, delay p99 ${fmtMs(rh.eventLoopDelayP99Ms)}`;
     lines.push(rh.bottleneck ? c.yellow(`${figures}: the bottleneck (see above)`) : `${figures}: not a bottleneck`);
   }
   if (invalid) {

@@ -83,6 +83,23 @@ describe('runRealtime on a controlled clock', () => {
     expect(outcomes).toHaveLength(2);
     expect(closed).toBe(0);
   });
+
+  it('with a shared start in the future (a replay thread), calls onStart when t0 has come, and not at all when the run ends before it', async () => {
+    const driver: HttpDriver = { send: async () => ({ status: 200, error: null, text: '{}', json: {} }), async close() {} };
+    const opts = { url: 'http://unused', speed: 1, connections: 2, timeoutMs: 5000, sheets: null, countUntracedCalls: true, driver };
+    const clock = new ManualClock();
+    const calls: number[] = [];
+    const outcomes: EventOutcome[] = [];
+    await clock.run(runRealtime({ ...opts, events: [ev(0, 0, 1), ev(1, 50, 2)], metrics: new RunMetrics(), clock, startAt: 500, onStart: () => calls.push(clock.now()), onEvent: (o) => outcomes.push(o) }));
+    expect(calls).toEqual([500]);
+    expect(outcomes.map((o) => o.startMs)).toEqual([0, 50]);
+    // Nothing to send: the run returns at once, before t0, and its onStart never comes.
+    const idle = new ManualClock();
+    const never: number[] = [];
+    await idle.run(runRealtime({ ...opts, events: [], metrics: new RunMetrics(), clock: idle, startAt: 500, onStart: () => never.push(idle.now()) }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(never).toEqual([]);
+  });
 });
 
 describe('runRealtime on a source that delivers events only shortly before they are due (a replay thread)', () => {
