@@ -52,11 +52,15 @@ export function worstReplayerHealth(healths: readonly ReplayerHealth[]): Replaye
   };
   const utilization = worst((h) => h.eventLoopUtilization);
   const saturated = worst((h) => h.saturatedShare);
+  const lagP99 = worst((h) => h.sendLagP99Ms);
+  const lagMax = worst((h) => h.sendLagMaxMs);
   return {
     eventLoopDelayP99Ms: worst((h) => h.eventLoopDelayP99Ms) ?? 0,
     eventLoopDelayMaxMs: worst((h) => h.eventLoopDelayMaxMs) ?? 0,
     ...(utilization !== undefined ? { eventLoopUtilization: utilization } : {}),
     ...(saturated !== undefined ? { saturatedShare: saturated } : {}),
+    ...(lagP99 !== undefined ? { sendLagP99Ms: lagP99 } : {}),
+    ...(lagMax !== undefined ? { sendLagMaxMs: lagMax } : {}),
     bottleneck: healths.some((h) => h.bottleneck),
   };
 }

@@ -105,6 +105,8 @@ export interface RealtimeOptions {
    * future `startAt`, once that time has come (not at all when the run ends before it).
    */
   onStart?: () => void;
+  /** How late (wall ms) each event went out whose worker was free: the replayer's own lateness (schedule.ts onSendLag). */
+  onSendLag?: (lagMs: number) => void;
   /** Clock time of trace t = 0, shared by the schedules of several threads (see threads.ts); default: when the schedule starts. */
   startAt?: number;
   /**
@@ -236,6 +238,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       ...(opts.deadlineMs !== undefined ? { deadlineMs: opts.deadlineMs } : {}),
       onNotSent: (event, intended) => givenUp(event, intended, null),
       probe: (p) => monitor.start(t0, p),
+      ...(opts.onSendLag ? { onSendLag: opts.onSendLag } : {}),
     });
     closed = true;
     if (result.deadlineHit) for (const f of result.inFlightAtStop) givenUp(f.event, f.intendedMs, started.get(f.event) ?? f.intendedMs);

@@ -69,6 +69,8 @@ interface Live {
   markStart(): void;
   /** This thread's event loop over its latest quarter second since the start (0–1). */
   busy(): number;
+  /** Record how late this thread's schedule sent an event whose worker was free (replayer-health.ts). */
+  sendLag(ms: number): void;
   /** Trace time of the last event handed to the replayer. */
   lastT: number;
   replayDone: boolean;
@@ -130,6 +132,7 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
       eventLoop.start();
     },
     busy: () => eventLoop.current(),
+    sendLag: (ms) => eventLoop.sendLag(ms),
   };
   const progress = cfg.progress ? progressReporter({ cfg, metrics, overload, watch, durationMs, deadlineMs, live }, cfg.progress) : null;
   const events = (async function* () {
@@ -299,7 +302,9 @@ async function replayRealtime(ctx: ReplayContext): Promise<ModeResult> {
   };
   const threads = cfg.threads ?? 1;
   const res: RealtimeResult & { threadsHealth?: ReplayerHealth } =
-    threads > 1 ? await runThreaded({ ...realtime, threads, onLines: (lines, n) => writer.writeLines(lines, n) }) : await runRealtime(realtime);
+    threads > 1
+      ? await runThreaded({ ...realtime, threads, onLines: (lines, n) => writer.writeLines(lines, n) })
+      : await runRealtime({ ...realtime, onSendLag: live.sendLag });
   if (res.sheetsError) notes.push(res.sheetsError);
   return {
     digest: null,

@@ -32,6 +32,12 @@ export interface ScheduleOptions {
   onNotSent?: (event: TraceEvent, intendedMs: number) => void;
   /** Receives a live view of the schedule (for the overload detector and the progress line). */
   probe?: (p: ScheduleProbe) => void;
+  /**
+   * Called for each event the loop sends while its worker is free, with how late (clock ms after its intended time)
+   * the loop got to it: the replayer's own lateness, none of it the target's. Events that wait behind their worker's
+   * previous request are not reported (their lateness is the target's answer time, in part or whole).
+   */
+  onSendLag?: (lagMs: number) => void;
 }
 
 /** A live view of a running schedule. */
@@ -67,7 +73,7 @@ export interface ScheduleResult {
 
 /** Run the schedule to the end of the events (or until the signal fires, or the deadline). */
 export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult> {
-  const { clock, speed, dispatch, signal } = opts;
+  const { clock, speed, dispatch, signal, onSendLag } = opts;
   const t0 = opts.startAt ?? clock.now();
   opts.onStart?.(t0);
   const deadline = opts.deadlineMs === undefined ? Infinity : t0 + opts.deadlineMs;
@@ -142,9 +148,13 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
       }
       const event = next.value;
       const intended = t0 + event.t / speed;
-      if (clock.now() < intended) await clock.sleepUntil(Math.min(intended, deadline), signal);
+      let now = clock.now();
+      if (now < intended) {
+        await clock.sleepUntil(Math.min(intended, deadline), signal);
+        now = clock.now();
+      }
       if (signal?.aborted) break;
-      if (clock.now() >= deadline) {
+      if (now >= deadline) {
         deadlineHit = true;
         giveUp(event, intended);
         break;
@@ -156,6 +166,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
         waiting += 1;
       } else {
         send(event, intended);
+        onSendLag?.(now - intended);
       }
     }
     // The deadline came while events were still being read: the rest of the trace is not sent either.

@@ -168,6 +168,7 @@ async function start(startAtEpochMs: number, mockNowMs: number | null): Promise<
     startAt: startAtEpochMs - performance.timeOrigin,
     // This thread's own event loop counts from the shared t0.
     onStart: () => eventLoop.start(),
+    onSendLag: (ms) => eventLoop.sendLag(ms),
     // The main thread posts events about a second ahead of their time: waiting for the default two seconds of them
     // before t0 would start this thread's schedule about a second late (threads-feeder.ts LOOKAHEAD_MS).
     primeWallMs: 0,

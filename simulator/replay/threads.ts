@@ -32,7 +32,7 @@ import { replayWatch } from './threads-watch.ts';
 /** From the start message to t0 (wall ms): each thread reads the call-log cursor and the mock's health first. */
 const START_LEAD_MS = 100;
 
-export interface ThreadedOptions extends Omit<RealtimeOptions, 'driver' | 'clock' | 'onEvent' | 'startAt'> {
+export interface ThreadedOptions extends Omit<RealtimeOptions, 'driver' | 'clock' | 'onEvent' | 'startAt' | 'onSendLag'> {
   /** Worker threads (≥ 2; one thread is runRealtime itself). */
   threads: number;
   /** Receives finished events' events.jsonl lines: `count` lines, newline-separated, no trailing newline. */

@@ -184,7 +184,7 @@ function lateSends(report: Report): Finding | null {
   };
 }
 
-/** The replayer's event loop lagged or was saturated: its timings are inflated. */
+/** The replayer's event loop lagged or was saturated, or it sent events late on its own: its timings are inflated. */
 function replayerBottleneck(report: Report): Finding | null {
   const r = report.run.replayer;
   if (!r?.bottleneck) return null;
@@ -195,6 +195,8 @@ function replayerBottleneck(report: Report): Finding | null {
       eventLoopDelayP99Ms: r.eventLoopDelayP99Ms, eventLoopDelayMaxMs: r.eventLoopDelayMaxMs,
       ...(r.saturatedShare !== undefined ? { saturatedShare: r.saturatedShare } : {}),
       ...(r.eventLoopUtilization !== undefined ? { eventLoopUtilization: r.eventLoopUtilization } : {}),
+      ...(r.sendLagP99Ms !== undefined ? { sendLagP99Ms: r.sendLagP99Ms } : {}),
+      ...(r.sendLagMaxMs !== undefined ? { sendLagMaxMs: r.sendLagMaxMs } : {}),
     },
     anchor: '#chart-latency',
   };

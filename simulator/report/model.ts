@@ -272,7 +272,13 @@ export interface ReplayerHealth {
   /** Share of the replay's wall time in quarter-second windows where the loop was ≥ 95 % busy (saturated), 0–1. */
   saturatedShare?: number;
   /**
-   * True when the replayer itself was the bottleneck: event-loop delay p99 or saturated share past the bounds in
+   * The replayer's own send lag, wall ms: how late it sent the events whose virtual worker was free when they were
+   * due (none of that lateness is the target's). Absent in older reports and when no such event was sent.
+   */
+  sendLagP99Ms?: number;
+  sendLagMaxMs?: number;
+  /**
+   * True when the replayer itself was the bottleneck: event-loop delay p99, saturated share or send-lag p99 past the bounds in
    * docs/report.md#the-replayers-own-health. With --threads, the worst of its threads.
    */
   bottleneck: boolean;

@@ -21,13 +21,18 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 const wholePct = (x: number): string => `${Math.round(x * 100)} %`;
 
 /**
- * What the replayer's own health measured, for the lines that call it the bottleneck: e.g. `event loop saturated
- * (≥ 95 % busy) 37 % of the replay, busy 83 % overall; event-loop delay p99 23.0 ms (max 36.3 ms)`.
+ * What the replayer's own health measured, for the lines that call it the bottleneck: e.g. `own send lag p99
+ * 376.3 ms (max 385.7 ms); event loop saturated (≥ 95 % busy) 37 % of the replay, busy 83 % overall; event-loop delay
+ * p99 23.0 ms (max 36.3 ms)`. Figures an older report lacks are left out.
  */
 export function replayerFigures(r: ReplayerHealth): string {
-  const delay = `event-loop delay p99 ${fmtMs(r.eventLoopDelayP99Ms)} (max ${fmtMs(r.eventLoopDelayMaxMs)})`;
-  if (r.saturatedShare === undefined || r.eventLoopUtilization === undefined) return delay;
-  return `event loop saturated (≥ 95 % busy) ${wholePct(r.saturatedShare)} of the replay, busy ${wholePct(r.eventLoopUtilization)} overall; ${delay}`;
+  const parts: string[] = [];
+  if (r.sendLagP99Ms !== undefined) parts.push(`own send lag p99 ${fmtMs(r.sendLagP99Ms)}${r.sendLagMaxMs !== undefined ? ` (max ${fmtMs(r.sendLagMaxMs)})` : ''}`);
+  if (r.saturatedShare !== undefined && r.eventLoopUtilization !== undefined) {
+    parts.push(`event loop saturated (≥ 95 % busy) ${wholePct(r.saturatedShare)} of the replay, busy ${wholePct(r.eventLoopUtilization)} overall`);
+  }
+  parts.push(`event-loop delay p99 ${fmtMs(r.eventLoopDelayP99Ms)} (max ${fmtMs(r.eventLoopDelayMaxMs)})`);
+  return parts.join('; ');
 }
 
 /** Findings printed before the figures; the rest are in summary.md and report.html. */
@@ -118,7 +123,8 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   // Realtime figures are only as good as the replayer's timing: say how loaded it was, also when it kept up.
   const rh = r.replayer;
   if (r.mode === 'realtime' && rh && rh.eventLoopUtilization !== undefined && rh.saturatedShare !== undefined) {
-    const figures = `replayer event loop busy ${wholePct(rh.eventLoopUtilization)}, saturated ${wholePct(rh.saturatedShare)} of the replay, delay p99 ${fmtMs(rh.eventLoopDelayP99Ms)}`;
+    const lag = rh.sendLagP99Ms !== undefined ? `, own send lag p99 ${fmtMs(rh.sendLagP99Ms)}` : '';
+    const figures = `replayer event loop busy ${wholePct(rh.eventLoopUtilization)}, saturated ${wholePct(rh.saturatedShare)} of the replay, delay p99 ${fmtMs(rh.eventLoopDelayP99Ms)}${lag}`;
     lines.push(rh.bottleneck ? c.yellow(`${figures}: the bottleneck (see above)`) : `${figures}: not a bottleneck`);
   }
   if (invalid) {

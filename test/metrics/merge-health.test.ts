@@ -26,6 +26,13 @@ describe('merged validity and overload', () => {
     expect(worstReplayerHealth([idle, idle]).bottleneck).toBe(false);
   });
 
+  it('takes the worst send lag of the loops that sent (a threaded run’s main thread sends nothing on schedule)', () => {
+    const main = { eventLoopDelayP99Ms: 1, eventLoopDelayMaxMs: 12, eventLoopUtilization: 0.3, saturatedShare: 0, bottleneck: false };
+    const a = { ...main, sendLagP99Ms: 0.6, sendLagMaxMs: 9.5 };
+    const b = { ...main, sendLagP99Ms: 1.2, sendLagMaxMs: 4 };
+    expect(worstReplayerHealth([main, a, b])).toEqual({ ...main, sendLagP99Ms: 1.2, sendLagMaxMs: 9.5 });
+  });
+
   it('leaves the fields out for shards written before they existed', () => {
     expect(mergeRunHealth([{ name: 'a', report: buildFixture().report }])).toEqual({});
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REPLAYER_BOTTLENECK_P99_MS, REPLAYER_BOTTLENECK_SATURATED_SHARE, replayerHealth, watchEventLoop } from '../../simulator/replay/replayer-health.ts';
+import { REPLAYER_BOTTLENECK_P99_MS, REPLAYER_BOTTLENECK_SATURATED_SHARE, REPLAYER_BOTTLENECK_SEND_LAG_P99_MS, replayerHealth, watchEventLoop } from '../../simulator/replay/replayer-health.ts';
 
 const block = (ms: number): void => {
   const end = performance.now() + ms;
@@ -63,6 +63,23 @@ describe('watchEventLoop', () => {
     expect(health.bottleneck).toBe(true);
   });
 
+  it('reports the send lags recorded since start(), and none when nothing was sent on schedule', async () => {
+    const watch = watchEventLoop();
+    watch.sendLag(500); // before t0 (a warm-up): not the run's
+    watch.start();
+    for (let i = 0; i < 99; i++) watch.sendLag(0.2);
+    watch.sendLag(80);
+    watch.sendLag(90);
+    await tick(20);
+    const health = watch.stop();
+    expect(health.sendLagP99Ms).toBeCloseTo(80, 0);
+    expect(health.sendLagMaxMs).toBeCloseTo(90, 0);
+    expect(health.bottleneck).toBe(true);
+    watch.start();
+    await tick(20);
+    expect(watch.stop()).not.toHaveProperty('sendLagP99Ms');
+  });
+
   it('a loop waiting on timers is neither saturated nor busy', async () => {
     const watch = watchEventLoop();
     watch.start();
@@ -93,5 +110,17 @@ describe('replayerHealth', () => {
     expect(replayerHealth(delay, [{ ms: 9502, utilization: 0.5 }, { ms: 498, utilization: 1 }])).toMatchObject({ saturatedShare: 0.05, bottleneck: true });
     expect(replayerHealth({ p99Ms: 49.96, maxMs: 60 }, [])).toMatchObject({ eventLoopDelayP99Ms: 50, bottleneck: true });
     expect(replayerHealth(delay, [{ ms: 1000, utilization: 0.94 }]).saturatedShare).toBe(0);
+  });
+
+  it('calls a replayer that sent late on its own the bottleneck from a send-lag p99 of 20 ms, though its loop looked fine', () => {
+    // A loop 80 % busy, never saturated, short delays: only the send lag shows that events went out late.
+    const delay = { p99Ms: 4, maxMs: 12 };
+    const windows = [{ ms: 1000, utilization: 0.8 }];
+    expect(REPLAYER_BOTTLENECK_SEND_LAG_P99_MS).toBe(20);
+    expect(replayerHealth(delay, windows, { p99Ms: 19.94, maxMs: 40 })).toEqual({
+      eventLoopDelayP99Ms: 4, eventLoopDelayMaxMs: 12, eventLoopUtilization: 0.8, saturatedShare: 0, sendLagP99Ms: 19.9, sendLagMaxMs: 40, bottleneck: false,
+    });
+    expect(replayerHealth(delay, windows, { p99Ms: 19.96, maxMs: 40 })).toMatchObject({ sendLagP99Ms: 20, bottleneck: true });
+    expect(replayerHealth(delay, windows, null)).not.toHaveProperty('sendLagP99Ms');
   });
 });

@@ -61,6 +61,31 @@ describe('runSchedule', () => {
     expect(fromStream).toEqual(fromArray);
   });
 
+  it('reports the replayer’s own send lag for events whose worker was free, and none for events that waited on theirs', async () => {
+    const clock = new ManualClock();
+    const lags: number[] = [];
+    // Each send costs the replayer 10 ms of its own time; the target answers 100 ms later.
+    const events = [ev(0, 0, 1), ev(1, 0, 2), ev(2, 0, 3), ev(3, 50, 1)];
+    const sent: { seq: number; at: number }[] = [];
+    await clock.run(
+      runSchedule({
+        clock,
+        speed: 1,
+        events,
+        dispatch: async (e) => {
+          sent.push({ seq: e.seq, at: clock.now() });
+          clock.spend(10);
+          await clock.delay(100);
+        },
+        onSendLag: (ms) => lags.push(ms),
+      }),
+    );
+    // Seq 1 and 2 were due at 0 and went out at 10 and 20: the replayer's lag. Seq 3 (due 50) waited for seq 0's
+    // answer (at 110): late, but because of the target, so not the replayer's lag.
+    expect(sent).toEqual([{ seq: 0, at: 0 }, { seq: 1, at: 10 }, { seq: 2, at: 20 }, { seq: 3, at: 110 }]);
+    expect(lags).toEqual([0, 10, 20]);
+  });
+
   it("keeps a worker's requests in order: the next one waits for the previous response and keeps its intended time", async () => {
     const clock = new ManualClock();
     const sent: { seq: number; at: number; intended: number }[] = [];

@@ -106,8 +106,11 @@ describe('runThreaded', () => {
     expect(res.dispatched).toBe(600);
     expect(lines).toBe(600);
     expect(started).toBe(1);
-    // Each thread measured its own event loop from t0; the result carries the worst (its figures vary by machine).
-    expect(Object.keys(res.threadsHealth).sort()).toEqual(['bottleneck', 'eventLoopDelayMaxMs', 'eventLoopDelayP99Ms', 'eventLoopUtilization', 'saturatedShare']);
+    // Each thread measured its own event loop and send lag from t0; the result carries the worst (its figures vary
+    // by machine).
+    expect(Object.keys(res.threadsHealth).sort()).toEqual([
+      'bottleneck', 'eventLoopDelayMaxMs', 'eventLoopDelayP99Ms', 'eventLoopUtilization', 'saturatedShare', 'sendLagMaxMs', 'sendLagP99Ms',
+    ]);
     expect(res.threadsHealth.eventLoopUtilization).toBeGreaterThan(0);
     expect(metrics.sections(false, 1000).totals.statuses).toEqual({ '200': 600 });
   });

@@ -199,6 +199,16 @@ describe('findings', () => {
     expect(byId(deriveFindings(report), 'replayer-bottleneck')).toBeUndefined();
   });
 
+  it('replayer-bottleneck: a replayer that sent late on its own is named with its send lag first', () => {
+    const report = healthy();
+    report.run.replayer = {
+      eventLoopDelayP99Ms: 6.1, eventLoopDelayMaxMs: 14, eventLoopUtilization: 0.81, saturatedShare: 0, sendLagP99Ms: 64.2, sendLagMaxMs: 90.5, bottleneck: true,
+    };
+    const f = byId(deriveFindings(report), 'replayer-bottleneck')!;
+    expect(f.text).toContain('(sheetsim, not the target): own send lag p99 64.2 ms (max 90.5 ms); event loop saturated (≥ 95 % busy) 0 % of the replay');
+    expect(f.figures).toMatchObject({ sendLagP99Ms: 64.2, sendLagMaxMs: 90.5 });
+  });
+
   it('slowest scenario: names where its time went from responseParts, else from lateness and service time', () => {
     const report = healthy();
     const [slowest] = Object.entries(report.scenarios).sort(([, a], [, b]) => b.responseTime.p95 - a.responseTime.p95)[0]!;

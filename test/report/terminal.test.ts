@@ -55,6 +55,8 @@ describe('terminal summary of a run that broke or could not keep up', () => {
     report.run.replayer = { eventLoopDelayP99Ms: 2.5, eventLoopDelayMaxMs: 21.7, eventLoopUtilization: 0.262, saturatedShare: 0, bottleneck: false };
     expect(report.run.mode).toBe('realtime');
     expect(renderSummary(report, plain)).toMatch(/^replayer event loop busy 26 %, saturated 0 % of the replay, delay p99 2\.5 ms: not a bottleneck$/m);
+    report.run.replayer = { ...report.run.replayer, sendLagP99Ms: 0.4, sendLagMaxMs: 3.1 };
+    expect(renderSummary(report, plain)).toMatch(/^replayer event loop busy 26 %, saturated 0 % of the replay, delay p99 2\.5 ms, own send lag p99 0\.4 ms: not a bottleneck$/m);
     report.run.replayer = { eventLoopDelayP99Ms: 16.6, eventLoopDelayMaxMs: 30, eventLoopUtilization: 0.999, saturatedShare: 1, bottleneck: true };
     expect(renderSummary(report, plain)).toMatch(/^replayer event loop busy 100 %, saturated 100 % of the replay, delay p99 16\.6 ms: the bottleneck \(see above\)$/m);
     const exact = buildFixture({ events: 150, mode: 'exact' }).report;
