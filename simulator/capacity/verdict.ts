@@ -4,6 +4,7 @@
  */
 import { DEFAULT_GATES, type GateConfig, evaluateGates } from '../report/gates.ts';
 import type { GateResult, Report } from '../report/model.ts';
+import { replayerFigures } from '../report/terminal.ts';
 
 /** Parsed capacity gates (flags of `sheetsim capacity`). */
 export interface CapacityGates {
@@ -94,6 +95,13 @@ export function judgePoint(report: Report, workers: number, gates: CapacityGates
   }
   if (report.run.partial) {
     failures.push('partial run (interrupted or the target died)');
+    causes.push('invalid run');
+  }
+  // A realtime run (the confirmation) whose replayer was its own bottleneck measured sheetsim's delay with the
+  // target's: neither its passing nor its failing gates speak for the target.
+  const replayer = report.run.mode === 'realtime' ? report.run.replayer : undefined;
+  if (replayer?.bottleneck) {
+    failures.push(`the replayer itself was a bottleneck (${replayerFigures(replayer)}), so the run did not measure the target alone: lower --speed`);
     causes.push('invalid run');
   }
   if (gates.no429 && sh.status429 > 0) {

@@ -44,6 +44,16 @@ describe('judgePoint', () => {
     expect(judgePoint(r, 3, { ...DEFAULT_CAPACITY_GATES, no429: false }, { dir: '', wallMs: 0 }).pass).toBe(true);
     expect(judge(report((x) => { x.run.partial = true; })).pass).toBe(false);
   });
+
+  it('does not pass a realtime run (the confirmation) whose replayer was its own bottleneck, whatever its gates say', () => {
+    const health = { eventLoopDelayP99Ms: 4, eventLoopDelayMaxMs: 12, eventLoopUtilization: 0.8, saturatedShare: 0, sendLagP99Ms: 45, sendLagMaxMs: 80 };
+    const slowReplayer = judge(report((x) => { x.run.mode = 'realtime'; x.run.replayer = { ...health, bottleneck: true }; }));
+    expect(slowReplayer).toMatchObject({ pass: false, limitedBy: 'invalid run' });
+    expect(slowReplayer.failures).toEqual([
+      'the replayer itself was a bottleneck (own send lag p99 45.0 ms (max 80.0 ms); event loop saturated (≥ 95 % busy) 0 % of the replay, busy 80 % overall; event-loop delay p99 4.0 ms (max 12.0 ms)), so the run did not measure the target alone: lower --speed',
+    ]);
+    expect(judge(report((x) => { x.run.mode = 'realtime'; x.run.replayer = { ...health, sendLagP99Ms: 2, bottleneck: false }; })).pass).toBe(true);
+  });
 });
 
 function result(points: CapacityPoint[], answer: number, extra: Partial<CapacityResult> = {}): CapacityResult {
