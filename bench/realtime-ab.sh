@@ -4,8 +4,8 @@
 # DIR a checkout with dist/ built, TRACE a dense trace (`npx tsx bench/dense-trace.ts OUT RATE SECONDS`). A trivial
 # HTTP server (answers `{"ok":true}` at once) runs pinned to core 1, each CLI run pinned to core 0; per run it prints
 # the whole-run p99 and max lateness, the p99 response time (report.json, first second included), the achieved rate,
-# the replayer's own health (run.replayer: busy and saturated shares, loop delay p99, the bottleneck verdict) and the
-# load average. Extra environment for B only: AB_ENV_B="NAME=value …" (for trying a flag on one side).
+# the replayer's own health (run.replayer: busy and saturated shares, loop delay p99, send-lag p99, the bottleneck
+# verdict) and the load average. Extra environment for B only: AB_ENV_B="NAME=value …" (for trying a flag on one side).
 # Wrap it in `flock /tmp/sheetsim-heavy.lock`.
 set -euo pipefail
 a=${1:?checkout A}; b=${2:?checkout B}; trace=${3:?dense trace}; runs=${4:-5}
@@ -34,7 +34,7 @@ for i in $(seq 1 "$runs"); do
       const r = require(process.argv[1]); const t = r.totals;
       console.log([process.argv[2], `run ${process.argv[3]}`, `lateness p99 ${t.lateness.p99.toFixed(1)} ms`, `max ${t.lateness.max.toFixed(1)} ms`,
         `response p99 ${t.responseTime.p99.toFixed(1)} ms`, `achieved ${Math.round((t.requests * 1000) / r.run.wallDurationMs)}/s`,
-        `replayer busy ${r.run.replayer?.eventLoopUtilization ?? "?"} saturated ${r.run.replayer?.saturatedShare ?? "?"} loop p99 ${r.run.replayer?.eventLoopDelayP99Ms} ms bottleneck ${r.run.replayer?.bottleneck}`,
+        `replayer busy ${r.run.replayer?.eventLoopUtilization ?? "?"} saturated ${r.run.replayer?.saturatedShare ?? "?"} loop p99 ${r.run.replayer?.eventLoopDelayP99Ms} ms send lag p99 ${r.run.replayer?.sendLagP99Ms ?? "?"} ms bottleneck ${r.run.replayer?.bottleneck}`,
         `load ${process.argv[4]}`].join("\t"));
     ' "$out/r/report.json" "$side" "$i" "$(cut -d' ' -f1-3 /proc/loadavg)"
   done

@@ -88,7 +88,7 @@ interface CliRun {
   latenessMax: number;
   responseP99: number;
   errors: number;
-  /** The report's own account of the replayer (run.replayer): busy share, saturated share, the verdict. */
+  /** The report's own account of the replayer (run.replayer): busy share, saturated share, send-lag p99, the verdict. */
   replayer: string;
 }
 
@@ -102,7 +102,7 @@ async function cliRuns(url: string, rates: number[], seconds: number, acSeconds:
   }
   console.log(`\n0. whole runs through the CLI: node bin/sheetsim.js run --trace <dense trace> --target ${url} --no-gates` +
     `${pinned ? ' (pinned to core 0)' : ''}; ${seconds} s traces, 256 workers; figures from report.json (whole run, first second included)`);
-  console.log('   rate/s  achieved/s | lateness p99     max | response p99 | errors | server % core | replayer busy / saturated | load');
+  console.log('   rate/s  achieved/s | lateness p99     max | response p99 | errors | server % core | replayer busy / saturated / send lag p99 | load');
   const dir = mkdtempSync(join(tmpdir(), 'sheetsim-bench-cli-'));
   let best = 0;
   let misses = 0;
@@ -127,7 +127,7 @@ async function cliRuns(url: string, rates: number[], seconds: number, acSeconds:
       const ok = r.latenessP99 < 5 && r.responseP99 < 5 && r.errors === 0;
       console.log(
         `   ${String(rate).padStart(6)}  ${String(Math.round(r.achieved)).padStart(10)} | ${r.latenessP99.toFixed(2).padStart(9)} ms ${r.latenessMax.toFixed(1).padStart(7)} |` +
-          ` ${r.responseP99.toFixed(2).padStart(9)} ms | ${String(r.errors).padStart(6)} | ${(serverShare * 100).toFixed(0).padStart(10)} %   | ${r.replayer.padStart(25)} | ${load()}${ok ? '' : '  (misses)'}`,
+          ` ${r.responseP99.toFixed(2).padStart(9)} ms | ${String(r.errors).padStart(6)} | ${(serverShare * 100).toFixed(0).padStart(10)} %   | ${r.replayer.padStart(40)} | ${load()}${ok ? '' : '  (misses)'}`,
       );
       rmSync(trace, { force: true });
       if (ok) {
@@ -159,7 +159,7 @@ async function cliRuns(url: string, rates: number[], seconds: number, acSeconds:
 /** The whole-run figures of a `sheetsim run` report. */
 function readCliReport(path: string): CliRun {
   const r = JSON.parse(readFileSync(path, 'utf8')) as {
-    run: { wallDurationMs: number; replayer?: { eventLoopUtilization?: number; saturatedShare?: number; bottleneck: boolean } };
+    run: { wallDurationMs: number; replayer?: { eventLoopUtilization?: number; saturatedShare?: number; sendLagP99Ms?: number; bottleneck: boolean } };
     totals: { requests: number; ok: number; lateness: { p99: number; max: number }; responseTime: { p99: number }; errors: Record<string, number>; statuses: Record<string, number> };
   };
   const t = r.totals;
@@ -172,7 +172,9 @@ function readCliReport(path: string): CliRun {
     latenessMax: t.lateness.max,
     responseP99: t.responseTime.p99,
     errors,
-    replayer: r.run.replayer ? `${r.run.replayer.eventLoopUtilization ?? '?'} / ${r.run.replayer.saturatedShare ?? '?'}${r.run.replayer.bottleneck ? ' (bottleneck)' : ''}` : '—',
+    replayer: r.run.replayer
+      ? `${r.run.replayer.eventLoopUtilization ?? '?'} / ${r.run.replayer.saturatedShare ?? '?'} / ${r.run.replayer.sendLagP99Ms ?? '?'} ms${r.run.replayer.bottleneck ? ' (bottleneck)' : ''}`
+      : '—',
   };
 }
 
