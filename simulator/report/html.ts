@@ -22,7 +22,10 @@ export function renderReportHtml(report: Report): string {
     ['trace', `${report.trace.path} — ${report.trace.events} events, ${report.trace.header.profile} seed ${report.trace.header.seed}`],
     ...(r.validity && !r.validity.valid ? [['validity', `INVALID (no verdict): ${r.validity.reasons.join('; ')}`] as [string, string]] : []),
     ...(r.overload?.saturated ? [['overload', `SATURATED from s = ${r.overload.fromS ?? '?'}: backlog up to ${r.overload.maxInFlight}, lateness up to ${fmtMs(r.overload.maxLatenessMs)}, ${r.overload.notSent} events not sent by the deadline`] as [string, string]] : []),
-    ...(r.replayer?.bottleneck ? [['replayer', `bottleneck: ${replayerFigures(r.replayer)}`] as [string, string]] : []),
+    // As in the terminal: a realtime run's figures are only as good as the replayer's timing, so say how it did.
+    ...(r.replayer && (r.replayer.bottleneck || r.mode === 'realtime')
+      ? [['replayer', `${r.replayer.bottleneck ? 'the bottleneck' : 'not a bottleneck'}: ${replayerFigures(r.replayer)}`] as [string, string]]
+      : []),
     ['trace sha256', report.trace.sha256], ['outcome digest', report.digest ?? '— (realtime)'], ['sheetsim', `${report.sheetsim.version} on node ${report.sheetsim.node}`],
   ];
   const passed = report.gates.filter((g) => g.pass).length;

@@ -27,6 +27,15 @@ describe('report.html', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('says how the replayer did in a realtime run, also when it kept up', () => {
+    const health = { eventLoopDelayP99Ms: 2.5, eventLoopDelayMaxMs: 9, eventLoopUtilization: 0.2, saturatedShare: 0, sendLagP99Ms: 0.4, sendLagMaxMs: 3.1 };
+    const fine = renderReportHtml(buildFixture({ replayer: { ...health, bottleneck: false } }).report);
+    expect(fine).toContain('<span>replayer</span><b>not a bottleneck: own send lag p99 0.4 ms (max 3.1 ms); event loop saturated (≥ 95 % busy) 0 % of the replay');
+    const late = renderReportHtml(buildFixture({ replayer: { ...health, sendLagP99Ms: 31, bottleneck: true } }).report);
+    expect(late).toContain('<span>replayer</span><b>the bottleneck: own send lag p99 31.0 ms');
+    expect(renderReportHtml(buildFixture({ mode: 'exact', replayer: { ...health, bottleneck: false } }).report)).not.toContain('<span>replayer</span>');
+  });
+
   it('escapes labels and scenario names that carry markup', () => {
     const { report } = buildFixture({ label: EVIL, scenarioNames: [`finalizar_${EVIL}`] });
     const html = renderReportHtml(report);
