@@ -4,7 +4,8 @@
  * another machine) runs as a child process; for each rate a dense trace (GET, 1,024 workers round-robin) is
  * replayed through the CLI as a user runs it — `node bin/sheetsim.js run --trace FILE --target URL --threads N` —
  * and the whole-run p99 lateness (first second included) is read from its report.json. Prints, per thread count,
- * each rate's figures and the highest rate whose p99 lateness stays under 5 ms with no errors. Figures only, no
+ * each rate's figures (with the report's account of the replayer: the busiest thread's event-loop share and the
+ * worst send-lag p99) and the highest rate whose p99 lateness stays under 5 ms with no errors. Figures only, no
  * assertions (the machine is shared); record them with the load average in bench/README.md.
  * Options: --seconds N (trace length per step, default 5), --rates a,b,c, --threads 1,2.
  */
@@ -71,7 +72,7 @@ async function bench(): Promise<void> {
     const best = new Map<number, number>();
     for (const threads of threadCounts) {
       console.log(`\n--threads ${threads}`);
-      console.log('   rate/s   sent/s | lateness p50     p99     max | p99 after 1st s | response p50    p99 | errors | load');
+      console.log('   rate/s   sent/s | lateness p50     p99     max | p99 after 1st s | response p50    p99 | errors | replayer busy / send lag p99 | load');
       let misses = 0;
       best.set(threads, 0);
       for (const rate of rates) {
@@ -100,7 +101,8 @@ async function bench(): Promise<void> {
           `   ${String(rate).padStart(6)}   ${String(Math.round((t.requests * 1000) / r.run.wallDurationMs)).padStart(6)} |` +
             ` ${t.lateness.p50.toFixed(2).padStart(12)} ${t.lateness.p99.toFixed(2).padStart(7)} ${t.lateness.max.toFixed(1).padStart(7)} |` +
             ` ${laterP99.toFixed(2).padStart(15)} |` +
-            ` ${t.responseTime.p50.toFixed(1).padStart(12)} ${t.responseTime.p99.toFixed(1).padStart(6)} | ${String(errors).padStart(6)} | ${load()}`,
+            ` ${t.responseTime.p50.toFixed(1).padStart(12)} ${t.responseTime.p99.toFixed(1).padStart(6)} | ${String(errors).padStart(6)} |` +
+            ` ${replayerCell(r.run.replayer).padStart(28)} | ${load()}`,
         );
         rmSync(out, { recursive: true, force: true });
         // Every rate is run (the curve matters more than the threshold); stop once the run is far behind.
@@ -117,4 +119,10 @@ async function bench(): Promise<void> {
     child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The report's account of the replayer (the worst of its threads): event-loop busy share and own send-lag p99. */
+function replayerCell(h: Report['run']['replayer']): string {
+  if (!h) return '—';
+  return `${h.eventLoopUtilization ?? '?'} / ${h.sendLagP99Ms ?? '?'} ms${h.bottleneck ? ' (bottleneck)' : ''}`;
 }
