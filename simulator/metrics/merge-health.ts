@@ -54,6 +54,7 @@ export function worstReplayerHealth(healths: readonly ReplayerHealth[]): Replaye
   const saturated = worst((h) => h.saturatedShare);
   const lagP99 = worst((h) => h.sendLagP99Ms);
   const lagMax = worst((h) => h.sendLagMaxMs);
+  const warmup = worst((h) => h.warmupMs);
   return {
     eventLoopDelayP99Ms: worst((h) => h.eventLoopDelayP99Ms) ?? 0,
     eventLoopDelayMaxMs: worst((h) => h.eventLoopDelayMaxMs) ?? 0,
@@ -61,6 +62,7 @@ export function worstReplayerHealth(healths: readonly ReplayerHealth[]): Replaye
     ...(saturated !== undefined ? { saturatedShare: saturated } : {}),
     ...(lagP99 !== undefined ? { sendLagP99Ms: lagP99 } : {}),
     ...(lagMax !== undefined ? { sendLagMaxMs: lagMax } : {}),
+    ...(warmup !== undefined ? { warmupMs: warmup } : {}),
     bottleneck: healths.some((h) => h.bottleneck),
   };
 }

@@ -129,6 +129,8 @@ export interface RealtimeResult {
   notSent: number;
   /** Set when the call log could not be read (the Sheets metrics are then incomplete). */
   sheetsError: string | null;
+  /** Wall ms spent before t0 warming the replayer's hot path (a dense first second), or null when it was not warmed. */
+  warmupMs: number | null;
 }
 
 /** Replay the events in realtime against the target. */
@@ -199,13 +201,18 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   // A trace stream is read ahead, and its first seconds parsed before t0 (see read-ahead.ts).
   const events = Symbol.iterator in opts.events ? (opts.events as Iterable<TraceEvent>) : new ReadAhead(opts.events as AsyncIterable<TraceEvent>, READ_AHEAD_EVENTS, AHEAD_WALL_MS * k);
   let warmed: WarmupHold | null = null;
+  let warmupMs: number | null = null;
   // Ends a wait for a future t0 when the run ends before it (stopped, or nothing to send).
   const startWait = new AbortController();
   try {
     if (events instanceof ReadAhead) await events.prime((opts.primeWallMs ?? PRIME_WALL_MS) * k, PRIME_MAX_EVENTS);
     const dense = events instanceof ReadAhead && events.countUntil(1000 * k) >= WARMUP_MIN_EVENTS_PER_S;
     const warm = opts.warmHotPath ?? (dense && opts.driver === undefined);
-    if (warm) warmed = await warmReplayHotPath(clock, opts.signal);
+    if (warm) {
+      const from = clock.now();
+      warmed = await warmReplayHotPath(clock, opts.signal);
+      warmupMs = clock.now() - from;
+    }
     await feed.anchor();
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
     // while events are due. Capped: a trace that never needs that many only holds idle sockets (closed after IDLE_SOCKET_MS).
@@ -265,5 +272,6 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     deadlineHit: result.deadlineHit,
     notSent: result.notSent,
     sheetsError: feed.error,
+    warmupMs,
   };
 }

@@ -57,6 +57,8 @@ interface ModeResult {
   overload: RunOverload | null;
   /** With --threads, the replay threads' own event loops (the worst of them); else null. */
   threadsHealth: ReplayerHealth | null;
+  /** Wall ms the replayer warmed its own hot path before t0 (a dense first second), or null. */
+  replayerWarmupMs: number | null;
 }
 
 /** Where the replay is now, read by the progress line and the exact-mode guard. */
@@ -175,7 +177,8 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
   const targetMem = targetMemory?.stop() ?? null;
   const ownMem = sheetsimMemory.stop();
   // With --threads this thread feeds the replay threads and writes their lines: the worst loop of them all decides.
-  const replayer = mode.threadsHealth ? worstReplayerHealth([eventLoop.stop(), mode.threadsHealth]) : eventLoop.stop();
+  const loops = mode.threadsHealth ? worstReplayerHealth([eventLoop.stop(), mode.threadsHealth]) : eventLoop.stop();
+  const replayer: ReplayerHealth = mode.replayerWarmupMs === null ? loops : { ...loops, warmupMs: Math.round(mode.replayerWarmupMs) };
   await target.stop();
   if (died) {
     notes.push(died);
@@ -271,7 +274,7 @@ async function replayExact(ctx: ReplayContext): Promise<ModeResult> {
       notes.push('could not check that the backend keeps the virtual clock (no Metadata timestamp to read): the digest reproduces only if it takes its time from x-sheetsim-time');
     }
   }
-  return { digest, workbookDigest, interrupted, stoppedUnreachable, sheetsAvailable: true, simulatedDurationMs, overload: null, threadsHealth: null };
+  return { digest, workbookDigest, interrupted, stoppedUnreachable, sheetsAvailable: true, simulatedDurationMs, overload: null, threadsHealth: null, replayerWarmupMs: null };
 }
 
 /** Realtime mode: the trace at --speed on the wall clock, the deadline and the overload and validity watches on. */
@@ -317,5 +320,6 @@ async function replayRealtime(ctx: ReplayContext): Promise<ModeResult> {
     simulatedDurationMs: Math.max(metrics.lastT, metrics.lastEndMs),
     overload: overloadSummary(overload.current, res, durationMs, deadlineMs, metrics.total.lateness.maxValue / 1000),
     threadsHealth: res.threadsHealth ?? null,
+    replayerWarmupMs: res.warmupMs,
   };
 }

@@ -97,7 +97,7 @@ function threadConfig(opts: ThreadedOptions, i: number, n: number): ThreadConfig
 }
 
 /** The threads' results as one run's. */
-function mergeResults(res: RealtimeResult[], wallMs: number, stoppedUnreachable: boolean): RealtimeResult {
+function mergeResults(res: RealtimeResult[], wallMs: number, stoppedUnreachable: boolean, warmupMs: number | null): RealtimeResult {
   const sum = (f: (r: RealtimeResult) => number): number => res.reduce((a, r) => a + f(r), 0);
   return {
     wallMs,
@@ -108,6 +108,7 @@ function mergeResults(res: RealtimeResult[], wallMs: number, stoppedUnreachable:
     deadlineHit: res.some((r) => r.deadlineHit),
     notSent: sum((r) => r.notSent),
     sheetsError: res.find((r) => r.sheetsError)?.sheetsError ?? null,
+    warmupMs,
   };
 }
 
@@ -230,13 +231,16 @@ export async function runThreaded(opts: ThreadedOptions): Promise<ThreadedResult
   });
 
   let wallMs = 0;
+  let warmupMs: number | null = null;
   metrics.liveFrom = sumLive;
   try {
     await Promise.race([Promise.all([ready.promise, feeder.prefilled.promise]), failed.promise]);
     // A dense first second (as runRealtime judges it for one thread): every thread warms its hot path, at once.
     if (feeder.firstSecond >= WARMUP_MIN_EVENTS_PER_S && !feedStop.signal.aborted) {
+      const from = clock.now();
       for (let i = 0; i < n; i++) send(i, { type: 'warm' });
       await Promise.race([warmed.promise, failed.promise]);
+      warmupMs = clock.now() - from;
     }
     // t0 is START_LEAD_MS from now; the mock's origin is set here, once, and each thread is told the mock's
     // clock at t0 so all of them map call times alike.
@@ -273,5 +277,5 @@ export async function runThreaded(opts: ThreadedOptions): Promise<ThreadedResult
     await Promise.all(workers.map((w) => w.terminate()));
   }
   if (failure) throw failure;
-  return { ...mergeResults(results as RealtimeResult[], wallMs, monitor.stoppedUnreachable), threadsHealth: worstReplayerHealth(healths) };
+  return { ...mergeResults(results as RealtimeResult[], wallMs, monitor.stoppedUnreachable, warmupMs), threadsHealth: worstReplayerHealth(healths) };
 }

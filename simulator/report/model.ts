@@ -278,6 +278,11 @@ export interface ReplayerHealth {
   sendLagP99Ms?: number;
   sendLagMaxMs?: number;
   /**
+   * Wall ms the replayer spent before t = 0 warming its own hot path against a loopback server of its own (realtime
+   * runs whose first second is dense, docs/report.md#the-replayers-own-health); absent when it did not.
+   */
+  warmupMs?: number;
+  /**
    * True when the replayer itself was the bottleneck: event-loop delay p99, saturated share or send-lag p99 past the bounds in
    * docs/report.md#the-replayers-own-health. With --threads, the worst of its threads.
    */

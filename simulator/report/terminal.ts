@@ -78,6 +78,9 @@ export function renderSummary(report: Report, options: { color: boolean; reportD
   lines.push(`trace ${report.trace.path} (${report.trace.events} events, sha256 ${report.trace.sha256.slice(0, 12)}) → ${r.target.kind} ${r.target.url ?? r.target.command ?? ''}`.trimEnd());
   lines.push(`simulated ${(r.simulatedDurationMs / 1000).toFixed(0)} s in ${(r.wallDurationMs / 1000).toFixed(1)} s wall${r.mode === 'realtime' ? ` (speed ×${r.speed})` : ''}`);
   if (r.warmup) lines.push(c.dim(`warm-up  GET /api/health before t = 0: ${r.warmup.status ?? 'no answer'} in ${fmtMs(r.warmup.ms)}, ${r.warmup.sheetsCalls} Sheets calls (not part of the run)`));
+  if (r.replayer?.warmupMs !== undefined) {
+    lines.push(c.dim(`warm-up  the replayer's own code before t = 0: ${fmtMs(r.replayer.warmupMs)} against a loopback server of its own, for a dense first second (not part of the run)`));
+  }
   if (r.mode === 'realtime' && r.speed !== 1 && r.targetTimersScaled === null) {
     lines.push(c.yellow(`timers   the target's own timers (backoff, cache TTLs) are not known to run at ×${r.speed}: its per-minute Sheets rates may read low`));
   }

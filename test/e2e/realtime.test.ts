@@ -177,6 +177,9 @@ describe('sheetsim run (realtime)', () => {
       expect(r.run.replayer!.saturatedShare).toBeGreaterThanOrEqual(0.05);
       // Its workers were all free: every event it sent late, it sent late on its own.
       expect(r.run.replayer!.sendLagP99Ms).toBeGreaterThanOrEqual(20);
+      // Its dense first second made it warm its own code first, and the report says for how long.
+      expect(r.run.replayer!.warmupMs).toBeGreaterThan(0);
+      expect(res.stdout).toMatch(/^warm-up  the replayer's own code before t = 0: [\d.]+ m?s against a loopback server of its own/m);
       expect(res.stdout).toMatch(/^replayer was the bottleneck: own send lag p99 [\d.]+ m?s \(max [\d.]+ m?s\); event loop saturated \(≥ 95 % busy\) \d+ % of the replay/m);
       expect(res.stdout).toMatch(/^replayer event loop busy \d+ %, saturated \d+ % of the replay, delay p99 [\d.]+ ms, own send lag p99 [\d.]+ m?s: the bottleneck \(see above\)$/m);
       expect(r.findings.find((f) => f.id === 'replayer-bottleneck')!.text).toMatch(/^The replayer itself was a bottleneck \(sheetsim, not the target\)/);

@@ -31,6 +31,8 @@ describe('merged validity and overload', () => {
     const a = { ...main, sendLagP99Ms: 0.6, sendLagMaxMs: 9.5 };
     const b = { ...main, sendLagP99Ms: 1.2, sendLagMaxMs: 4 };
     expect(worstReplayerHealth([main, a, b])).toEqual({ ...main, sendLagP99Ms: 1.2, sendLagMaxMs: 9.5 });
+    // Shards that warmed up before t0: the longest.
+    expect(worstReplayerHealth([{ ...a, warmupMs: 1800 }, { ...b, warmupMs: 2400 }, main]).warmupMs).toBe(2400);
   });
 
   it('leaves the fields out for shards written before they existed', () => {

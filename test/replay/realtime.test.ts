@@ -187,7 +187,9 @@ describe('runRealtime against a real server', () => {
     await new Promise<void>((r) => server!.close(() => r()));
     server = undefined;
     const metrics = new RunMetrics();
-    await runRealtime({ events: [ev(0, 0, 1), ev(1, 10, 2)], url: `http://127.0.0.1:${port}`, speed: 1, connections: 2, timeoutMs: 2000, metrics, sheets: null, countUntracedCalls: true });
+    const res = await runRealtime({ events: [ev(0, 0, 1), ev(1, 10, 2)], url: `http://127.0.0.1:${port}`, speed: 1, connections: 2, timeoutMs: 2000, metrics, sheets: null, countUntracedCalls: true });
+    // Two events are no dense first second: no warm-up before t0.
+    expect(res.warmupMs).toBeNull();
     const s = metrics.sections(false, 10);
     expect(s.totals.requests).toBe(2);
     expect(s.totals.errors).toEqual({ ECONNREFUSED: 2 });
@@ -243,6 +245,8 @@ describe('runRealtime on a dense trace stream', () => {
     });
     expect(res.dispatched).toBe(600);
     expect(startedAt).toBe(0);
+    // The time the warm-up took before t0 is reported (the report's run.replayer.warmupMs).
+    expect(res.warmupMs).toBeGreaterThan(0);
     // The warm-up went to its own loopback server: the target saw the trace's 600 requests and nothing else.
     expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 600 }, (_, i) => i));
     expect(outcomes.every((o) => o.status === 200)).toBe(true);

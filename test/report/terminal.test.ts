@@ -56,6 +56,9 @@ describe('terminal summary of a run that broke or could not keep up', () => {
     expect(report.run.mode).toBe('realtime');
     expect(renderSummary(report, plain)).toMatch(/^replayer event loop busy 26 %, saturated 0 % of the replay, delay p99 2\.5 ms: not a bottleneck$/m);
     report.run.replayer = { ...report.run.replayer, sendLagP99Ms: 0.4, sendLagMaxMs: 3.1 };
+    expect(renderSummary(report, plain)).not.toContain("the replayer's own code");
+    report.run.replayer.warmupMs = 2410;
+    expect(renderSummary(report, plain)).toContain("warm-up  the replayer's own code before t = 0: 2.41 s against a loopback server of its own, for a dense first second (not part of the run)");
     expect(renderSummary(report, plain)).toMatch(/^replayer event loop busy 26 %, saturated 0 % of the replay, delay p99 2\.5 ms, own send lag p99 0\.4 ms: not a bottleneck$/m);
     report.run.replayer = { eventLoopDelayP99Ms: 16.6, eventLoopDelayMaxMs: 30, eventLoopUtilization: 0.999, saturatedShare: 1, bottleneck: true };
     expect(renderSummary(report, plain)).toMatch(/^replayer event loop busy 100 %, saturated 100 % of the replay, delay p99 16\.6 ms: the bottleneck \(see above\)$/m);
