@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { REPLAYER_BOTTLENECK_P99_MS, REPLAYER_BOTTLENECK_SATURATED_SHARE, REPLAYER_BOTTLENECK_SEND_LAG_P99_MS, replayerHealth, watchEventLoop } from '../../simulator/replay/replayer-health.ts';
+import { runCommand } from '../../simulator/cli/commands/run.ts';
+import {
+  REPLAYER_BOTTLENECK_P99_MS, REPLAYER_BOTTLENECK_SATURATED_SHARE, REPLAYER_BOTTLENECK_SEND_LAG_P99_MS, SATURATED_UTILIZATION, replayerHealth, watchEventLoop,
+} from '../../simulator/replay/replayer-health.ts';
 
 const block = (ms: number): void => {
   const end = performance.now() + ms;
@@ -122,5 +125,14 @@ describe('replayerHealth', () => {
     });
     expect(replayerHealth(delay, windows, { p99Ms: 19.96, maxMs: 40 })).toMatchObject({ sendLagP99Ms: 20, bottleneck: true });
     expect(replayerHealth(delay, windows, null)).not.toHaveProperty('sendLagP99Ms');
+  });
+});
+
+describe('sheetsim run --help', () => {
+  it('states the bounds the verdict uses', () => {
+    const help = (runCommand.description ?? '').replace(/\s+/g, ' ');
+    expect(help).toContain(`saturated (>= ${SATURATED_UTILIZATION * 100} % busy) for ${REPLAYER_BOTTLENECK_SATURATED_SHARE * 100} % of the replay`);
+    expect(help).toContain(`loop delay p99 reached ${REPLAYER_BOTTLENECK_P99_MS} ms`);
+    expect(help).toContain(`reached ${REPLAYER_BOTTLENECK_SEND_LAG_P99_MS} ms`);
   });
 });

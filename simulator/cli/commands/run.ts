@@ -270,6 +270,10 @@ Events not sent by then are recorded as NOT_SENT, requests still in flight as AB
 failures, with the wait until the deadline as their response time (a lower bound). The run is SATURATED
 (live on the progress line, run.overload in the report) when a due event waits longer than --max-lateness
 (default 5s wall) for 3 s, or when the backlog of due, unanswered events keeps rising for 10 s and doubles.
+The replayer judges itself too (run.replayer, one line of the summary): it was the bottleneck, not the
+target, when its event loop was saturated (>= 95 % busy) for 5 % of the replay, its loop delay p99 reached
+50 ms, or its own send lag p99 (how late it sent events whose virtual worker was free) reached 20 ms. Then
+lower --speed or add --threads on a machine with cores to spare.
 
 Output: reports/<run-id>/ (report.json, events.jsonl, metrics.csv, scenarios.csv, timeline.csv, report.html,
 summary.md);
