@@ -18,6 +18,8 @@ export interface LiveFigures {
   status429: number;
   /** With --threads: the busiest replay thread's event loop over its latest quarter second (0–1). */
   busy?: number;
+  /** With --threads: the highest share of a replay thread's sends in its latest quarter second that were late by the bound (0–1). */
+  late?: number;
 }
 
 /** The counters of a RunMetrics (besides its stats and timeline). */

@@ -1,6 +1,6 @@
 /** Live progress: one updating line on a terminal, a plain line every 5 s otherwise. */
 import type { Writable } from 'node:stream';
-import { SATURATED_UTILIZATION } from './replayer-health.ts';
+import { LATE_WINDOW_SHARE, REPLAYER_BOTTLENECK_SEND_LAG_P99_MS, SATURATED_UTILIZATION } from './replayer-health.ts';
 
 export interface ProgressSnapshot {
   done: number;
@@ -23,6 +23,8 @@ export interface ProgressSnapshot {
   unreachableFromS?: number | null;
   /** Realtime: the replayer's own event loop over its latest quarter second, 0–1 (the busiest thread with --threads). */
   replayerBusy?: number;
+  /** Realtime: share of the replayer's sends in its latest quarter second that were late by the bound, 0–1 (the highest of its threads with --threads). */
+  replayerLate?: number;
 }
 
 /** Format one progress line. */
@@ -48,7 +50,11 @@ export function formatProgress(p: ProgressSnapshot): string {
       ? `  SATURATED since s = ${p.saturated.fromS}, ${p.saturated.inFlight} in flight`
       : '';
   // The replayer at its own limit: what it measures now includes its own delay (docs/report.md#the-replayers-own-health).
-  const own = p.replayerBusy !== undefined && p.replayerBusy >= SATURATED_UTILIZATION ? `  REPLAYER SATURATED (its event loop ${Math.round(p.replayerBusy * 100)} % busy)` : '';
+  const own = p.replayerBusy !== undefined && p.replayerBusy >= SATURATED_UTILIZATION
+    ? `  REPLAYER SATURATED (its event loop ${Math.round(p.replayerBusy * 100)} % busy)`
+    : p.replayerLate !== undefined && p.replayerLate >= LATE_WINDOW_SHARE
+      ? `  REPLAYER LATE (${Math.round(p.replayerLate * 100)} % of its sends ${REPLAYER_BOTTLENECK_SEND_LAG_P99_MS} ms or more late)`
+      : '';
   return `${bar} ${Math.round(fraction * 100)}% ${p.done} events  ${secs.toFixed(0)}s elapsed, ETA ${eta}  ${rate.toFixed(1)} req/s  p95 ${p.p95Ms.toFixed(0)} ms  errors ${p.errors}  429s ${p.status429}${state}${own}`;
 }
 

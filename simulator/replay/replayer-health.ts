@@ -17,6 +17,11 @@ export const SATURATED_UTILIZATION = 0.95;
 export const REPLAYER_BOTTLENECK_SATURATED_SHARE = 0.05;
 /** The replayer's own send lag p99 (ms) from which it counts as the bottleneck. */
 export const REPLAYER_BOTTLENECK_SEND_LAG_P99_MS = 20;
+/**
+ * The live progress line calls the replayer late while at least this share of its latest quarter second's sends
+ * were REPLAYER_BOTTLENECK_SEND_LAG_P99_MS or more late: a steady lag, not one pause (a GC) that delays a few.
+ */
+export const LATE_WINDOW_SHARE = 0.5;
 
 const RESOLUTION_MS = 10;
 const WINDOW_MS = 250;
@@ -68,11 +73,16 @@ export function replayerHealth(delay: LagFigures, windows: readonly LoopWindow[]
  * the cold code before it are not counted as the run's own lag), and `start()` again begins afresh. `stop()` gives
  * the report section: nothing measured when the replay never started (interrupted before t0). `current()` is the
  * busy share of the latest window, for the live progress line (0 before the first). `sendLag(ms)` records how late
- * the schedule sent an event whose worker was free.
+ * the schedule sent an event whose worker was free; `lateShare()` is the share of the latest window's sends that were
+ * REPLAYER_BOTTLENECK_SEND_LAG_P99_MS or more late (0 before the first, or when it sent nothing).
  */
-export function watchEventLoop(): { start(): void; stop(): ReplayerHealth; current(): number; sendLag(ms: number): void } {
+export function watchEventLoop(): { start(): void; stop(): ReplayerHealth; current(): number; sendLag(ms: number): void; lateShare(): number } {
   const h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   const lags = newHistogram();
+  // Sends of the window being measured, and how many of them were late by the bound; the share of the last one closed.
+  let sent = 0;
+  let late = 0;
+  let lastLateShare = 0;
   let windows: LoopWindow[] = [];
   let last: EventLoopUtilization | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -82,6 +92,9 @@ export function watchEventLoop(): { start(): void; stop(): ReplayerHealth; curre
     const w = performance.eventLoopUtilization(now, last!);
     windows.push({ ms: w.idle + w.active, utilization: w.utilization });
     last = now;
+    lastLateShare = sent > 0 ? late / sent : 0;
+    sent = 0;
+    late = 0;
   };
   const halt = (): void => {
     h.disable();
@@ -95,6 +108,9 @@ export function watchEventLoop(): { start(): void; stop(): ReplayerHealth; curre
       h.enable();
       windows = [];
       lags.reset();
+      sent = 0;
+      late = 0;
+      lastLateShare = 0;
       last = performance.eventLoopUtilization();
       timer = setInterval(closeWindow, WINDOW_MS);
       timer.unref();
@@ -104,6 +120,11 @@ export function watchEventLoop(): { start(): void; stop(): ReplayerHealth; curre
     },
     sendLag(ms) {
       recordMs(lags, ms);
+      sent += 1;
+      if (ms >= REPLAYER_BOTTLENECK_SEND_LAG_P99_MS) late += 1;
+    },
+    lateShare() {
+      return lastLateShare;
     },
     stop() {
       const started = timer !== null;

@@ -73,6 +73,8 @@ interface Live {
   busy(): number;
   /** Record how late this thread's schedule sent an event whose worker was free (replayer-health.ts). */
   sendLag(ms: number): void;
+  /** Share of this thread's sends in its latest quarter second that were late by the bound (replayer-health.ts). */
+  late(): number;
   /** Trace time of the last event handed to the replayer. */
   lastT: number;
   replayDone: boolean;
@@ -135,6 +137,7 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
     },
     busy: () => eventLoop.current(),
     sendLag: (ms) => eventLoop.sendLag(ms),
+    late: () => eventLoop.lateShare(),
   };
   const progress = cfg.progress ? progressReporter({ cfg, metrics, overload, watch, durationMs, deadlineMs, live }, cfg.progress) : null;
   const events = (async function* () {
@@ -212,7 +215,7 @@ function progressReporter(
       ...(cfg.mode === 'realtime' ? { deadlineMs } : {}),
       saturated: o.saturated ? { fromS: o.fromS ?? 0, inFlight: o.backlog } : null,
       unreachableFromS: watch.unreachable?.fromS ?? null,
-      ...(cfg.mode === 'realtime' ? { replayerBusy: Math.max(live.busy(), figures.busy ?? 0) } : {}),
+      ...(cfg.mode === 'realtime' ? { replayerBusy: Math.max(live.busy(), figures.busy ?? 0), replayerLate: Math.max(live.late(), figures.late ?? 0) } : {}),
     };
   });
 }

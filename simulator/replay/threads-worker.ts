@@ -93,6 +93,7 @@ function flush(): void {
     live = { ...live, done: metrics.total.count, errors: metrics.errorCount, status429: metrics.status429Count };
   }
   live.busy = eventLoop.current();
+  live.late = eventLoop.lateShare();
   post({ type: 'results', lines: lines.join('\n'), count: lines.length, watch: watchBatch.take(), live });
   lines = [];
 }

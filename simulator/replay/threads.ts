@@ -145,6 +145,7 @@ export async function runThreaded(opts: ThreadedOptions): Promise<ThreadedResult
     errors: lives.reduce((a, l) => a + l.errors, 0),
     status429: lives.reduce((a, l) => a + l.status429, 0),
     busy: Math.max(...lives.map((l) => l.busy ?? 0)),
+    late: Math.max(...lives.map((l) => l.late ?? 0)),
   });
   const feedStop = new AbortController();
 

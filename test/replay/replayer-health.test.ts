@@ -83,6 +83,23 @@ describe('watchEventLoop', () => {
     expect(watch.stop()).not.toHaveProperty('sendLagP99Ms');
   });
 
+  it('gives the share of the latest quarter second’s sends that were 20 ms or more late, for the live line', async () => {
+    const watch = watchEventLoop();
+    watch.start();
+    expect(watch.lateShare()).toBe(0);
+    for (let i = 0; i < 3; i++) watch.sendLag(25);
+    watch.sendLag(REPLAYER_BOTTLENECK_SEND_LAG_P99_MS - 0.1);
+    await tick(300); // the window closes
+    expect(watch.lateShare()).toBe(0.75);
+    await tick(260); // a window with no sends
+    expect(watch.lateShare()).toBe(0);
+    watch.sendLag(30);
+    watch.start();
+    await tick(300);
+    expect(watch.lateShare()).toBe(0);
+    watch.stop();
+  });
+
   it('a loop waiting on timers is neither saturated nor busy', async () => {
     const watch = watchEventLoop();
     watch.start();

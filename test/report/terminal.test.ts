@@ -96,4 +96,10 @@ describe('progress line', () => {
     expect(formatProgress({ ...base, pending: true, replayerBusy: 0.992 })).toMatch(/429s 10  REPLAYER SATURATED \(its event loop 99 % busy\)$/);
     expect(formatProgress({ ...base, pending: true, saturated: { fromS: 2, inFlight: 900 }, replayerBusy: 1 })).toMatch(/SATURATED since s = 2, 900 in flight  REPLAYER SATURATED/);
   });
+  it('says live when the replayer sends late on its own (half or more of its last quarter second’s sends ≥ 20 ms late)', () => {
+    expect(formatProgress({ ...base, pending: true, replayerBusy: 0.6, replayerLate: 0.49 })).not.toContain('REPLAYER');
+    expect(formatProgress({ ...base, pending: true, replayerBusy: 0.6, replayerLate: 0.62 })).toMatch(/429s 10 {2}REPLAYER LATE \(62 % of its sends 20 ms or more late\)$/);
+    // A saturated loop says so; that it is late too goes without saying.
+    expect(formatProgress({ ...base, pending: true, replayerBusy: 0.99, replayerLate: 1 })).toMatch(/REPLAYER SATURATED \(its event loop 99 % busy\)$/);
+  });
 });
