@@ -10,8 +10,10 @@
  * into scratch metrics. What it made (its drivers and their sockets, metrics, writers) is then **held until the run
  * ends**: V8 throws away optimised code when objects it embeds weakly (maps, closures' contexts) die. Measured, not
  * derived: at 10,000 events/s through the CLI, three quiet alternated pairs gave a whole-run p99 lateness of 69–85 ms
- * held against 92–111 ms released before t0 (bench/README.md, replayer round 4). `--trace-deopt` still shows 40–70
- * "weak objects" code invalidations at the full GC before t0 either way (the rounds' own schedules and closures die).
+ * held against 92–111 ms released before t0 (bench/README.md, replayer round 4). For the same reason nothing forces a
+ * garbage collection between the warm-up and t0: the rounds' own schedules and closures are dead by then, and a full
+ * GC invalidated the 60–70 optimised functions that embedded them, so the run's first second ran deoptimised (at
+ * 10,000 events/s, a whole-run p99 lateness of 94–173 ms with that GC against 8–32 ms without; round 7).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

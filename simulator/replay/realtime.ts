@@ -15,7 +15,6 @@ import { CallLogFeed } from './call-log-feed.ts';
 import { TargetMonitor } from './target-monitor.ts';
 import { answeredOutcome, givenUpOutcome } from './event-outcomes.ts';
 import { WARMUP_MIN_EVENTS_PER_S, type WarmupHold, warmHotPath } from './hot-path-warmup.ts';
-import { collectBeforeT0 } from './gc-before-t0.ts';
 import type { OverloadDetector } from './overload.ts';
 import type { TargetWatch } from './validity.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
@@ -30,7 +29,7 @@ import { traceparentForSeq } from '../outcome/traceparent.ts';
 export const PRECONNECT_MAX = 1024;
 /** Before t0 the first this many wall ms of the trace are read and parsed (see read-ahead.ts). */
 const PRIME_WALL_MS = 2000;
-/** …and at most this many events (the collection before t0 moves them out of the young generation). */
+/** …and at most this many events. */
 const PRIME_MAX_EVENTS = 32_768;
 /** After t0 the read-ahead keeps about this much wall time of events (at least READ_AHEAD_MIN_EVENTS; see read-ahead.ts). */
 const AHEAD_WALL_MS = 250;
@@ -217,8 +216,8 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
     // Sockets for the first burst, opened before t0 (as wrk and autocannon do) so handshakes are not paid for
     // while events are due. Capped: a trace that never needs that many only holds idle sockets (closed after IDLE_SOCKET_MS).
     await driver.preconnect?.(Math.min(opts.connections, PRECONNECT_MAX));
-    // A dense run's first scavenges would otherwise copy the primed trace and the warm-up's leftovers (gc-before-t0.ts).
-    if (warm) collectBeforeT0();
+    // No forced garbage collection here: a full GC after the warm-up throws away the optimised code that embeds the
+    // warm-up's dead objects, and the run's first second then ran deoptimised (bench/README.md "replayer", round 7).
     if (opts.originMs !== undefined) await feed.setOrigin(opts.originMs);
 
     result = await runSchedule({

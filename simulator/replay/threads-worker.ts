@@ -11,7 +11,6 @@ import { type LiveFigures, RunMetrics } from '../metrics/run-metrics.ts';
 import { type EventCalls, type EventOutcome, eventLine } from '../outcome/outcome.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { wallClock } from './clock.ts';
-import { collectBeforeT0 } from './gc-before-t0.ts';
 import type { WarmupHold } from './hot-path-warmup.ts';
 import { createDriver, type HttpDriver } from './http.ts';
 import { DEFAULT_OVERLOAD_RULES, type LoadSample, OverloadDetector } from './overload.ts';
@@ -187,7 +186,6 @@ port.on('message', (m: ToThread) => {
     // As runRealtime warms one thread's hot path before t0: each thread's code (its own isolate) starts cold.
     void (async () => {
       warmed = await warmReplayHotPath(wallClock(), stop.signal);
-      collectBeforeT0();
       post({ type: 'warmed' });
     })().catch((err: unknown) => post({ type: 'error', message: (err as Error).stack ?? String(err) }));
   }
