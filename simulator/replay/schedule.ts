@@ -55,6 +55,18 @@ export function runDeadlineMs(traceDurationMs: number, speed: number, graceMs: n
   return Math.ceil(traceDurationMs / speed + graceMs);
 }
 
+/** A virtual worker's state in the schedule. */
+interface WorkerSlot {
+  /** Its request in flight, or null. */
+  flying: TraceEvent | null;
+  /** That request's intended start (clock ms). */
+  intended: number;
+  /** That request's place in the send order (1 = the first event sent). */
+  sentAs: number;
+  /** Its events that came due while it was busy, in order. */
+  queue: { event: TraceEvent; intended: number }[];
+}
+
 export interface ScheduleResult {
   t0: number;
   /** Events handed to dispatch. */
@@ -77,9 +89,16 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   const t0 = opts.startAt ?? clock.now();
   opts.onStart?.(t0);
   const deadline = opts.deadlineMs === undefined ? Infinity : t0 + opts.deadlineMs;
-  const busy = new Set<number>();
-  const queues = new Map<number, { event: TraceEvent; intended: number }[]>();
-  const flying = new Map<TraceEvent, number>();
+  // One slot per virtual worker, made on its first event and kept to the end: its request in flight (a worker has
+  // at most one) and the events waiting behind it. Entries added and deleted per event (a Set of busy workers, a Map
+  // of requests in flight) made V8 reallocate their hash tables all the time, garbage that lived long enough to be
+  // promoted and so brought the run's mark-compacts sooner (bench/README.md "replayer", round 7).
+  const slots = new Map<number, WorkerSlot>();
+  const slotOf = (worker: number): WorkerSlot => {
+    let slot = slots.get(worker);
+    if (!slot) slots.set(worker, (slot = { flying: null, intended: 0, sentAs: 0, queue: [] }));
+    return slot;
+  };
   let inFlight = 0;
   let waiting = 0;
   let dispatched = 0;
@@ -91,30 +110,31 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     waiting: () => waiting,
     oldestWaitingIntended: () => {
       let oldest: number | null = null;
-      for (const q of queues.values()) if (q.length > 0 && (oldest === null || q[0]!.intended < oldest)) oldest = q[0]!.intended;
+      for (const { queue: q } of slots.values()) if (q.length > 0 && (oldest === null || q[0]!.intended < oldest)) oldest = q[0]!.intended;
       return oldest;
     },
   });
 
-  const send = (event: TraceEvent, intended: number): void => {
-    busy.add(event.worker);
-    flying.set(event, intended);
+  const send = (slot: WorkerSlot, event: TraceEvent, intended: number): void => {
+    slot.flying = event;
+    slot.intended = intended;
     inFlight += 1;
     dispatched += 1;
+    slot.sentAs = dispatched;
     const done = (): void => finish(event);
     void dispatch(event, intended).then(done, done);
   };
   const finish = (event: TraceEvent): void => {
-    if (!flying.delete(event)) return; // abandoned at the deadline: already accounted for
+    const slot = slots.get(event.worker);
+    if (slot?.flying !== event) return; // abandoned at the deadline: already accounted for
+    slot.flying = null;
     inFlight -= 1;
-    const worker = event.worker;
-    const queue = queues.get(worker);
     // Nothing more goes out once stopped (signal or deadline), not even a worker's next event.
-    const next = stopped || signal?.aborted ? undefined : queue?.shift();
-    if (next) waiting -= 1;
-    if (queue && queue.length === 0) queues.delete(worker);
-    if (next) send(next.event, next.intended);
-    else busy.delete(worker);
+    const next = stopped || signal?.aborted ? undefined : slot.queue.shift();
+    if (next) {
+      waiting -= 1;
+      send(slot, next.event, next.intended);
+    }
     if (inFlight === 0 && drained) drained();
   };
   const giveUp = (event: TraceEvent, intended: number): void => {
@@ -159,13 +179,12 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
         giveUp(event, intended);
         break;
       }
-      if (busy.has(event.worker)) {
-        let queue = queues.get(event.worker);
-        if (!queue) queues.set(event.worker, (queue = []));
-        queue.push({ event, intended });
+      const slot = slotOf(event.worker);
+      if (slot.flying !== null) {
+        slot.queue.push({ event, intended });
         waiting += 1;
       } else {
-        send(event, intended);
+        send(slot, event, intended);
         onSendLag?.(now - intended);
       }
     }
@@ -181,7 +200,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   const interrupted = signal?.aborted === true;
   if (interrupted) {
     stopped = true;
-    queues.clear();
+    for (const slot of slots.values()) slot.queue = [];
     waiting = 0;
   }
   if (inFlight > 0 || waiting > 0) {
@@ -200,12 +219,16 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   }
   if (deadlineHit) {
     stopped = true;
-    for (const q of queues.values()) for (const w of q) giveUp(w.event, w.intended);
-    queues.clear();
+    for (const slot of slots.values()) {
+      for (const w of slot.queue) giveUp(w.event, w.intended);
+      slot.queue = [];
+    }
     waiting = 0;
   }
-  const inFlightAtStop = [...flying].map(([event, intendedMs]) => ({ event, intendedMs }));
-  // Whatever is still in flight is abandoned: a late answer must not count (finish ignores it).
-  flying.clear();
+  // In the order they were sent.
+  const abandoned = [...slots.values()].filter((s) => s.flying !== null).sort((a, b) => a.sentAs - b.sentAs);
+  const inFlightAtStop = abandoned.map((s) => ({ event: s.flying!, intendedMs: s.intended }));
+  // Abandoned: a late answer must not count (finish ignores it).
+  for (const slot of abandoned) slot.flying = null;
   return { t0, dispatched, interrupted, abandoned: inFlightAtStop.length, deadlineHit, notSent, inFlightAtStop };
 }
