@@ -110,6 +110,36 @@ describe('runSchedule', () => {
     ]);
   });
 
+  it('at the deadline, gives up on queued events and reports the requests in flight in the order they were sent', async () => {
+    const clock = new ManualClock();
+    const notSent: number[] = [];
+    const answered: number[] = [];
+    // Worker 1 appears first, but its request in flight at the deadline (seq 2, queued behind seq 0 until 100) went
+    // out after worker 2's (seq 1, sent at 10). Worker 2's seq 3 is still queued behind seq 1 at the deadline.
+    const events = [ev(0, 0, 1), ev(1, 10, 2), ev(2, 50, 1), ev(3, 200, 2)];
+    const res = await clock.run(
+      runSchedule({
+        clock,
+        speed: 1,
+        events,
+        deadlineMs: 1000,
+        onNotSent: (e) => notSent.push(e.seq),
+        dispatch: async (e) => {
+          await clock.delay(e.seq === 0 ? 100 : 10_000);
+          answered.push(e.seq);
+        },
+      }),
+    );
+    expect(res.deadlineHit).toBe(true);
+    expect(res.inFlightAtStop.map((f) => [f.event.seq, f.intendedMs])).toEqual([
+      [1, 10],
+      [2, 50],
+    ]);
+    expect(res.abandoned).toBe(2);
+    expect(notSent).toEqual([3]);
+    expect(res.dispatched).toBe(3);
+  });
+
   it('stops scheduling when the signal fires and waits a bounded time for requests in flight', async () => {
     const clock = new ManualClock();
     const controller = new AbortController();
