@@ -138,6 +138,7 @@ describe('runSchedule', () => {
     expect(res.abandoned).toBe(2);
     expect(notSent).toEqual([3]);
     expect(res.dispatched).toBe(3);
+    expect(answered).toEqual([0]);
   });
 
   it('stops scheduling when the signal fires and waits a bounded time for requests in flight', async () => {
