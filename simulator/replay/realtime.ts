@@ -167,14 +167,10 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
   // Set once the schedule returned: an answer that arrives after that (abandoned at the deadline) is not counted.
   let closed = false;
   let t0 = clock.now();
-  // Send time of each worker's latest request (a worker has one in flight at most), for those abandoned at the
-  // deadline. Keyed by worker and never deleted: a Map's entries added and deleted per event churn its hash table.
-  const started = new Map<number, number>();
   let done = 0;
 
   const dispatch = async (event: TraceEvent, intended: number): Promise<void> => {
     const sent = clock.now();
-    started.set(event.worker, sent);
     feed.begin(event.seq, sent - t0);
     const res = await driver.send(event.req, { traceparent: traceparentForSeq(event.seq), 'x-sheetsim-seq': String(event.seq) });
     if (closed) return;
@@ -244,7 +240,7 @@ export async function runRealtime(opts: RealtimeOptions): Promise<RealtimeResult
       ...(opts.onSendLag ? { onSendLag: opts.onSendLag } : {}),
     });
     closed = true;
-    if (result.deadlineHit) for (const f of result.inFlightAtStop) givenUp(f.event, f.intendedMs, started.get(f.event.worker) ?? f.intendedMs);
+    if (result.deadlineHit) for (const f of result.inFlightAtStop) givenUp(f.event, f.intendedMs, f.sentMs);
     await monitor.close();
     wallMs = clock.now() - t0;
     await feed.finish();

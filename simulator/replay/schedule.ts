@@ -61,6 +61,8 @@ interface WorkerSlot {
   flying: TraceEvent | null;
   /** That request's intended start (clock ms). */
   intended: number;
+  /** When the schedule sent it (clock ms). */
+  sentAt: number;
   /** That request's place in the send order (1 = the first event sent). */
   sentAs: number;
   /** Its events that came due while it was busy, in order. */
@@ -80,7 +82,7 @@ export interface ScheduleResult {
   /** Events passed to `onNotSent`. */
   notSent: number;
   /** The requests still in flight when the schedule returned (abandoned), with their intended times. */
-  inFlightAtStop: { event: TraceEvent; intendedMs: number }[];
+  inFlightAtStop: { event: TraceEvent; intendedMs: number; sentMs: number }[];
 }
 
 /** Run the schedule to the end of the events (or until the signal fires, or the deadline). */
@@ -96,7 +98,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   const slots = new Map<number, WorkerSlot>();
   const slotOf = (worker: number): WorkerSlot => {
     let slot = slots.get(worker);
-    if (!slot) slots.set(worker, (slot = { flying: null, intended: 0, sentAs: 0, queue: [] }));
+    if (!slot) slots.set(worker, (slot = { flying: null, intended: 0, sentAt: 0, sentAs: 0, queue: [] }));
     return slot;
   };
   let inFlight = 0;
@@ -115,9 +117,10 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     },
   });
 
-  const send = (slot: WorkerSlot, event: TraceEvent, intended: number): void => {
+  const send = (slot: WorkerSlot, event: TraceEvent, intended: number, now: number): void => {
     slot.flying = event;
     slot.intended = intended;
+    slot.sentAt = now;
     inFlight += 1;
     dispatched += 1;
     slot.sentAs = dispatched;
@@ -133,7 +136,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
     const next = stopped || signal?.aborted ? undefined : slot.queue.shift();
     if (next) {
       waiting -= 1;
-      send(slot, next.event, next.intended);
+      send(slot, next.event, next.intended, clock.now());
     }
     if (inFlight === 0 && drained) drained();
   };
@@ -184,7 +187,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
         slot.queue.push({ event, intended });
         waiting += 1;
       } else {
-        send(slot, event, intended);
+        send(slot, event, intended, now);
         onSendLag?.(now - intended);
       }
     }
@@ -227,7 +230,7 @@ export async function runSchedule(opts: ScheduleOptions): Promise<ScheduleResult
   }
   // In the order they were sent.
   const abandoned = [...slots.values()].filter((s) => s.flying !== null).sort((a, b) => a.sentAs - b.sentAs);
-  const inFlightAtStop = abandoned.map((s) => ({ event: s.flying!, intendedMs: s.intended }));
+  const inFlightAtStop = abandoned.map((s) => ({ event: s.flying!, intendedMs: s.intended, sentMs: s.sentAt }));
   // Abandoned: a late answer must not count (finish ignores it).
   for (const slot of abandoned) slot.flying = null;
   return { t0, dispatched, interrupted, abandoned: inFlightAtStop.length, deadlineHit, notSent, inFlightAtStop };

@@ -131,9 +131,10 @@ describe('runSchedule', () => {
       }),
     );
     expect(res.deadlineHit).toBe(true);
-    expect(res.inFlightAtStop.map((f) => [f.event.seq, f.intendedMs])).toEqual([
-      [1, 10],
-      [2, 50],
+    // Seq 2 was due at 50 and went out at 100, when seq 0 returned.
+    expect(res.inFlightAtStop.map((f) => [f.event.seq, f.intendedMs, f.sentMs])).toEqual([
+      [1, 10, 10],
+      [2, 50, 100],
     ]);
     expect(res.abandoned).toBe(2);
     expect(notSent).toEqual([3]);
