@@ -132,8 +132,8 @@ export function watchEventLoop(): { start(): void; stop(): ReplayerHealth; curre
       if (started) closeWindow();
       // The histogram holds the timer's whole interval; the delay is what exceeds the resolution.
       const lag = (ns: number): number => (h.count === 0 ? 0 : Math.max(0, ns / 1e6 - RESOLUTION_MS));
-      const sent = lags.totalCount > 0 ? { p99Ms: lags.getValueAtPercentile(99) / 1000, maxMs: lags.maxValue / 1000 } : null;
-      return replayerHealth({ p99Ms: lag(h.percentile(99)), maxMs: lag(h.max) }, windows, sent);
+      const sendLag = lags.totalCount > 0 ? { p99Ms: lags.getValueAtPercentile(99) / 1000, maxMs: lags.maxValue / 1000 } : null;
+      return replayerHealth({ p99Ms: lag(h.percentile(99)), maxMs: lag(h.max) }, windows, sendLag);
     },
   };
 }
