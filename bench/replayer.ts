@@ -38,6 +38,7 @@ import { eventLine } from '../simulator/outcome/outcome.ts';
 import { runRealtime } from '../simulator/replay/realtime.ts';
 import type { TraceEvent } from '../simulator/trace/types.ts';
 import { writeDenseTrace } from './dense-trace.ts';
+import { median } from './stats.ts';
 
 if (process.argv[2] === '--server') {
   // GET /?d=<ms> answers after d ms; everything else at once. '/' skips URL parsing: the server must stay cheap.
@@ -172,12 +173,6 @@ async function cliRuns(url: string, rates: number[], seconds: number, runsPerRat
 /** The acceptance bar of part 0: both whole-run p99s under 5 ms, no errors. */
 function holds(latenessP99: number, responseP99: number, errors: number): boolean {
   return latenessP99 < 5 && responseP99 < 5 && errors === 0;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** The whole-run figures of a `sheetsim run` report. */

@@ -9,6 +9,7 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { median } from './stats.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(values.runs);
@@ -47,11 +48,6 @@ const times = commands.map(() => [] as number[]);
 for (let r = 0; r < runs; r++) commands.forEach((c, i) => times[i]!.push(timeOnce(c.args)));
 const loadAfter = load();
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 process.stdout.write(`${new Date().toISOString()}  Node ${process.version}  ${runs} runs each, interleaved\n`);
 process.stdout.write(`load average (1, 5, 15 min): ${loadBefore} before, ${loadAfter} after\n`);
 process.stdout.write(`${'command'.padEnd(26)} ${'min'.padStart(8)} ${'median'.padStart(8)}   all (ms)\n`);
