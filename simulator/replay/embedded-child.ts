@@ -7,6 +7,7 @@ import { EnvironmentError } from '../errors.ts';
 import { processTreeRssMb } from '../metrics/memory.ts';
 import { watchChild } from './child-watch.ts';
 import { spawnEmbeddedProcess, takePrespawned } from './embedded-prespawn.ts';
+import type { ExactChannel, FromChild } from './embedded-exact.ts';
 import type { EmbeddedSettings } from './embedded-servers.ts';
 
 export interface EmbeddedChild {
@@ -19,6 +20,8 @@ export interface EmbeddedChild {
   rssMb(): number;
   /** Set when the child exited before stop(): the message says how. */
   died(): string | null;
+  /** Exact mode's messages with the child (embedded-exact.ts): JSON lines on its stdin and stdout. */
+  channel: ExactChannel;
   stop(): Promise<void>;
 }
 
@@ -71,14 +74,33 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
     await kill();
     throw err;
   }
-  // Keep draining stdout so a chatty child never blocks on a full pipe.
-  child.stdout!.resume();
+  // After the ready line stdout carries exact mode's messages only; it is read (and drained) to the end.
+  let listener: { onMessage(m: FromChild): void; onClose(why: string): void } | null = null;
+  let rest = '';
+  child.stdout!.on('data', (chunk: string) => {
+    rest += chunk;
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
+      const line = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      listener?.onMessage(JSON.parse(line) as FromChild);
+    }
+  });
+  // After the last message it sent: its stdout's end, then its exit.
+  const drained = new Promise<void>((resolve) => child.stdout!.once('close', resolve));
+  void Promise.all([drained, exited]).then(() => listener?.onClose(`the embedded target exited mid-run (${watch.exitInfo() ?? 'stopped'})`));
+  const channel: ExactChannel = {
+    send: (m) => void child.stdin!.write(`${JSON.stringify(m)}\n`),
+    listen(onMessage, onClose) {
+      listener = { onMessage, onClose };
+    },
+  };
   const pid = child.pid!;
   return {
     ...ready,
     pid,
     rssMb: () => (watch.exitInfo() === null && !watch.stopping() ? processTreeRssMb(pid) : 0),
     died: watch.exitInfo,
+    channel,
     stop: kill,
   };
 }

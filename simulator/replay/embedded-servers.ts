@@ -36,6 +36,8 @@ export interface EmbeddedServers {
   spreadsheetId: string;
   /** The audit workbook served next to the main one (a backend of the founding users' shape needs both). */
   auditSpreadsheetId: string;
+  /** The Fastify apps themselves (exact mode's schedule runs next to them: embedded-exact.ts). */
+  apps: { backend: FastifyInstance | null; mock: FastifyInstance };
   close(): Promise<void>;
 }
 
@@ -68,7 +70,7 @@ async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: 
 export async function startEmbeddedServers(spec: EmbeddedSettings): Promise<EmbeddedServers> {
   const mock = await startMock(spec);
   if (spec.backendProfile === null) {
-    return { url: null, sheetsUrl: mock.url, spreadsheetId: mock.spreadsheetId, auditSpreadsheetId: mock.auditSpreadsheetId, close: () => mock.app.close() };
+    return { url: null, sheetsUrl: mock.url, spreadsheetId: mock.spreadsheetId, auditSpreadsheetId: mock.auditSpreadsheetId, apps: { backend: null, mock: mock.app }, close: () => mock.app.close() };
   }
   let backend: FastifyInstance;
   try {
@@ -95,6 +97,7 @@ export async function startEmbeddedServers(spec: EmbeddedSettings): Promise<Embe
     sheetsUrl: mock.url,
     spreadsheetId: mock.spreadsheetId,
     auditSpreadsheetId: mock.auditSpreadsheetId,
+    apps: { backend, mock: mock.app },
     async close() {
       await backend.close();
       await mock.app.close();

@@ -37,7 +37,8 @@ export interface ExactOptions {
   /** Epoch ms of trace time 0 (the mock's and backend's clock start there). */
   epochMs: number;
   timeoutMs: number;
-  metrics: RunMetrics;
+  /** Where each finished event and Sheets call is recorded (a RunMetrics, or what forwards them to one). */
+  metrics: ExactMetrics;
   /** Each finished event with its Sheets calls, in run order (a batch at a time for a backend that answers its Sheets time). */
   onEvent?: (outcome: EventOutcome, calls: EventCalls | null) => void;
   /** Each answer as it arrives, before the next event is sent, in run order: the target guard watches these. */
@@ -53,7 +54,15 @@ export interface ExactOptions {
    * queue time counted as a wait. Default false (requests served concurrently, as the lean profile does).
    */
   serial?: boolean;
+  /**
+   * Also finish the answered events (read their calls, record them) once this many wall ms have passed since the
+   * last time, not only every 256 events: a slow run then records as it goes. Default: only by count.
+   */
+  finishEveryMs?: number;
 }
+
+/** What exact mode records into. */
+export type ExactMetrics = Pick<RunMetrics, 'addEvent' | 'addCall'>;
 
 export interface ExactResult {
   /** Outcome digest (sha256 hex) over statuses, bodies, Sheets calls and the final workbook; null after `sheetsError`. */
@@ -105,6 +114,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
   // (one round trip less per event); any other answer sets it again for the next event.
   let clockNeeded = true;
   const batch: Answered[] = [];
+  let lastFlushAt = wallNow();
 
   // The run ends at the first failure of the mock's admin API (see ExactResult.sheetsError).
   let sheetsError: Error | null = null;
@@ -166,6 +176,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
    */
   const flush = async (current?: Answered): Promise<CallRecord[] | null> => {
     if (batch.length === 0 && !current) return [];
+    lastFlushAt = wallNow();
     let calls: CallRecord[];
     try {
       calls = await opts.sheets.callsAfter(cursor);
@@ -227,7 +238,7 @@ export async function runExact(opts: ExactOptions): Promise<ExactResult> {
       clockNeeded = false;
       sheetsMs = res.sheetsMs;
       batch.push(answered);
-      if (batch.length >= BATCH_EVENTS) await flush();
+      if (batch.length >= BATCH_EVENTS || (opts.finishEveryMs !== undefined && wallNow() - lastFlushAt >= opts.finishEveryMs)) await flush();
     } else {
       // Any other backend (or a transport error): its calls are read now, as they are the only source of its time.
       clockNeeded = true;

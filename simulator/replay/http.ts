@@ -102,6 +102,22 @@ export function decodeBody(status: number, contentType: string | string[] | unde
   return { status, error: null, text, json };
 }
 
+/** `result` with the backend's time-channel headers, when it sent them. */
+function withTimeChannels(result: HttpResult, waitMs: number | undefined, sheetsMs: number | undefined): HttpResult {
+  if (waitMs !== undefined) result.waitMs = waitMs;
+  if (sheetsMs !== undefined) result.sheetsMs = sheetsMs;
+  return result;
+}
+
+/** An answer received whole (an in-process `inject`): the same result the driver makes of one over a socket. */
+export function resultOf(status: number, headers: Record<string, string | string[] | number | undefined>, body: Buffer): HttpResult {
+  const h = (name: string): string | string[] | undefined => {
+    const v = headers[name];
+    return typeof v === 'number' ? String(v) : v;
+  };
+  return withTimeChannels(decodeBody(status, h('content-type'), body.length === 0 ? [] : [body]), headerMs(h('x-sheetsim-wait-ms')), headerMs(h(SHEETS_MS_HEADER)));
+}
+
 // One per request: collects the status, content type, the time-channel headers and the body chunks, then settles
 // the send() promise once.
 class ResponseCollector implements Dispatcher.DispatchHandler {
@@ -133,10 +149,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   onResponseEnd(): void {
     if (this.settled) return;
     this.settled = true;
-    const result = decodeBody(this.status, this.contentType, this.chunks);
-    if (this.waitMs !== undefined) result.waitMs = this.waitMs;
-    if (this.sheetsMs !== undefined) result.sheetsMs = this.sheetsMs;
-    this.settle(result);
+    this.settle(withTimeChannels(decodeBody(this.status, this.contentType, this.chunks), this.waitMs, this.sheetsMs));
   }
 
   onResponseError(_c: Dispatcher.DispatchController, err: Error): void {

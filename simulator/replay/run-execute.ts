@@ -14,6 +14,7 @@ import type { TraceEvent } from '../trace/types.ts';
 import { worldSpreadsheetId } from '../workload/world.ts';
 import { checkBackendClock, clockNote } from './clock-check.ts';
 import { EventsWriter } from './events-writer.ts';
+import { exactInChild } from './embedded-exact.ts';
 import { runExact } from './exact.ts';
 import { DEFAULT_OVERLOAD_RULES, OverloadDetector, overloadSummary } from './overload.ts';
 import { ProgressReporter } from './progress.ts';
@@ -26,7 +27,7 @@ import { createSheetsAdmin, type SheetsAdmin } from './sheets-admin.ts';
 import { runThreaded } from './threads.ts';
 import { guardTarget } from './target-guard.ts';
 import { answers } from './targets.ts';
-import { DEFAULT_VALIDITY_RULES, TargetWatch } from './validity.ts';
+import { DEFAULT_VALIDITY_RULES, type ObservedEvent, TargetWatch } from './validity.ts';
 import type { Warmup } from './warmup.ts';
 
 /** What a replay left for its report: the measurements, how it ended, and the notes for the user. */
@@ -75,7 +76,7 @@ interface Live {
   sendLag(ms: number): void;
   /** Share of this thread's sends in its latest quarter second that were late by the bound (replayer-health.ts). */
   late(): number;
-  /** Trace time of the last event handed to the replayer. */
+  /** Trace time of the last event handed to the replayer (realtime), or of the last answer (exact). */
   lastT: number;
   replayDone: boolean;
 }
@@ -140,9 +141,10 @@ export async function executeReplay(cfg: RunConfig, run: PreparedRun): Promise<R
     late: () => eventLoop.lateShare(),
   };
   const progress = cfg.progress ? progressReporter({ cfg, metrics, overload, watch, durationMs, deadlineMs, live }, cfg.progress) : null;
+  // Exact mode marks how far it got from its answers (the trace is read ahead of them).
   const events = (async function* () {
     for await (const e of shardEvents(trace.events, cfg.shard)) {
-      live.lastT = e.t;
+      if (cfg.mode === 'realtime') live.lastT = e.t;
       yield e;
     }
   })();
@@ -249,7 +251,14 @@ async function replayExact(ctx: ReplayContext): Promise<ModeResult> {
   let simulatedDurationMs: number;
   let stoppedUnreachable: boolean;
   try {
-    const res = await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, onAnswer: (answer) => guard.observe(answer), serial, signal: guard.signal });
+    const onAnswer = (answer: ObservedEvent): void => {
+      live.lastT = answer.t;
+      guard.observe(answer);
+    };
+    // The embedded target runs the schedule next to its servers (embedded-exact.ts); any other over HTTP.
+    const res = target.exactInside
+      ? await exactInChild(target.exactInside, { epochMs, timeoutMs: cfg.timeoutMs, serial, validity: watch.rules }, events, { metrics, onEvent, onAnswer }, guard.signal)
+      : await runExact({ events, url: target.url, sheets: admin, epochMs, timeoutMs: cfg.timeoutMs, metrics, onEvent, onAnswer, serial, signal: guard.signal });
     digest = res.digest;
     workbookDigest = res.workbookDigest;
     interrupted = res.interrupted && !guard.stoppedUnreachable;

@@ -1,5 +1,5 @@
 /** Client of the mock's admin API (/__sheetsim/): call log, clock, state digest. One keep-alive pool. */
-import { Pool } from 'undici';
+import { type Dispatcher, Pool } from 'undici';
 import type { CallRecord, CallsPage, ClockState, HealthResponse } from '../../mock-sheets/admin-types.ts';
 
 export interface SheetsAdmin {
@@ -17,12 +17,16 @@ export interface SheetsAdmin {
   close(): Promise<void>;
 }
 
-/** Open an admin client for the mock at `url` (its origin). */
-export function createSheetsAdmin(url: string, timeoutMs = 30_000): SheetsAdmin {
+/**
+ * Open an admin client for the mock at `url` (its origin). `through` replaces the socket pool: a dispatcher into the
+ * mock in this process (embedded-dispatcher.ts), which the caller closes.
+ */
+export function createSheetsAdmin(url: string, timeoutMs = 30_000, through?: Dispatcher): SheetsAdmin {
   const origin = new URL(url).origin;
-  const pool = new Pool(origin, { connections: 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const pool = through ?? new Pool(origin, { connections: 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const res = await pool.request({
+      origin,
       method,
       path,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -64,7 +68,7 @@ export function createSheetsAdmin(url: string, timeoutMs = 30_000): SheetsAdmin 
       await call('POST', '/__sheetsim/reset', { seed });
     },
     async close() {
-      await pool.destroy().catch(() => undefined);
+      if (!through) await pool.destroy().catch(() => undefined);
     },
   };
 }

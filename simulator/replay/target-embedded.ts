@@ -21,6 +21,7 @@ export async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded
     commit: gitCommit(SHEETSIM_ROOT),
     rssMb: child.rssMb,
     died: child.died,
+    exactInside: child.channel,
     stop: child.stop,
   };
 }

@@ -1,5 +1,6 @@
 /** The one interface every target kind (embedded, url, command) implements, and what each kind is started from. */
 import type { TargetKind } from '../report/model.ts';
+import type { ExactChannel } from './embedded-exact.ts';
 import type { MockSettings } from './embedded-servers.ts';
 import type { TargetEnvEntry } from './target-env.ts';
 
@@ -17,6 +18,8 @@ export interface Target {
   rssMb: (() => number) | null;
   /** Set when the target's process (a command, or the embedded child) exited on its own: the message says how. */
   died(): string | null;
+  /** Exact mode run inside the target's own process (the embedded target: embedded-exact.ts), else absent. */
+  exactInside?: ExactChannel;
   stop(): Promise<void>;
 }
 

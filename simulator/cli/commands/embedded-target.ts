@@ -6,6 +6,7 @@
  * closes, which also happens when the parent is killed with -9).
  */
 import { type Command, InputError, UsageError } from '../command.ts';
+import { type FromChild, type ToChild, serveExact } from '../../replay/embedded-exact.ts';
 import { type EmbeddedSettings, startEmbeddedServers } from '../../replay/embedded-servers.ts';
 
 function parseSettings(text: string): EmbeddedSettings {
@@ -32,23 +33,27 @@ export const embeddedTargetCommand: Command = {
     if (ctx.positionals.length !== 0) throw new UsageError('expects no argument: the settings come as one JSON line on stdin');
     let gone!: () => void;
     const parentGone = new Promise<void>((resolve) => (gone = resolve));
+    // Every line after the settings line is a message of exact mode's protocol (replay/embedded-exact.ts).
+    let onMessage: ((line: string) => void) | null = null;
     // null: stdin closed before a single byte, the CLI started us ahead (embedded-prespawn.ts) and did not need us.
     const firstLine = new Promise<string | null>((resolve, reject) => {
       let buf = '';
       let read = false;
       process.stdin.setEncoding('utf8');
       process.stdin.on('data', (chunk: string) => {
-        if (read) return; // nothing follows the settings line; stdin stays open only as the parent's lifeline
         buf += chunk;
-        const nl = buf.indexOf('\n');
-        if (nl >= 0) {
-          read = true;
-          resolve(buf.slice(0, nl));
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+          const line = buf.slice(0, nl);
+          buf = buf.slice(nl + 1);
+          if (!read) {
+            read = true;
+            resolve(line);
+          } else onMessage?.(line);
         }
       });
       const end = () => {
         if (!read && buf === '') resolve(null);
-        else reject(new InputError('stdin closed before the settings line'));
+        else if (!read) reject(new InputError('stdin closed before the settings line'));
         gone();
       };
       process.stdin.once('end', end);
@@ -59,6 +64,16 @@ export const embeddedTargetCommand: Command = {
     const line = await firstLine;
     if (line === null) return 0;
     const servers = await startEmbeddedServers(parseSettings(line));
+    const send = (m: FromChild): void => void ctx.stdout.write(`${JSON.stringify(m)}\n`);
+    let exact: ((m: ToChild) => void) | null = null;
+    onMessage = (text) => {
+      const m = JSON.parse(text) as ToChild;
+      if ('start' in m) {
+        const { backend, mock } = servers.apps;
+        if (!backend) return send({ failed: 'exact mode in the embedded target needs its backend' });
+        exact = serveExact({ backend, mock, sheetsUrl: servers.sheetsUrl }, m.start, send);
+      } else exact?.(m);
+    };
     ctx.stdout.write(`${JSON.stringify({ url: servers.url, sheetsUrl: servers.sheetsUrl, spreadsheetId: servers.spreadsheetId, auditSpreadsheetId: servers.auditSpreadsheetId })}\n`);
     await parentGone;
     await servers.close().catch(() => undefined);
