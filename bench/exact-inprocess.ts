@@ -1,6 +1,7 @@
 /**
- * `npx tsx bench/exact-inprocess.ts [--runs N] [--trace FILE]`: what exact mode's replay would cost with the embedded
- * target in the replayer's own process, against the CLI as it runs (the target in its child process). Alternates:
+ * `npx tsx bench/exact-inprocess.ts [--runs N] [--trace FILE]`: exact mode's replay with the embedded target in the
+ * replayer's own process over loopback HTTP, against the CLI as it runs (the schedule inside the target's child
+ * process, requests through `inject`: simulator/replay/embedded-exact.ts). Alternates:
  *   cli         `node bin/sheetsim.js run --mode exact` (needs `dist/`): the report's `run.wallDurationMs`;
  *   in-process  the same servers (`startEmbeddedServers`) started in one process with the replayer (a fresh one per
  *               run, as the CLI's are), the same warm-up and origin, then `runExact` over loopback HTTP: its wall time.
