@@ -74,7 +74,7 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
     await kill();
     throw err;
   }
-  // After the ready line stdout carries exact mode's messages only; it is read (and drained) to the end.
+  // After the ready line stdout carries exact mode's messages; it is read (and so drained) to the end.
   let listener: { onMessage(m: FromChild): void; onClose(why: string): void } | null = null;
   let rest = '';
   child.stdout!.on('data', (chunk: string) => {
@@ -82,7 +82,13 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
     for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
       const line = rest.slice(0, nl);
       rest = rest.slice(nl + 1);
-      listener?.onMessage(JSON.parse(line) as FromChild);
+      let m: FromChild;
+      try {
+        m = JSON.parse(line) as FromChild;
+      } catch {
+        continue; // not a message (something in the child printed to stdout)
+      }
+      if (typeof m === 'object' && m !== null) listener?.onMessage(m);
     }
   });
   // After the last message it sent: its stdout's end, then its exit.

@@ -20,7 +20,7 @@ import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { InjectDispatcher } from './embedded-dispatcher.ts';
 import { type ExactMetrics, type ExactResult, runExact } from './exact.ts';
-import { type HttpDriver, classifyError, resultOf } from './http.ts';
+import { type HttpDriver, type HttpResult, classifyError, resultOf } from './http.ts';
 import { createSheetsAdmin } from './sheets-admin.ts';
 import { guardTarget } from './target-guard.ts';
 import { type ObservedEvent, TargetWatch, type ValidityRules } from './validity.ts';
@@ -46,21 +46,33 @@ export type ExactResultWire = Omit<ExactResult, 'sheetsError'> & { sheetsError: 
 export type ToChild = { start: ExactStart } | { events: TraceEvent[] } | { end: true } | { stop: true };
 export type FromChild = { more: true } | { records: ExactRecord[] } | { done: ExactResultWire } | { failed: string };
 
-/** Requests to a Fastify app in this process (`inject`), as the HTTP driver would make them and read their answers. */
-export function injectDriver(app: FastifyInstance): HttpDriver {
+/**
+ * Requests to a Fastify app in this process (`inject`), as the HTTP driver would make them and read their answers.
+ * An answer that takes longer than `timeoutMs` is a TIMEOUT, as over HTTP (the app goes on with the request).
+ */
+export function injectDriver(app: FastifyInstance, timeoutMs: number): HttpDriver {
   return {
     async send(req, headers) {
       const hasBody = req.body !== undefined && req.method !== 'GET';
-      try {
-        const res = await app.inject({
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<HttpResult>((resolve) => {
+        timer = setTimeout(() => resolve({ status: null, error: 'TIMEOUT', text: '', json: undefined }), timeoutMs);
+      });
+      const answer = app
+        .inject({
           method: req.method as 'GET',
           url: req.path,
           headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
           ...(hasBody ? { payload: JSON.stringify(req.body) } : {}),
-        });
-        return resultOf(res.statusCode, res.headers, res.rawPayload);
-      } catch (err) {
-        return { status: null, error: classifyError(err), text: '', json: undefined };
+        })
+        .then(
+          (res) => resultOf(res.statusCode, res.headers, res.rawPayload),
+          (err: unknown): HttpResult => ({ status: null, error: classifyError(err), text: '', json: undefined }),
+        );
+      try {
+        return await Promise.race([answer, late]);
+      } finally {
+        clearTimeout(timer);
       }
     },
     async close() {},
@@ -140,7 +152,7 @@ export function serveExact(apps: { backend: FastifyInstance; mock: FastifyInstan
           guard.observe(answer);
         },
         signal: guard.signal,
-        driver: injectDriver(apps.backend),
+        driver: injectDriver(apps.backend, start.timeoutMs),
         serial: start.serial,
         finishEveryMs: 20,
       });

@@ -3,10 +3,11 @@
  * side joined by a channel that carries each message as a JSON line, asynchronously, as the pipes between the two
  * processes do. It must record what `runExact` over HTTP records in the replayer's own process.
  */
+import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import type { EventCalls, EventOutcome } from '../../simulator/outcome/outcome.ts';
-import { type ExactChannel, type FromChild, type ToChild, exactInChild, serveExact } from '../../simulator/replay/embedded-exact.ts';
+import { type ExactChannel, type FromChild, type ToChild, exactInChild, injectDriver, serveExact } from '../../simulator/replay/embedded-exact.ts';
 import { type EmbeddedServers, startEmbeddedServers } from '../../simulator/replay/embedded-servers.ts';
 import { runExact } from '../../simulator/replay/exact.ts';
 import { traceEpochMs } from '../../simulator/replay/run-prepare.ts';
@@ -133,4 +134,15 @@ describe('exact mode inside the embedded target', () => {
     expect(seen.answers).toHaveLength(res.dispatched);
     expect(res.digest).toMatch(/^[0-9a-f]{64}$/);
   }, 60_000);
+
+  it('sends requests to the backend in its process as the HTTP driver does: body, headers, time channels, and a TIMEOUT for a late answer', async () => {
+    const app = Fastify();
+    open.push(app);
+    app.post('/api/x', async (req, reply) => reply.header('x-sheetsim-sheets-ms', '120').header('x-sheetsim-wait-ms', '3').send({ got: req.body, seq: req.headers['x-sheetsim-seq'] }));
+    app.get('/api/slow', async () => new Promise((resolve) => setTimeout(() => resolve({ late: true }), 300)));
+    const driver = injectDriver(app, 100);
+    const res = await driver.send({ method: 'POST', path: '/api/x', body: { a: 1 } }, { 'x-sheetsim-seq': '7' });
+    expect(res).toEqual({ status: 200, error: null, text: '{"got":{"a":1},"seq":"7"}', json: { got: { a: 1 }, seq: '7' }, sheetsMs: 120, waitMs: 3 });
+    expect(await driver.send({ method: 'GET', path: '/api/slow' }, {})).toEqual({ status: null, error: 'TIMEOUT', text: '', json: undefined });
+  });
 });
