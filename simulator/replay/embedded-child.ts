@@ -46,25 +46,43 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
     }
   };
 
+  // Stdout is JSON lines, read (and so drained) to the end: the ready line with the servers' URLs, then exact mode's
+  // messages (embedded-exact.ts).
+  let onLine: (line: string) => void = () => undefined;
+  let rest = '';
+  child.stdout!.setEncoding('utf8');
+  child.stdout!.on('data', (chunk: string) => {
+    rest += chunk;
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
+      const line = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      onLine(line);
+    }
+  });
+  let listener: { onMessage(m: FromChild): void; onClose(why: string): void } | null = null;
+  const message = (line: string): void => {
+    let m: FromChild;
+    try {
+      m = JSON.parse(line) as FromChild;
+    } catch {
+      return; // not a message (something in the child printed to stdout)
+    }
+    if (typeof m === 'object' && m !== null) listener?.onMessage(m);
+  };
+
   let ready: { url: string | null; sheetsUrl: string; spreadsheetId: string; auditSpreadsheetId: string };
   try {
     ready = await new Promise((resolve, reject) => {
-      let out = '';
       const timer = setTimeout(() => reject(new EnvironmentError(`the embedded target did not start within ${readyTimeoutMs} ms${tail()}`)), readyTimeoutMs);
-      child.stdout!.setEncoding('utf8');
-      const onData = (chunk: string): void => {
-        out += chunk;
-        const nl = out.indexOf('\n');
-        if (nl < 0) return;
+      onLine = (line) => {
         clearTimeout(timer);
-        child.stdout!.off('data', onData);
+        onLine = message;
         try {
-          resolve(JSON.parse(out.slice(0, nl)));
+          resolve(JSON.parse(line));
         } catch {
-          reject(new EnvironmentError(`the embedded target printed ${JSON.stringify(out.slice(0, 200))} instead of its URLs${tail()}`));
+          reject(new EnvironmentError(`the embedded target printed ${JSON.stringify(line.slice(0, 200))} instead of its URLs${tail()}`));
         }
       };
-      child.stdout!.on('data', onData);
       void exited.then(() => {
         clearTimeout(timer);
         reject(new EnvironmentError(`${watch.exitInfo() ?? 'embedded target exited'} before it listened${tail()}`));
@@ -74,23 +92,6 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
     await kill();
     throw err;
   }
-  // After the ready line stdout carries exact mode's messages; it is read (and so drained) to the end.
-  let listener: { onMessage(m: FromChild): void; onClose(why: string): void } | null = null;
-  let rest = '';
-  child.stdout!.on('data', (chunk: string) => {
-    rest += chunk;
-    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
-      const line = rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
-      let m: FromChild;
-      try {
-        m = JSON.parse(line) as FromChild;
-      } catch {
-        continue; // not a message (something in the child printed to stdout)
-      }
-      if (typeof m === 'object' && m !== null) listener?.onMessage(m);
-    }
-  });
   // After the last message it sent: its stdout's end, then its exit.
   const drained = new Promise<void>((resolve) => child.stdout!.once('close', resolve));
   void Promise.all([drained, exited]).then(() => listener?.onClose(`the embedded target exited mid-run (${watch.exitInfo() ?? 'stopped'})`));
