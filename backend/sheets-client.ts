@@ -1,6 +1,6 @@
 /** A small Google Sheets API v4 client over undici (keep-alive pool), as a real backend would use. */
-import { Pool, util as undiciUtil } from 'undici';
-import type { Dispatcher } from 'undici';
+import { createRequire } from 'node:module';
+import type { Dispatcher, Pool } from 'undici';
 import { type RequestContext, currentRequest } from './request-context.ts';
 import { SheetsApiError, networkError, parseSheetsError } from './sheets-error.ts';
 import type { ServiceAccountTokens } from './service-account.ts';
@@ -51,7 +51,8 @@ export class SheetsClient {
   constructor(private readonly options: SheetsClientOptions) {
     const url = new URL(options.baseUrl);
     this.basePath = url.pathname.replace(/\/+$/, '');
-    this.pool = options.dispatcher ? null : new Pool(url.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000 });
+    // undici is loaded only for a pool: a backend handed a dispatcher (sheetsim's exact mode) never needs the rest of it.
+    this.pool = options.dispatcher ? null : new (loadUndici().Pool)(url.origin, { connections: options.connections ?? 16, keepAliveTimeout: 30_000 });
     this.dispatcher = options.dispatcher ?? this.pool!;
     // A pool is bound to its origin; a dispatcher given from outside (an Agent, a mock) is told it with each request.
     this.origin = options.dispatcher ? url.origin : undefined;
@@ -167,6 +168,28 @@ class ExchangeError extends Error {
   }
 }
 
+function loadUndici(): typeof import('undici') {
+  return createRequire(import.meta.url)('undici') as typeof import('undici');
+}
+
+/**
+ * Raw response headers (name, value, name, value…) as an object, as undici's `util.parseHeaders` makes it: names
+ * lower-cased, a repeated header's values in an array in order, each byte as one character (latin1).
+ */
+export function parseRawHeaders(raw: Buffer[]): Record<string, string | string[] | undefined> {
+  const out: Record<string, string | string[] | undefined> = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toString('latin1').toLowerCase();
+    const value = raw[i + 1]!.toString('latin1');
+    const before = Object.hasOwn(out, name) ? out[name] : undefined;
+    // defineProperty: a header named `__proto__` is an own key, not the object's prototype (as undici has it)
+    if (before === undefined) Object.defineProperty(out, name, { value, enumerable: true, configurable: true, writable: true });
+    else if (typeof before === 'string') out[name] = [before, value];
+    else before.push(value);
+  }
+  return out;
+}
+
 /** The body as UTF-8 text, a leading byte-order mark skipped (as undici's `body.text()` does). */
 function utf8Text(chunks: Buffer[]): string {
   const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
@@ -195,7 +218,7 @@ function exchange(dispatcher: Dispatcher, opts: Dispatcher.DispatchOptions): Pro
       onHeaders(status, rawHeaders) {
         if (status < 200) return true; // 1xx: the final response follows
         statusCode = status;
-        headers = undiciUtil.parseHeaders(rawHeaders as unknown as Buffer[]) as Record<string, string | string[] | undefined>;
+        headers = parseRawHeaders(rawHeaders as unknown as Buffer[]);
         return true;
       },
       onData(chunk) {

@@ -5,7 +5,8 @@
  * over HTTP, and the backend gets the same status, headers and body through undici's ordinary `request()`.
  */
 import type { FastifyInstance } from 'fastify';
-import { Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { dispatcherBase } from './lazy-undici.ts';
 
 type Handler = Dispatcher.DispatchHandler;
 
@@ -38,7 +39,7 @@ function requestHeaders(headers: Dispatcher.DispatchOptions['headers']): Record<
 }
 
 /** A dispatcher into `app` (which must be ready or readyable: `inject` waits for it). */
-export class InjectDispatcher extends Dispatcher {
+export class InjectDispatcher extends dispatcherBase() {
   constructor(private readonly app: FastifyInstance) {
     super();
   }

@@ -6,10 +6,10 @@
  */
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Client, Pool, buildConnector } from 'undici';
-import type { Dispatcher } from 'undici';
+import type { Client, Dispatcher, buildConnector } from 'undici';
 import type { TraceRequest } from '../trace/types.ts';
 import { isKeepAliveClose, markSocketOpened, watchKeepAlive } from './keepalive-watch.ts';
+import { undici } from './lazy-undici.ts';
 
 import type { TransportError } from '../outcome/outcome.ts';
 
@@ -169,6 +169,7 @@ export function createDriver(opts: DriverOptions): HttpDriver {
   // start of a run late: when the schedule falls a little behind, every due event needs a socket at once, and
   // hundreds of handshakes (and the server's accepts) on the same cores deepen the backlog they were opened for.
   watchKeepAlive();
+  const { Client, Pool, buildConnector } = undici();
   const spare: { socket: Socket; openedAt: number }[] = [];
   const baseConnect = buildConnector({ timeout: opts.timeoutMs });
   const connect: buildConnector.connector = (o, cb) => {

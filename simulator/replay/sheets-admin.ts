@@ -1,6 +1,7 @@
 /** Client of the mock's admin API (/__sheetsim/): call log, clock, state digest. One keep-alive pool. */
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import type { CallRecord, CallsPage, ClockState, HealthResponse } from '../../mock-sheets/admin-types.ts';
+import { undici } from './lazy-undici.ts';
 
 export interface SheetsAdmin {
   readonly url: string;
@@ -23,7 +24,7 @@ export interface SheetsAdmin {
  */
 export function createSheetsAdmin(url: string, timeoutMs = 30_000, through?: Dispatcher): SheetsAdmin {
   const origin = new URL(url).origin;
-  const pool = through ?? new Pool(origin, { connections: 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const pool = through ?? new (undici().Pool)(origin, { connections: 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
     const res = await pool.request({
       origin,
