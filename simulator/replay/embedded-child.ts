@@ -7,7 +7,7 @@ import { EnvironmentError } from '../errors.ts';
 import { processTreeRssMb } from '../metrics/memory.ts';
 import { watchChild } from './child-watch.ts';
 import { spawnEmbeddedProcess, takePrespawned } from './embedded-prespawn.ts';
-import type { ExactChannel, FromChild } from './embedded-exact.ts';
+import { type ExactChannel, type FromChild, readLines } from './embedded-exact.ts';
 import type { EmbeddedSettings } from './embedded-servers.ts';
 
 export interface EmbeddedChild {
@@ -49,16 +49,7 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
   // Stdout is JSON lines, read (and so drained) to the end: the ready line with the servers' URLs, then exact mode's
   // messages (embedded-exact.ts).
   let onLine: (line: string) => void = () => undefined;
-  let rest = '';
-  child.stdout!.setEncoding('utf8');
-  child.stdout!.on('data', (chunk: string) => {
-    rest += chunk;
-    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
-      const line = rest.slice(0, nl);
-      rest = rest.slice(nl + 1);
-      onLine(line);
-    }
-  });
+  readLines(child.stdout!, (line) => onLine(line));
   let listener: { onMessage(m: FromChild): void; onClose(why: string): void } | null = null;
   const message = (line: string): void => {
     let m: FromChild;

@@ -47,6 +47,24 @@ export type ToChild = { start: ExactStart } | { events: TraceEvent[] } | { end: 
 export type FromChild = { more: true } | { records: ExactRecord[] } | { done: ExactResultWire } | { failed: string };
 
 /**
+ * Call `onLine` with each line of `stream` (UTF-8, the newline dropped) as its chunks arrive: both ends of the
+ * child's pipes are JSON lines. Returns whether part of a line is still waiting for its newline.
+ */
+export function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) => void): { pending(): boolean } {
+  let rest = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    rest += chunk;
+    for (let nl = rest.indexOf('\n'); nl >= 0; nl = rest.indexOf('\n')) {
+      const line = rest.slice(0, nl);
+      rest = rest.slice(nl + 1);
+      onLine(line);
+    }
+  });
+  return { pending: () => rest !== '' };
+}
+
+/**
  * Requests to a Fastify app in this process (`inject`), as the HTTP driver would make them and read their answers.
  * An answer that takes longer than `timeoutMs` is a TIMEOUT, as over HTTP (the app goes on with the request).
  */

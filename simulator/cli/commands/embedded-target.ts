@@ -6,7 +6,7 @@
  * closes, which also happens when the parent is killed with -9).
  */
 import { type Command, InputError, UsageError } from '../command.ts';
-import { type FromChild, type ToChild, serveExact } from '../../replay/embedded-exact.ts';
+import { type FromChild, type ToChild, readLines, serveExact } from '../../replay/embedded-exact.ts';
 import { type EmbeddedSettings, startEmbeddedServers } from '../../replay/embedded-servers.ts';
 
 function parseSettings(text: string): EmbeddedSettings {
@@ -37,22 +37,15 @@ export const embeddedTargetCommand: Command = {
     let onMessage: ((line: string) => void) | null = null;
     // null: stdin closed before a single byte, the CLI started us ahead (embedded-prespawn.ts) and did not need us.
     const firstLine = new Promise<string | null>((resolve, reject) => {
-      let buf = '';
       let read = false;
-      process.stdin.setEncoding('utf8');
-      process.stdin.on('data', (chunk: string) => {
-        buf += chunk;
-        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (!read) {
-            read = true;
-            resolve(line);
-          } else onMessage?.(line);
-        }
+      const stdin = readLines(process.stdin, (line) => {
+        if (!read) {
+          read = true;
+          resolve(line);
+        } else onMessage?.(line);
       });
       const end = () => {
-        if (!read && buf === '') resolve(null);
+        if (!read && !stdin.pending()) resolve(null);
         else if (!read) reject(new InputError('stdin closed before the settings line'));
         gone();
       };
