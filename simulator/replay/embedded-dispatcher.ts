@@ -1,11 +1,12 @@
 /**
- * An undici Dispatcher that hands each request to a Fastify app in the same process through `app.inject`, with no
+ * An undici Dispatcher that hands each request to a Fastify app in the same process (`sendInProcess`), with no
  * socket in between. Exact mode's embedded target uses it for the reference backend's Sheets calls to the embedded
  * mock (docs/time-model.md, "compute"): the mock runs every hook, its auth, body reading and error bodies as it does
  * over HTTP, and the backend gets the same status, headers and body through undici's ordinary `request()`.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Dispatcher } from 'undici';
+import { sendInProcess } from './in-process-http.ts';
 import { dispatcherBase } from './lazy-undici.ts';
 
 type Handler = Dispatcher.DispatchHandler;
@@ -38,7 +39,7 @@ function requestHeaders(headers: Dispatcher.DispatchOptions['headers']): Record<
   return out;
 }
 
-/** A dispatcher into `app` (which must be ready or readyable: `inject` waits for it). */
+/** A dispatcher into `app` (which must be ready or readyable: the first request waits for it). */
 export class InjectDispatcher extends dispatcherBase() {
   constructor(private readonly app: FastifyInstance) {
     super();
@@ -55,23 +56,21 @@ export class InjectDispatcher extends dispatcherBase() {
     legacy.onConnect((reason) => {
       aborted ??= reason instanceof Error ? reason : new Error('request aborted');
     });
-    this.app
-      .inject({
-        method: opts.method as 'GET',
-        url: opts.path,
-        headers: requestHeaders(opts.headers),
-        ...(body != null ? { payload: typeof body === 'string' ? body : Buffer.from(body as Uint8Array) } : {}),
-      })
-      .then(
-        (res) => {
-          if (aborted) return legacy.onError(aborted);
-          legacy.onHeaders(res.statusCode, rawHeaders(res.headers), () => {}, res.statusMessage);
-          if (aborted) return legacy.onError(aborted);
-          if (res.rawPayload.length > 0) legacy.onData(res.rawPayload);
-          legacy.onComplete([]);
-        },
-        (err: Error) => legacy.onError(aborted ?? err),
-      );
+    sendInProcess(this.app, {
+      method: opts.method,
+      url: opts.path,
+      headers: requestHeaders(opts.headers),
+      ...(body != null ? { body: typeof body === 'string' || Buffer.isBuffer(body) ? body : Buffer.from(body as Uint8Array) } : {}),
+    }).then(
+      (res) => {
+        if (aborted) return legacy.onError(aborted);
+        legacy.onHeaders(res.statusCode, rawHeaders(res.headers), () => {}, '');
+        if (aborted) return legacy.onError(aborted);
+        if (res.body.length > 0) legacy.onData(res.body);
+        legacy.onComplete([]);
+      },
+      (err: Error) => legacy.onError(aborted ?? err),
+    );
     return true;
   }
 

@@ -21,6 +21,7 @@ import type { TraceEvent } from '../trace/types.ts';
 import { InjectDispatcher } from './embedded-dispatcher.ts';
 import { type ExactMetrics, type ExactResult, runExact } from './exact.ts';
 import { type HttpDriver, type HttpResult, classifyError, resultOf } from './http.ts';
+import { sendInProcess } from './in-process-http.ts';
 import { createSheetsAdmin } from './sheets-admin.ts';
 import { guardTarget } from './target-guard.ts';
 import { type ObservedEvent, TargetWatch, type ValidityRules } from './validity.ts';
@@ -65,7 +66,7 @@ export function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) 
 }
 
 /**
- * Requests to a Fastify app in this process (`inject`), as the HTTP driver would make them and read their answers.
+ * Requests to a Fastify app in this process (`sendInProcess`), as the HTTP driver would make them and read their answers.
  * An answer that takes longer than `timeoutMs` is a TIMEOUT, as over HTTP (the app goes on with the request).
  */
 export function injectDriver(app: FastifyInstance, timeoutMs: number): HttpDriver {
@@ -76,17 +77,15 @@ export function injectDriver(app: FastifyInstance, timeoutMs: number): HttpDrive
       const late = new Promise<HttpResult>((resolve) => {
         timer = setTimeout(() => resolve({ status: null, error: 'TIMEOUT', text: '', json: undefined }), timeoutMs);
       });
-      const answer = app
-        .inject({
-          method: req.method as 'GET',
-          url: req.path,
-          headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
-          ...(hasBody ? { payload: JSON.stringify(req.body) } : {}),
-        })
-        .then(
-          (res) => resultOf(res.statusCode, res.headers, res.rawPayload),
-          (err: unknown): HttpResult => ({ status: null, error: classifyError(err), text: '', json: undefined }),
-        );
+      const answer = sendInProcess(app, {
+        method: req.method,
+        url: req.path,
+        headers: hasBody ? { ...headers, 'content-type': 'application/json' } : headers,
+        ...(hasBody ? { body: JSON.stringify(req.body) } : {}),
+      }).then(
+        (res) => resultOf(res.statusCode, res.headers, res.body),
+        (err: unknown): HttpResult => ({ status: null, error: classifyError(err), text: '', json: undefined }),
+      );
       try {
         return await Promise.race([answer, late]);
       } finally {
