@@ -9,12 +9,15 @@ import { watchChild } from './child-watch.ts';
 import { spawnEmbeddedProcess, takePrespawned } from './embedded-prespawn.ts';
 import { type ExactChannel, type FromChild, readLines } from './embedded-exact.ts';
 import type { EmbeddedSettings } from './embedded-servers.ts';
+import type { Warmup } from './warmup.ts';
 
 export interface EmbeddedChild {
   url: string | null;
   sheetsUrl: string;
   spreadsheetId: string;
   auditSpreadsheetId: string;
+  /** The warm-up it ran before its ready line, when its settings asked for one (`warmupTimeoutMs`). */
+  warmup: Warmup | null;
   pid: number;
   /** RSS of the child (MB), 0 once it exited. */
   rssMb(): number;
@@ -61,7 +64,7 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
     if (typeof m === 'object' && m !== null) listener?.onMessage(m);
   };
 
-  let ready: { url: string | null; sheetsUrl: string; spreadsheetId: string; auditSpreadsheetId: string };
+  let ready: { url: string | null; sheetsUrl: string; spreadsheetId: string; auditSpreadsheetId: string; warmup?: Warmup | null };
   try {
     ready = await new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new EnvironmentError(`the embedded target did not start within ${readyTimeoutMs} ms${tail()}`)), readyTimeoutMs);
@@ -95,6 +98,7 @@ export async function spawnEmbedded(settings: EmbeddedSettings, readyTimeoutMs: 
   const pid = child.pid!;
   return {
     ...ready,
+    warmup: ready.warmup ?? null,
     pid,
     rssMb: () => (watch.exitInfo() === null && !watch.stopping() ? processTreeRssMb(pid) : 0),
     died: watch.exitInfo,

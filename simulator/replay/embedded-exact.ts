@@ -25,6 +25,7 @@ import { sendInProcess } from './in-process-http.ts';
 import { createSheetsAdmin } from './sheets-admin.ts';
 import { guardTarget } from './target-guard.ts';
 import { type ObservedEvent, TargetWatch, type ValidityRules } from './validity.ts';
+import { type Warmup, warmUp } from './warmup.ts';
 
 /** Events per chunk the parent sends. */
 const CHUNK = 256;
@@ -97,6 +98,19 @@ export function injectDriver(app: FastifyInstance, timeoutMs: number): HttpDrive
 }
 
 /**
+ * The warm-up of exact mode (warmup.ts) run in the child, before its ready line: the same request at trace t = 0 and
+ * the same figures, without the replayer's HTTP round trips to the backend and to the mock's admin routes.
+ */
+export async function warmUpInside(apps: { backend: FastifyInstance; mock: FastifyInstance; sheetsUrl: string }, epochMs: number, timeoutMs: number): Promise<Warmup> {
+  const sheets = createSheetsAdmin(apps.sheetsUrl, timeoutMs, new InjectDispatcher(apps.mock));
+  try {
+    return await warmUp({ url: 'http://embedded', sheets, virtualNowMs: epochMs, speed: 1, timeoutMs, driver: injectDriver(apps.backend, timeoutMs) });
+  } finally {
+    await sheets.close();
+  }
+}
+
+/**
  * The child's side: run exact mode against `backend` and `mock` (both in this process) with the events the parent
  * sends, sending back what happened (at the end `done` or `failed`). Returns the inbox for every message after `start`.
  */
@@ -156,6 +170,9 @@ export function serveExact(apps: { backend: FastifyInstance; mock: FastifyInstan
   const guard = guardTarget(new TargetWatch(start.validity), () => null, () => 0, stop.signal);
   void (async () => {
     try {
+      // Trace t = 0: quota minute 0 starts here and the warm-up's quota use is forgotten (as run-execute.ts does
+      // for a target over HTTP).
+      await sheets.setOrigin(start.epochMs);
       const res = await runExact({
         events: events(),
         url: 'http://embedded',

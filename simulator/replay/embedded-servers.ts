@@ -26,6 +26,11 @@ export interface MockSettings {
 export interface EmbeddedSettings extends MockSettings {
   /** Profile of the reference backend, or null for the mock alone (a --target-cmd backend talks to it). */
   backendProfile: 'lean' | 'zeues' | null;
+  /**
+   * Exact mode: the child warms its backend up itself before it says it is ready (embedded-exact.ts, `warmUpInside`),
+   * answering within this many ms; absent, the replayer sends the warm-up over HTTP.
+   */
+  warmupTimeoutMs?: number;
 }
 
 /** The running servers. */

@@ -238,8 +238,9 @@ async function exitedWithin(target: PreparedRun['target'], graceMs: number): Pro
 async function replayExact(ctx: ReplayContext): Promise<ModeResult> {
   const { cfg, run: { target, header, epochMs }, events, metrics, onEvent, watch, live, notes } = ctx;
   const admin = ctx.admin!; // warmUpTarget refuses exact mode without the mock
-  // Trace t = 0: quota minute 0 starts here and the warm-up's quota use is forgotten.
-  await admin.setOrigin(epochMs);
+  // Trace t = 0: quota minute 0 starts here and the warm-up's quota use is forgotten (the embedded target's child
+  // sets it itself when it starts the replay: embedded-exact.ts).
+  if (!target.exactInside) await admin.setOrigin(epochMs);
   live.markStart();
   // The embedded zeues profile serves one request at a time (KeyedMutex on one key): a single server.
   const serial = cfg.target.kind === 'embedded' && cfg.target.backendProfile === 'zeues';

@@ -42,7 +42,14 @@ export function traceEpochMs(header: TraceHeader): number {
 function targetSpec(cfg: RunConfig, header: TraceHeader, epochMs: number): TargetSpec {
   const mock = { world: header.world, mode: cfg.mode, speed: cfg.speed, epochMs, latency: cfg.latency, quota: cfg.quota };
   return cfg.target.kind === 'embedded'
-    ? { kind: 'embedded', backendProfile: cfg.target.backendProfile, readyTimeoutMs: cfg.readyTimeoutMs, ...mock }
+    ? {
+        kind: 'embedded',
+        backendProfile: cfg.target.backendProfile,
+        readyTimeoutMs: cfg.readyTimeoutMs,
+        // Exact mode's replay runs in the child (embedded-exact.ts), and so does its warm-up.
+        ...(cfg.mode === 'exact' ? { warmupTimeoutMs: cfg.timeoutMs } : {}),
+        ...mock,
+      }
     : cfg.target.kind === 'url'
       ? { kind: 'url', url: cfg.target.url, sheetsUrl: cfg.target.sheetsUrl }
       : { kind: 'command', command: cfg.target.command, cwd: resolve(cfg.cwd, cfg.target.cwd ?? '.'), env: cfg.env, readyTimeoutMs: cfg.readyTimeoutMs, targetEnv: cfg.target.targetEnv ?? [], ...mock };
@@ -64,10 +71,8 @@ async function assertExactCapable(target: { sheetsUrl: string | null }): Promise
 
 /** Open the trace, start the target and make the report folder; on failure release what was started. */
 export async function prepareRun(cfg: RunConfig): Promise<PreparedRun> {
-  // Refuse a truncated or edited trace before anything starts, not minutes into the run (one streaming pass:
-  // about 4 s for a million events).
-  await verifyTrace(resolve(cfg.cwd, cfg.tracePath), cfg.tracePath);
-  const trace = await readTrace(resolve(cfg.cwd, cfg.tracePath), cfg.tracePath);
+  const path = resolve(cfg.cwd, cfg.tracePath);
+  const trace = await readTrace(path, cfg.tracePath);
   const header = trace.header;
   // The footer promise rejects when the events are not read to the end (Ctrl-C); handled where it is awaited.
   trace.footer.catch(() => undefined);
@@ -75,10 +80,21 @@ export async function prepareRun(cfg: RunConfig): Promise<PreparedRun> {
   const startedAt = new Date();
   const spec = targetSpec(cfg, header, epochMs);
   const sheetsimMemory = new MemorySampler(selfRssMb, () => performance.now());
+  let starting: Promise<Target> | null = null;
   let target: Target | null = null;
   try {
-    target = await startTarget(spec);
-    if (cfg.mode === 'exact') await assertExactCapable(target);
+    // The embedded target, sheetsim's own process (spawned at the CLI's entry), loads its world while the trace is
+    // checked; a target of the user's is started only for a sound trace.
+    if (spec.kind === 'embedded') {
+      starting = startTarget(spec);
+      starting.catch(() => undefined); // awaited below, after the check
+    }
+    // Refuse a truncated or edited trace before the replay starts, not minutes into it (one streaming pass:
+    // about 4 s for a million events).
+    await verifyTrace(path, cfg.tracePath);
+    target = await (starting ?? startTarget(spec));
+    // The embedded target's mock runs on a virtual clock in exact mode by construction (targetSpec).
+    if (cfg.mode === 'exact' && target.kind !== 'embedded') await assertExactCapable(target);
     // The folder is made once the target answers: a run refused before it starts leaves nothing behind.
     const baseId = runId(startedAt, header.profile, header.seed, cfg.mode);
     const { id, dir } = cfg.outDir ? { id: baseId, dir: resolve(cfg.cwd, cfg.outDir) } : uniqueDir(resolve(cfg.cwd, 'reports'), baseId);
@@ -86,6 +102,7 @@ export async function prepareRun(cfg: RunConfig): Promise<PreparedRun> {
     return { trace, header, epochMs, startedAt, target, id, dir, sheetsimMemory };
   } catch (err) {
     sheetsimMemory.stop();
+    target ??= (await starting?.catch(() => null)) ?? null;
     await target?.stop().catch(() => undefined);
     await trace.close();
     throw err;
@@ -99,6 +116,7 @@ export async function prepareRun(cfg: RunConfig): Promise<PreparedRun> {
 export async function warmUpTarget(cfg: RunConfig, run: PreparedRun, admin: SheetsAdmin | null, notes: string[]): Promise<Warmup> {
   const { target, header, epochMs } = run;
   if (cfg.mode === 'realtime') return warmUp({ url: target.url, sheets: admin, virtualNowMs: null, speed: cfg.speed, timeoutMs: cfg.timeoutMs });
+  if (target.warmup) return target.warmup;
   if (!admin) throw new EnvironmentError('exact mode needs the mock Sheets API (--sheets URL with --target)');
   if (cfg.target.kind === 'url') {
     // A command target started after its mock was seeded; an already running one may have cached the old workbook.

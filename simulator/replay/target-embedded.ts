@@ -10,18 +10,22 @@ const SHEETSIM_ROOT = PACKAGE_ROOT;
 /** Start the embedded child and wait until it answers. */
 export async function embeddedTarget(spec: Extract<TargetSpec, { kind: 'embedded' }>): Promise<Target> {
   const { kind: _kind, readyTimeoutMs, ...settings } = spec;
-  const child = await spawnEmbedded(settings, readyTimeoutMs);
+  const starting = spawnEmbedded(settings, readyTimeoutMs);
+  // While the child starts (its settings are written by now): not on the way to its first request.
+  // The embedded backend is sheetsim's own backend/: its commit is that of sheetsim's checkout, wherever the run starts.
+  const commit = gitCommit(SHEETSIM_ROOT);
+  const child = await starting;
   return {
     kind: 'embedded',
     url: child.url!,
     sheetsUrl: child.sheetsUrl,
     command: null,
     backendProfile: spec.backendProfile,
-    // The embedded backend is sheetsim's own backend/: its commit is that of sheetsim's checkout, wherever the run starts.
-    commit: gitCommit(SHEETSIM_ROOT),
+    commit,
     rssMb: child.rssMb,
     died: child.died,
     exactInside: child.channel,
+    ...(child.warmup ? { warmup: child.warmup } : {}),
     stop: child.stop,
   };
 }

@@ -3,6 +3,7 @@ import type { TargetKind } from '../report/model.ts';
 import type { ExactChannel } from './embedded-exact.ts';
 import type { MockSettings } from './embedded-servers.ts';
 import type { TargetEnvEntry } from './target-env.ts';
+import type { Warmup } from './warmup.ts';
 
 export interface Target {
   kind: TargetKind;
@@ -20,10 +21,12 @@ export interface Target {
   died(): string | null;
   /** Exact mode run inside the target's own process (the embedded target: embedded-exact.ts), else absent. */
   exactInside?: ExactChannel;
+  /** The warm-up the target's own process ran before it said it was ready (the embedded target in exact mode). */
+  warmup?: Warmup;
   stop(): Promise<void>;
 }
 
 export type TargetSpec =
-  | ({ kind: 'embedded'; backendProfile: 'lean' | 'zeues'; readyTimeoutMs: number } & MockSettings)
+  | ({ kind: 'embedded'; backendProfile: 'lean' | 'zeues'; readyTimeoutMs: number; warmupTimeoutMs?: number } & MockSettings)
   | { kind: 'url'; url: string; sheetsUrl: string | null }
   | ({ kind: 'command'; command: string; cwd: string; env: NodeJS.ProcessEnv; readyTimeoutMs: number; targetEnv?: TargetEnvEntry[] } & MockSettings);

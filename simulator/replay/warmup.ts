@@ -5,7 +5,8 @@
  * the call log only after it, and the mock's origin, set right after, forgets its quota use.
  */
 import { performance } from 'node:perf_hooks';
-import { request } from 'undici';
+import type { HttpDriver } from './http.ts';
+import { undici } from './lazy-undici.ts';
 import type { SheetsAdmin } from './sheets-admin.ts';
 
 /** Path of the warm-up request. */
@@ -27,6 +28,16 @@ export interface WarmupOptions {
   virtualNowMs: number | null;
   speed: number;
   timeoutMs: number;
+  /** What sends the request: HTTP to `url` when absent; exact mode's embedded target sends it in its own process. */
+  driver?: HttpDriver;
+}
+
+/** The warm-up request over HTTP: its status and the backend's `x-sheetsim-wait-ms`. */
+async function overHttp(opts: WarmupOptions, headers: Record<string, string>): Promise<{ status: number; waitMs?: number }> {
+  const res = await undici().request(`${opts.url}${WARMUP_PATH}`, { method: 'GET', headers, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
+  await res.body.arrayBuffer();
+  const wait = Number(res.headers['x-sheetsim-wait-ms']);
+  return { status: res.statusCode, ...(Number.isFinite(wait) ? { waitMs: wait } : {}) };
 }
 
 /** Send the warm-up request and measure it. Never throws for a target that answers badly: that is recorded. */
@@ -38,11 +49,9 @@ export async function warmUp(opts: WarmupOptions): Promise<Warmup> {
   let status: number | null = null;
   let waitMs = 0;
   try {
-    const res = await request(`${opts.url}${WARMUP_PATH}`, { method: 'GET', headers, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
-    await res.body.arrayBuffer();
-    status = res.statusCode;
-    const wait = Number(res.headers['x-sheetsim-wait-ms']);
-    if (Number.isFinite(wait) && wait > 0) waitMs = wait;
+    const res = opts.driver ? await opts.driver.send({ method: 'GET', path: WARMUP_PATH }, headers) : await overHttp(opts, headers);
+    status = res.status;
+    if (res.waitMs !== undefined && res.waitMs > 0) waitMs = res.waitMs;
   } catch {
     status = null;
   }

@@ -7,13 +7,13 @@ import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import type { EventCalls, EventOutcome } from '../../simulator/outcome/outcome.ts';
-import { type ExactChannel, type FromChild, type ToChild, exactInChild, injectDriver, serveExact } from '../../simulator/replay/embedded-exact.ts';
+import { type ExactChannel, type FromChild, type ToChild, exactInChild, injectDriver, serveExact, warmUpInside } from '../../simulator/replay/embedded-exact.ts';
 import { type EmbeddedServers, startEmbeddedServers } from '../../simulator/replay/embedded-servers.ts';
 import { runExact } from '../../simulator/replay/exact.ts';
 import { traceEpochMs } from '../../simulator/replay/run-prepare.ts';
 import { createSheetsAdmin } from '../../simulator/replay/sheets-admin.ts';
 import { DEFAULT_VALIDITY_RULES, type ObservedEvent } from '../../simulator/replay/validity.ts';
-import { warmUp } from '../../simulator/replay/warmup.ts';
+import { type Warmup, warmUp } from '../../simulator/replay/warmup.ts';
 import { collectTrace } from '../../simulator/trace/reader.ts';
 import type { TraceEvent } from '../../simulator/trace/types.ts';
 import { smallTrace, tempDir } from '../e2e/helpers.ts';
@@ -23,16 +23,22 @@ afterEach(async () => {
   for (const o of open.splice(0).reverse()) await o.close();
 });
 
-/** A fresh embedded world for the trace, warmed up and at trace t = 0, as a run leaves it before its replay. */
-async function world(header: Awaited<ReturnType<typeof collectTrace>>['header']): Promise<{ servers: EmbeddedServers; epochMs: number }> {
+/**
+ * A fresh embedded world for the trace, warmed up as a run leaves it before its replay: over HTTP and at trace t = 0
+ * (as runExact's caller does for a target over HTTP), or by the child itself (`inside`: serveExact sets the origin).
+ */
+async function world(header: Awaited<ReturnType<typeof collectTrace>>['header'], warm: 'http' | 'inside' = 'http'): Promise<{ servers: EmbeddedServers; epochMs: number; warmup: Warmup }> {
   const epochMs = traceEpochMs(header);
   const servers = await startEmbeddedServers({ world: header.world, mode: 'exact', speed: 1, epochMs, latency: 'realistic', quota: 'on', backendProfile: 'lean' });
   open.push(servers);
+  if (warm === 'inside') {
+    return { servers, epochMs, warmup: await warmUpInside({ backend: servers.apps.backend!, mock: servers.apps.mock, sheetsUrl: servers.sheetsUrl }, epochMs, 10_000) };
+  }
   const admin = createSheetsAdmin(servers.sheetsUrl);
-  await warmUp({ url: servers.url!, sheets: admin, virtualNowMs: epochMs, speed: 1, timeoutMs: 10_000 });
+  const warmup = await warmUp({ url: servers.url!, sheets: admin, virtualNowMs: epochMs, speed: 1, timeoutMs: 10_000 });
   await admin.setOrigin(epochMs);
   await admin.close();
-  return { servers, epochMs };
+  return { servers, epochMs, warmup };
 }
 
 /** The parent's and the child's sides joined: every message crosses as a JSON line, a turn of the event loop later. */
@@ -78,7 +84,7 @@ async function* stream(events: TraceEvent[]): AsyncGenerator<TraceEvent> {
 }
 
 describe('exact mode inside the embedded target', () => {
-  it('records what runExact over HTTP records, over more than two chunks of events: answers, events, calls, metrics, digest', async () => {
+  it('warms up and records what runExact over HTTP does, over more than two chunks of events: warm-up, answers, events, calls, metrics, digest', async () => {
     const dir = tempDir('embedded-exact-');
     const { header, events } = await collectTrace(await smallTrace(dir, { workers: 30, durationMs: 240_000 }));
     // More than two chunks of 256: the child asks for the rest as it goes.
@@ -90,7 +96,9 @@ describe('exact mode inside the embedded target', () => {
     open.push(admin);
     const a = await runExact({ events, url: http.servers.url!, sheets: admin, epochMs: http.epochMs, timeoutMs: 10_000, metrics: viaHttp.metrics, onEvent: viaHttp.onEvent, onAnswer: viaHttp.onAnswer });
 
-    const inside = await world(header);
+    const inside = await world(header, 'inside');
+    expect(inside.warmup).toEqual(http.warmup);
+    expect(inside.warmup).toMatchObject({ status: 200, sheetsCalls: 1 });
     const viaChild = recorder();
     const sent: ToChild[] = [];
     const b = await exactInChild(joined(inside.servers, sent), { epochMs: inside.epochMs, timeoutMs: 10_000, serial: false, validity: DEFAULT_VALIDITY_RULES }, stream(events), { metrics: viaChild.metrics, onEvent: viaChild.onEvent, onAnswer: viaChild.onAnswer }, new AbortController().signal);
@@ -103,6 +111,8 @@ describe('exact mode inside the embedded target', () => {
     expect(b.sheetsError).toBeNull();
     expect(viaChild.answers).toEqual(viaHttp.answers);
     expect(viaChild.events).toEqual(viaHttp.events);
+    // The quota minutes counted from trace t = 0 with the warm-up's read forgotten: the child set the origin too.
+    expect(inside.servers.apps.mock.sheetsim.policy.quotaUsage()).toEqual(http.servers.apps.mock.sheetsim.policy.quotaUsage());
     const counted = (m: RunMetrics) => {
       // lastEndMs includes each event's compute, which is measured (wall time), not modelled.
       const { lastEndMs: _measured, ...counts } = m.toWire().counts;

@@ -6,7 +6,7 @@
  * closes, which also happens when the parent is killed with -9).
  */
 import { type Command, InputError, UsageError } from '../command.ts';
-import { type FromChild, type ToChild, readLines, serveExact } from '../../replay/embedded-exact.ts';
+import { type FromChild, type ToChild, readLines, serveExact, warmUpInside } from '../../replay/embedded-exact.ts';
 import { type EmbeddedSettings, startEmbeddedServers } from '../../replay/embedded-servers.ts';
 
 function parseSettings(text: string): EmbeddedSettings {
@@ -56,18 +56,20 @@ export const embeddedTargetCommand: Command = {
     });
     const line = await firstLine;
     if (line === null) return 0;
-    const servers = await startEmbeddedServers(parseSettings(line));
+    const settings = parseSettings(line);
+    const servers = await startEmbeddedServers(settings);
+    const { backend, mock } = servers.apps;
+    const warmup = settings.warmupTimeoutMs !== undefined && backend ? await warmUpInside({ backend, mock, sheetsUrl: servers.sheetsUrl }, settings.epochMs, settings.warmupTimeoutMs) : null;
     const send = (m: FromChild): void => void ctx.stdout.write(`${JSON.stringify(m)}\n`);
     let exact: ((m: ToChild) => void) | null = null;
     onMessage = (text) => {
       const m = JSON.parse(text) as ToChild;
       if ('start' in m) {
-        const { backend, mock } = servers.apps;
         if (!backend) return send({ failed: 'exact mode in the embedded target needs its backend' });
         exact = serveExact({ backend, mock, sheetsUrl: servers.sheetsUrl }, m.start, send);
       } else exact?.(m);
     };
-    ctx.stdout.write(`${JSON.stringify({ url: servers.url, sheetsUrl: servers.sheetsUrl, spreadsheetId: servers.spreadsheetId, auditSpreadsheetId: servers.auditSpreadsheetId })}\n`);
+    ctx.stdout.write(`${JSON.stringify({ url: servers.url, sheetsUrl: servers.sheetsUrl, spreadsheetId: servers.spreadsheetId, auditSpreadsheetId: servers.auditSpreadsheetId, warmup })}\n`);
     await parentGone;
     await servers.close().catch(() => undefined);
     // Keep-alive sockets of the backend's Sheets client would hold the process open; the parent is gone.
