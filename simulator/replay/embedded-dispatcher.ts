@@ -40,7 +40,7 @@ function requestHeaders(headers: Dispatcher.DispatchOptions['headers']): Record<
 }
 
 /** A dispatcher into `app` (which must be ready or readyable: the first request waits for it). */
-export class InjectDispatcher extends dispatcherBase() {
+export class InProcessDispatcher extends dispatcherBase() {
   constructor(private readonly app: FastifyInstance) {
     super();
   }
@@ -49,7 +49,7 @@ export class InjectDispatcher extends dispatcherBase() {
     const body = opts.body;
     if (body != null && typeof body !== 'string' && !Buffer.isBuffer(body) && !(body instanceof Uint8Array)) {
       // The backend's Sheets client sends JSON text; a stream body would need reading first, and nothing sends one.
-      throw new TypeError('InjectDispatcher takes a string or buffer body only');
+      throw new TypeError('InProcessDispatcher takes a string or buffer body only');
     }
     let aborted: Error | null = null;
     const legacy = handler as Required<Pick<Handler, 'onConnect' | 'onHeaders' | 'onData' | 'onComplete' | 'onError'>>;

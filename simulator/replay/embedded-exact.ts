@@ -4,7 +4,7 @@
  * the two processes' HTTP code and their wake-ups (bench/README.md, "exact mode speed", round 5). Here the
  * replayer's process reads the trace and keeps everything the report is made of (metrics, events.jsonl, the
  * validity watch), and the embedded child runs the schedule (`runExact`, unchanged) against its backend and mock
- * through `inject`, with no socket: what it sends back, in order, is what `runExact` would have recorded in the
+ * in process (`sendInProcess`), with no socket: what it sends back, in order, is what `runExact` would have recorded in the
  * replayer's process, so the report, events.jsonl and the digest are the same. `compute` then has no socket hop
  * at all (docs/time-model.md).
  *
@@ -18,7 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
 import type { EventCalls, EventOutcome } from '../outcome/outcome.ts';
 import type { TraceEvent } from '../trace/types.ts';
-import { InjectDispatcher } from './embedded-dispatcher.ts';
+import { InProcessDispatcher } from './embedded-dispatcher.ts';
 import { type ExactMetrics, type ExactResult, runExact } from './exact.ts';
 import { type HttpDriver, type HttpResult, classifyError, resultOf } from './http.ts';
 import { sendInProcess } from './in-process-http.ts';
@@ -70,7 +70,7 @@ export function readLines(stream: NodeJS.ReadableStream, onLine: (line: string) 
  * Requests to a Fastify app in this process (`sendInProcess`), as the HTTP driver would make them and read their answers.
  * An answer that takes longer than `timeoutMs` is a TIMEOUT, as over HTTP (the app goes on with the request).
  */
-export function injectDriver(app: FastifyInstance, timeoutMs: number): HttpDriver {
+export function inProcessDriver(app: FastifyInstance, timeoutMs: number): HttpDriver {
   return {
     async send(req, headers) {
       const hasBody = req.body !== undefined && req.method !== 'GET';
@@ -102,9 +102,9 @@ export function injectDriver(app: FastifyInstance, timeoutMs: number): HttpDrive
  * the same figures, without the replayer's HTTP round trips to the backend and to the mock's admin routes.
  */
 export async function warmUpInside(apps: { backend: FastifyInstance; mock: FastifyInstance; sheetsUrl: string }, epochMs: number, timeoutMs: number): Promise<Warmup> {
-  const sheets = createSheetsAdmin(apps.sheetsUrl, timeoutMs, new InjectDispatcher(apps.mock));
+  const sheets = createSheetsAdmin(apps.sheetsUrl, timeoutMs, new InProcessDispatcher(apps.mock));
   try {
-    return await warmUp({ url: 'http://embedded', sheets, virtualNowMs: epochMs, speed: 1, timeoutMs, driver: injectDriver(apps.backend, timeoutMs) });
+    return await warmUp({ url: 'http://embedded', sheets, virtualNowMs: epochMs, speed: 1, timeoutMs, driver: inProcessDriver(apps.backend, timeoutMs) });
   } finally {
     await sheets.close();
   }
@@ -165,7 +165,7 @@ export function serveExact(apps: { backend: FastifyInstance; mock: FastifyInstan
     addCall: (call, simMs) => record({ c: [call, simMs] }),
     addEvent: () => undefined, // the parent records the `e` record into its metrics
   };
-  const through = new InjectDispatcher(apps.mock);
+  const through = new InProcessDispatcher(apps.mock);
   const sheets = createSheetsAdmin(apps.sheetsUrl, start.timeoutMs, through);
   const guard = guardTarget(new TargetWatch(start.validity), () => null, () => 0, stop.signal);
   void (async () => {
@@ -186,7 +186,7 @@ export function serveExact(apps: { backend: FastifyInstance; mock: FastifyInstan
           guard.observe(answer);
         },
         signal: guard.signal,
-        driver: injectDriver(apps.backend, start.timeoutMs),
+        driver: inProcessDriver(apps.backend, start.timeoutMs),
         serial: start.serial,
         finishEveryMs: 20,
       });

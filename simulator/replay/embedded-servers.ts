@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildBackend } from '../../backend/app.ts';
 import { buildMockSheets } from '../../mock-sheets/app.ts';
-import { InjectDispatcher } from './embedded-dispatcher.ts';
+import { InProcessDispatcher } from './embedded-dispatcher.ts';
 import { generateWorld, worldWorkbooks } from '../workload/world.ts';
 import type { WorldParams } from '../trace/types.ts';
 
@@ -90,7 +90,7 @@ export async function startEmbeddedServers(spec: EmbeddedSettings): Promise<Embe
       // Exact mode: the backend's Sheets calls reach the mock in this process without a socket hop, so `compute`
       // is the backend's and the mock's own time (docs/time-model.md). Realtime keeps real HTTP: there the
       // transport's cost is part of what is measured.
-      ...(spec.mode === 'exact' ? { sheetsDispatcher: new InjectDispatcher(mock.app) } : {}),
+      ...(spec.mode === 'exact' ? { sheetsDispatcher: new InProcessDispatcher(mock.app) } : {}),
     });
   } catch (err) {
     await mock.app.close();

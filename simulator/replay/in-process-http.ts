@@ -5,8 +5,8 @@
  * sends the replayer's requests to the backend and the backend's Sheets calls to the mock this way.
  *
  * Fastify's `inject` (light-my-request) does the same with a full `http.ServerResponse` and a validated, URL-parsed
- * request; at the three exchanges of an exact-mode event that was ~50 µs each of the run's critical path
- * (bench/README.md, "exact mode speed", round 7). Unlike `inject`, the URL reaches the app as sent (a server sees
+ * request: ~50 µs more per exchange, on the run's critical path (the default trace makes ~3,300: bench/README.md,
+ * "exact mode speed", round 7). Unlike `inject`, the URL reaches the app as sent (a server sees
  * the raw request line, not a re-serialized URL), no `user-agent` is made up, and a connection the app destroys
  * (the mock's dropped-connection fault) fails the exchange with ECONNRESET, as a socket would.
  */
@@ -149,6 +149,7 @@ class LocalResponse extends EventEmitter {
   }
 
   destroy(): this {
+    this.destroyed = true;
     this.socket.destroy();
     return this;
   }

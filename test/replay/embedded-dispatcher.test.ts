@@ -1,6 +1,6 @@
 /**
  * The in-process dispatcher of exact mode's embedded target: the same requests sent to two identical mocks, one over
- * loopback HTTP and one through InjectDispatcher, give the same statuses, headers, bodies, call logs and workbook —
+ * loopback HTTP and one through InProcessDispatcher, give the same statuses, headers, bodies, call logs and workbook —
  * and the reference backend's Sheets client behaves the same over either.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +11,7 @@ import type { SheetsApiError } from '../../backend/sheets-error.ts';
 import { type RequestContext, runInRequest } from '../../backend/request-context.ts';
 import { buildMockSheets } from '../../mock-sheets/app.ts';
 import type { CallRecord } from '../../mock-sheets/admin-types.ts';
-import { InjectDispatcher } from '../../simulator/replay/embedded-dispatcher.ts';
+import { InProcessDispatcher } from '../../simulator/replay/embedded-dispatcher.ts';
 import { SPREADSHEET_ID, testWorkbook } from '../mock-sheets/mock-fixture.ts';
 
 const T0 = Date.UTC(2026, 4, 13, 12, 0, 0);
@@ -25,7 +25,7 @@ afterEach(async () => {
   await Promise.all(apps.splice(0).map((a) => a.close()));
 });
 
-async function twoMocks(): Promise<{ http: Dispatcher; inject: Dispatcher; overHttp: FastifyInstance; inProcess: FastifyInstance; url: string }> {
+async function twoMocks(): Promise<{ http: Dispatcher; inProcessDispatcher: Dispatcher; overHttp: FastifyInstance; inProcess: FastifyInstance; url: string }> {
   const build = (): Promise<FastifyInstance> =>
     buildMockSheets({ workbook: testWorkbook(), latency: 'realistic', quota: QUOTA, clock: 'virtual', startMs: T0, seed: 7 });
   const overHttp = await build();
@@ -36,7 +36,7 @@ async function twoMocks(): Promise<{ http: Dispatcher; inject: Dispatcher; overH
   const url = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
   const pool = new Pool(url);
   pools.push(pool);
-  return { http: pool, inject: new InjectDispatcher(inProcess), overHttp, inProcess, url };
+  return { http: pool, inProcessDispatcher: new InProcessDispatcher(inProcess), overHttp, inProcess, url };
 }
 
 interface Req {
@@ -85,13 +85,13 @@ async function send(d: Dispatcher, r: Req): Promise<{ status: number; headers: R
 
 const calls = (app: FastifyInstance): Omit<CallRecord, 'realMs'>[] => app.sheetsim.calls.page(0, 1000).calls.map(({ realMs: _, ...c }) => c);
 
-describe('InjectDispatcher (exact mode: the backend reaches the embedded mock without a socket)', () => {
+describe('InProcessDispatcher (exact mode: the backend reaches the embedded mock without a socket)', () => {
   it('answers every request as the same mock does over HTTP, and records the same calls and workbook', async () => {
-    const { http, inject, overHttp, inProcess } = await twoMocks();
+    const { http, inProcessDispatcher, overHttp, inProcess } = await twoMocks();
     const statuses: number[] = [];
     for (const r of REQUESTS) {
       const a = await send(http, r);
-      const b = await send(inject, r);
+      const b = await send(inProcessDispatcher, r);
       expect(b, `${r.method} ${r.path}`).toEqual(a);
       statuses.push(a.status);
     }
@@ -103,9 +103,9 @@ describe('InjectDispatcher (exact mode: the backend reaches the embedded mock wi
   });
 
   it("gives the backend's Sheets client the same values, errors and modelled latency as HTTP", async () => {
-    const { inject, overHttp, inProcess, url } = await twoMocks();
+    const { inProcessDispatcher, overHttp, inProcess, url } = await twoMocks();
     const overSocket = new SheetsClient({ baseUrl: `${url}/`, spreadsheetId: SPREADSHEET_ID, auth: { token: 'tok-one' } });
-    const viaInject = new SheetsClient({ baseUrl: 'http://embedded.invalid/', spreadsheetId: SPREADSHEET_ID, auth: { token: 'tok-one' }, dispatcher: inject });
+    const inProcessClient = new SheetsClient({ baseUrl: 'http://embedded.invalid/', spreadsheetId: SPREADSHEET_ID, auth: { token: 'tok-one' }, dispatcher: inProcessDispatcher });
     const script = async (client: SheetsClient): Promise<unknown[]> => {
       const seen: unknown[] = [];
       const ctx: RequestContext = { simClock: true, nowMs: T0 + 5, sheetsMs: 0, waitMs: 0 };
@@ -127,7 +127,7 @@ describe('InjectDispatcher (exact mode: the backend reaches the embedded mock wi
       return seen;
     };
     const a = await script(overSocket);
-    const b = await script(viaInject);
+    const b = await script(inProcessClient);
     expect(b).toEqual(a);
     expect(a.filter((x) => x === 'appended')).toHaveLength(3);
     expect(calls(inProcess)).toEqual(calls(overHttp));
@@ -155,9 +155,9 @@ describe('InjectDispatcher (exact mode: the backend reaches the embedded mock wi
       }
     };
     const viaHttp = await failure(new SheetsClient({ baseUrl: url, spreadsheetId: SPREADSHEET_ID, auth: { token: 't' } }));
-    const viaInject = await failure(new SheetsClient({ baseUrl: url, spreadsheetId: SPREADSHEET_ID, auth: { token: 't' }, dispatcher: new InjectDispatcher(inProcess) }));
+    const inProcessFailure = await failure(new SheetsClient({ baseUrl: url, spreadsheetId: SPREADSHEET_ID, auth: { token: 't' }, dispatcher: new InProcessDispatcher(inProcess) }));
     expect(viaHttp).toEqual({ status: 0, reason: 'NETWORK' });
-    expect(viaInject).toEqual(viaHttp);
+    expect(inProcessFailure).toEqual(viaHttp);
     expect(calls(inProcess)).toEqual(calls(overHttp));
   });
 });

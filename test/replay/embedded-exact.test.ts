@@ -7,7 +7,7 @@ import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RunMetrics } from '../../simulator/metrics/run-metrics.ts';
 import type { EventCalls, EventOutcome } from '../../simulator/outcome/outcome.ts';
-import { type ExactChannel, type FromChild, type ToChild, exactInChild, injectDriver, serveExact, warmUpInside } from '../../simulator/replay/embedded-exact.ts';
+import { type ExactChannel, type FromChild, type ToChild, exactInChild, inProcessDriver, serveExact, warmUpInside } from '../../simulator/replay/embedded-exact.ts';
 import { type EmbeddedServers, startEmbeddedServers } from '../../simulator/replay/embedded-servers.ts';
 import { runExact } from '../../simulator/replay/exact.ts';
 import { traceEpochMs } from '../../simulator/replay/run-prepare.ts';
@@ -150,7 +150,7 @@ describe('exact mode inside the embedded target', () => {
     open.push(app);
     app.post('/api/x', async (req, reply) => reply.header('x-sheetsim-sheets-ms', '120').header('x-sheetsim-wait-ms', '3').send({ got: req.body, seq: req.headers['x-sheetsim-seq'] }));
     app.get('/api/slow', async () => new Promise((resolve) => setTimeout(() => resolve({ late: true }), 300)));
-    const driver = injectDriver(app, 100);
+    const driver = inProcessDriver(app, 100);
     const res = await driver.send({ method: 'POST', path: '/api/x', body: { a: 1 } }, { 'x-sheetsim-seq': '7' });
     expect(res).toEqual({ status: 200, error: null, text: '{"got":{"a":1},"seq":"7"}', json: { got: { a: 1 }, seq: '7' }, sheetsMs: 120, waitMs: 3 });
     expect(await driver.send({ method: 'GET', path: '/api/slow' }, {})).toEqual({ status: null, error: 'TIMEOUT', text: '', json: undefined });
