@@ -71,8 +71,10 @@ async function assertExactCapable(target: { sheetsUrl: string | null }): Promise
 
 /** Open the trace, start the target and make the report folder; on failure release what was started. */
 export async function prepareRun(cfg: RunConfig): Promise<PreparedRun> {
-  const path = resolve(cfg.cwd, cfg.tracePath);
-  const trace = await readTrace(path, cfg.tracePath);
+  // Refuse a truncated or edited trace before anything starts, not minutes into the run (one streaming pass:
+  // about 4 s for a million events).
+  await verifyTrace(resolve(cfg.cwd, cfg.tracePath), cfg.tracePath);
+  const trace = await readTrace(resolve(cfg.cwd, cfg.tracePath), cfg.tracePath);
   const header = trace.header;
   // The footer promise rejects when the events are not read to the end (Ctrl-C); handled where it is awaited.
   trace.footer.catch(() => undefined);
@@ -80,19 +82,9 @@ export async function prepareRun(cfg: RunConfig): Promise<PreparedRun> {
   const startedAt = new Date();
   const spec = targetSpec(cfg, header, epochMs);
   const sheetsimMemory = new MemorySampler(selfRssMb, () => performance.now());
-  let starting: Promise<Target> | null = null;
   let target: Target | null = null;
   try {
-    // The embedded target, sheetsim's own process (spawned at the CLI's entry), loads its world while the trace is
-    // checked; a target of the user's is started only for a sound trace.
-    if (spec.kind === 'embedded') {
-      starting = startTarget(spec);
-      starting.catch(() => undefined); // awaited below, after the check
-    }
-    // Refuse a truncated or edited trace before the replay starts, not minutes into it (one streaming pass:
-    // about 4 s for a million events).
-    await verifyTrace(path, cfg.tracePath);
-    target = await (starting ?? startTarget(spec));
+    target = await startTarget(spec);
     // The embedded target's mock runs on a virtual clock in exact mode by construction (targetSpec).
     if (cfg.mode === 'exact' && target.kind !== 'embedded') await assertExactCapable(target);
     // The folder is made once the target answers: a run refused before it starts leaves nothing behind.
@@ -102,7 +94,6 @@ export async function prepareRun(cfg: RunConfig): Promise<PreparedRun> {
     return { trace, header, epochMs, startedAt, target, id, dir, sheetsimMemory };
   } catch (err) {
     sheetsimMemory.stop();
-    target ??= (await starting?.catch(() => null)) ?? null;
     await target?.stop().catch(() => undefined);
     await trace.close();
     throw err;

@@ -63,7 +63,7 @@ describe('sheetsim run --mode exact', () => {
     expect(res.stderr).toMatch(/bad\.jsonl:3/);
   });
 
-  it('refuses a truncated trace before the replay starts, in realtime too: no report folder (exit 2)', async () => {
+  it('refuses a truncated trace before starting anything, in realtime too (exit 2)', async () => {
     const cut = join(dir, 'cut.jsonl');
     writeFileSync(cut, readFileSync(trace, 'utf8').split('\n').slice(0, 4).join('\n') + '\n');
     const res = await cli(['run', '--trace', cut, '--speed', '100', '--out', join(dir, 'cut-run')]);

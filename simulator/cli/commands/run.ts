@@ -300,7 +300,7 @@ Exit codes: 0 ok, 1 a PERF gate failed (unless --warn-only), the run is invalid 
     threads: { type: 'string', valueName: 'N', description: 'Realtime: replay on N worker threads (virtual workers split across them, one report).', defaultText: 'the cores available, less one when the target runs on this machine' },
     shard: { type: 'string', valueName: 'i/n', description: "Replay only events whose worker % n == i (realtime; merge shards with 'sheetsim merge')." },
     timeout: { type: 'string', valueName: 'MS', description: 'Per-request headers/body timeout; a timeout is recorded as TIMEOUT.', defaultText: '30000' },
-    'ready-timeout': { type: 'string', valueName: 'MS', description: 'How long a --target-cmd backend gets to answer GET /api/health (and the embedded target to start).', defaultText: '30000' },
+    'ready-timeout': { type: 'string', valueName: 'MS', description: 'How long a --target-cmd backend gets to answer GET /api/health (and the embedded target to load its world, and in exact mode to warm up).', defaultText: '30000' },
     'max-transport-errors': { type: 'string', valueName: 'SHARE', description: 'Invalid when connection errors exceed this share of events sent.', defaultText: '5%' },
     'min-success': { type: 'string', valueName: 'SHARE', description: 'Invalid when fewer events sent than this share get a 2xx (0 = off).', defaultText: '1%' },
     'unreachable-after': { type: 'string', valueName: 'N', description: 'Connection errors in a row that mark the target unreachable and stop the run.', defaultText: '10' },
