@@ -109,7 +109,7 @@ function withTimeChannels(result: HttpResult, waitMs: number | undefined, sheets
   return result;
 }
 
-/** An answer received whole (an in-process `inject`): the same result the driver makes of one over a socket. */
+/** An answer received whole (an in-process exchange: in-process-http.ts): the same result the driver makes of one over a socket. */
 export function resultOf(status: number, headers: Record<string, string | string[] | number | undefined>, body: Buffer): HttpResult {
   const h = (name: string): string | string[] | undefined => {
     const v = headers[name];
