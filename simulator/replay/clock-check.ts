@@ -4,7 +4,7 @@
  * The evidence is what it wrote: the Metadata timestamps (column B, docs/contract.md) must fall inside the run's
  * virtual time. Read once after an exact run through the mock's own Sheets API.
  */
-import { request } from 'undici';
+import { undici } from './lazy-undici.ts';
 
 /** What the check found; `ignoresClock` null when there was nothing to judge (no Metadata row written). */
 export interface ClockVerdict {
@@ -67,7 +67,7 @@ export async function checkBackendClock(
   const path = `/v4/spreadsheets/${encodeURIComponent(spreadsheetId)}/values/${encodeURIComponent('Metadata!B2:B')}`
     + '?valueRenderOption=UNFORMATTED_VALUE&dateTimeRenderOption=SERIAL_NUMBER&majorDimension=COLUMNS';
   try {
-    const res = await request(new URL(path, sheetsUrl), { headers: { authorization: 'Bearer sheetsim-clock-check' } });
+    const res = await undici().request(new URL(path, sheetsUrl), { headers: { authorization: 'Bearer sheetsim-clock-check' } });
     const body = (await res.body.json()) as { values?: unknown[][] };
     if (res.statusCode !== 200) return null;
     return judgeTimestamps(body.values?.[0] ?? [], startMs, endMs, timeZone);

@@ -20,12 +20,14 @@ export interface SheetsAdmin {
 
 /**
  * Open an admin client for the mock at `url` (its origin). `through` replaces the socket pool: a dispatcher into the
- * mock in this process (embedded-dispatcher.ts), which the caller closes.
+ * mock in this process (embedded-dispatcher.ts), which the caller closes. The pool is made at the first call: a run
+ * whose embedded target does its own admin calls (exact mode) makes none, and loads no undici for it.
  */
 export function createSheetsAdmin(url: string, timeoutMs = 30_000, through?: Dispatcher): SheetsAdmin {
   const origin = new URL(url).origin;
-  const pool = through ?? new (undici().Pool)(origin, { connections: 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  let pool: Dispatcher | null = through ?? null;
   const call = async <T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> => {
+    pool ??= new (undici().Pool)(origin, { connections: 2, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
     const res = await pool.request({
       origin,
       method,
@@ -69,7 +71,7 @@ export function createSheetsAdmin(url: string, timeoutMs = 30_000, through?: Dis
       await call('POST', '/__sheetsim/reset', { seed });
     },
     async close() {
-      if (!through) await pool.destroy().catch(() => undefined);
+      if (!through) await pool?.destroy().catch(() => undefined);
     },
   };
 }

@@ -4,8 +4,12 @@
  * rule silently skipped. Messages keep the form `/scenarios/iniciar/count: expected integer, got "3"`.
  */
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { packagePath } from '../package-root.ts';
+
+// Loaded on first use: Ajv is ~90 modules, and a `sheetsim run` that reads no report never validates one.
+const require = createRequire(import.meta.url);
 
 export interface JsonSchema {
   $schema?: string;
@@ -33,6 +37,7 @@ function validatorFor(schema: JsonSchema): ValidateFunction {
   let validate = compiled.get(schema);
   if (!validate) {
     // allowUnionTypes: the schema writes some fields as `type: [string, number, …]`, which strict mode would refuse.
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
     const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
     validate = ajv.compile(schema);
     compiled.set(schema, validate);
