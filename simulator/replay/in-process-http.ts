@@ -34,8 +34,6 @@ export interface InProcessResponse {
 class LocalSocket extends EventEmitter {
   readonly remoteAddress = '127.0.0.1';
   readonly remotePort = 0;
-  readonly remoteFamily = 'IPv4';
-  readonly localAddress = '127.0.0.1';
   readonly encrypted = false;
   destroyed = false;
 
@@ -50,10 +48,6 @@ class LocalSocket extends EventEmitter {
     }
     return this;
   }
-
-  setTimeout(): this {
-    return this;
-  }
 }
 
 /** The request as an IncomingMessage shows it: method, raw URL, headers, and the body as a stream. */
@@ -62,7 +56,6 @@ class LocalRequest extends Readable {
   readonly httpVersionMajor = 1;
   readonly httpVersionMinor = 1;
   readonly aborted = false;
-  readonly complete = true;
 
   constructor(
     readonly method: string,
@@ -72,10 +65,6 @@ class LocalRequest extends Readable {
     readonly socket: LocalSocket,
   ) {
     super();
-  }
-
-  get connection(): LocalSocket {
-    return this.socket;
   }
 
   override _read(): void {
@@ -88,7 +77,6 @@ class LocalRequest extends Readable {
 /** The part of `http.ServerResponse` Fastify writes through: headers, status, the body, `finish`. */
 class LocalResponse extends EventEmitter {
   statusCode = 200;
-  statusMessage = '';
   headersSent = false;
   writableEnded = false;
   destroyed = false;
