@@ -22,12 +22,17 @@ import type { WorkbookSpec } from './workbook.ts';
 
 /** The factory's options; latency, quota, faults and the clock are the realism policy's (realism.ts). */
 export interface MockSheetsOptions extends Partial<Omit<PolicyOptions, 'wallNow'>> {
-  /** Loaded when the store holds no spreadsheet yet; several are served side by side (a world and its audit book). */
+  /**
+   * Loaded when the store holds no spreadsheet yet; several are served side by side (a world and its audit book).
+   * Default: `loadWorkbook(seed)` when given, else one blank spreadsheet.
+   */
   workbook?: WorkbookSpec | readonly WorkbookSpec[];
   /** Used by POST /__sheetsim/reset {"seed": n}. */
   loadWorkbook?: (seed: number) => WorkbookSpec | readonly WorkbookSpec[];
   /** SQLite file path; default ':memory:'; WAL; an existing file keeps its workbook. */
   db?: string;
+  /** A store that already holds the workbooks (a world from the embedded target's cache); `db` is then not used. */
+  store?: SheetsStore;
   /** Default 'required'. */
   auth?: 'required' | 'none';
   /** Overrides latency/quota/faults/clock (tests). */
@@ -79,10 +84,13 @@ function methodOfRequest(req: FastifyRequest): SheetsMethod | undefined {
 /** Build the mock Sheets server (not listening). */
 export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<FastifyInstance> {
   const seed = options.seed ?? 42;
-  const initial = asList(options.workbook ?? defaultWorkbook(seed));
-  const store = new SheetsStore(options.db ?? ':memory:');
+  // Built when first loaded: a store given with its workbooks needs them only for a reset.
+  let initialSpecs: readonly WorkbookSpec[] | undefined;
+  const initial = (): readonly WorkbookSpec[] =>
+    (initialSpecs ??= asList(options.workbook ?? options.loadWorkbook?.(seed) ?? defaultWorkbook(seed)));
+  const store = options.store ?? new SheetsStore(options.db ?? ':memory:');
   const calls = new CallLog(store.db);
-  if (store.spreadsheetCount() === 0) store.transaction(() => initial.forEach((spec) => store.loadWorkbook(spec)));
+  if (store.spreadsheetCount() === 0) store.transaction(() => initial().forEach((spec) => store.loadWorkbook(spec)));
   const policy =
     options.policy ??
     createPolicy({
@@ -99,7 +107,7 @@ export async function buildMockSheets(options: MockSheetsOptions = {}): Promise<
   const ctx: SheetsContext = { store, calls, policy, instants, auth: options.auth ?? 'required', legacyErrors, seed };
 
   const reset = (resetSeed?: number): void => {
-    const specs = resetSeed !== undefined && options.loadWorkbook ? asList(options.loadWorkbook(resetSeed)) : initial;
+    const specs = resetSeed !== undefined && options.loadWorkbook ? asList(options.loadWorkbook(resetSeed)) : initial();
     store.transaction(() => {
       store.clearAll();
       for (const spec of specs) store.loadWorkbook(spec);

@@ -35,6 +35,13 @@ export class CellMirror {
     return mirror;
   }
 
+  /** Built from rows already in order (each row's tuples sorted by column, none empty): taken as they are. */
+  static fromRows(rows: (CellTuple[] | undefined)[]): CellMirror {
+    const mirror = new CellMirror();
+    mirror.rows = rows;
+    return mirror;
+  }
+
   /** Store a cell's row (replacing the one at its row and column). */
   set(t: CellTuple): void {
     const line = (this.rows[t[0]] ??= []);

@@ -34,7 +34,8 @@ export class SheetsStore {
   private readonly runInTransaction: (fn: () => unknown) => unknown;
   private readonly stmt;
 
-  constructor(path = ':memory:') {
+  /** On a file (kept across runs), in memory (the default), or in memory from a serialized image (store-image.ts). */
+  constructor(path: string | Buffer = ':memory:') {
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
@@ -318,6 +319,11 @@ export class SheetsStore {
   /** sha256 (hex) over a canonical listing of everything stored; equal workbooks give equal digests (store-workbook.ts). */
   digest(): string {
     return workbookDigest(this);
+  }
+
+  /** Take `mirror` as sheet `sid`'s (a store opened on an image: store-image.ts) rather than building it from SQLite. */
+  adoptMirror(sid: number, mirror: CellMirror): void {
+    this.cellCache.set(sid, mirror);
   }
 
   /** Every spreadsheet id, sorted. */

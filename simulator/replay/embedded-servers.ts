@@ -10,6 +10,7 @@ import { buildMockSheets } from '../../mock-sheets/app.ts';
 import { InProcessDispatcher } from './embedded-dispatcher.ts';
 import { generateWorld, worldWorkbooks } from '../workload/world.ts';
 import type { WorldParams } from '../trace/types.ts';
+import { worldStore } from './world-cache.ts';
 
 /** What the embedded mock is seeded and configured with. */
 export interface MockSettings {
@@ -55,10 +56,11 @@ async function listenLocal(app: FastifyInstance): Promise<string> {
 
 /** Start the mock Sheets API for a world on a free loopback port. */
 async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: string; spreadsheetId: string; auditSpreadsheetId: string }> {
-  const world = generateWorld(s.world);
+  // The main workbook and the audit one a real backend refuses to boot without, reset together; opened from the
+  // cache of built worlds when this code built this world before (world-cache.ts).
+  const world = worldStore(s.world);
   const app = await buildMockSheets({
-    // The main workbook and the audit one a real backend refuses to boot without, reset together.
-    workbook: worldWorkbooks(world),
+    store: world.store,
     loadWorkbook: (seed: number) => worldWorkbooks(generateWorld({ ...s.world, seed })),
     seed: s.world.seed,
     latency: s.latency,
@@ -68,7 +70,7 @@ async function startMock(s: MockSettings): Promise<{ app: FastifyInstance; url: 
     startMs: s.epochMs,
   });
   const url = await listenLocal(app);
-  return { app, url, spreadsheetId: world.workbook.spreadsheetId, auditSpreadsheetId: world.auditWorkbook.spreadsheetId };
+  return { app, url, spreadsheetId: world.spreadsheetId, auditSpreadsheetId: world.auditSpreadsheetId };
 }
 
 /** Start the mock, then (unless `backendProfile` is null) the reference backend against it. */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeStore, encodeStore } from '../../mock-sheets/store-image.ts';
 import { cli, digestOf, readEvents, readReport, smallTrace, tempDir } from './helpers.ts';
 
 describe('sheetsim run --mode exact', () => {
@@ -114,6 +115,36 @@ describe('sheetsim run --mode exact', () => {
     expect(r.totals.requests).toBeGreaterThan(0);
     expect(r.totals.requests).toBeLessThan(r.trace.events);
   }, 120_000);
+
+  it('starts the embedded target from the cache of built worlds: the same digest as a cold start, and the cached world is the one served', async () => {
+    const worlds = join(dir, 'worlds');
+    const before = process.env.SHEETSIM_CACHE_DIR;
+    process.env.SHEETSIM_CACHE_DIR = worlds;
+    try {
+      const run = async (name: string): Promise<string> => {
+        const res = await cli(['run', '--mode', 'exact', '--trace', trace, '--out', join(dir, name), '--no-gates']);
+        expect(res.code, res.stderr).toBe(0);
+        return digestOf(res.stdout)!;
+      };
+      const cold = await run('world-cold');
+      const [file] = readdirSync(worlds).filter((f) => f.endsWith('.world'));
+      expect(file).toBeDefined();
+      expect(await run('world-warm')).toBe(cold);
+
+      // A world whose first data row reads otherwise, under the same name: the run serves it, so its digest differs.
+      const path = join(worlds, file!);
+      const { store, meta } = decodeStore(readFileSync(path));
+      const sid = store.sheets(store.firstSpreadsheetId()!)[0]!.sid;
+      store.writeCell(sid, 1, 0, { value: 'OT-TAMPERED' });
+      writeFileSync(path, encodeStore(store, meta));
+      expect(await run('world-tampered')).not.toBe(cold);
+
+      process.env.SHEETSIM_CACHE_DIR = 'off';
+      expect(await run('world-off')).toBe(cold);
+    } finally {
+      process.env.SHEETSIM_CACHE_DIR = before;
+    }
+  });
 });
 
 /** The pid of this process's `sheetsim __embedded-target` child, or null. */
