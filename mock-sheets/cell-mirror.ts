@@ -24,9 +24,21 @@ export function roundTrips(text: string | null): boolean {
   return text === null || !LONE_SURROGATE.test(text);
 }
 
+/**
+ * A mirror's rows as a store image loaded them (store-image.ts), with their lines of the workbook digest: row r's
+ * lines are `bytes[starts[r], starts[r + 1])` (UTF-8) while `unchanged[r]` is 1. The digest of a world opened from
+ * the cache then hashes those bytes for every row not written since, instead of formatting ~200,000 cells again.
+ */
+export interface LoadedLines {
+  bytes: Uint8Array;
+  starts: Int32Array;
+  unchanged: Uint8Array;
+}
+
 /** The cells of one sheet by row, each row's tuples sorted by column. Tuples are never changed in place. */
 export class CellMirror {
   private rows: (CellTuple[] | undefined)[] = [];
+  private loaded: LoadedLines | null = null;
 
   /** Built from tuples in (r, c) order, as SQLite returns them. */
   static of(tuples: Iterable<CellTuple>): CellMirror {
@@ -35,15 +47,48 @@ export class CellMirror {
     return mirror;
   }
 
-  /** Built from rows already in order (each row's tuples sorted by column, none empty): taken as they are. */
-  static fromRows(rows: (CellTuple[] | undefined)[]): CellMirror {
+  /**
+   * Built from rows already in order (each row's tuples sorted by column, none empty): taken as they are, with
+   * their digest lines when the caller has them (`starts` one longer than `rows`, `unchanged` all 1).
+   */
+  static fromRows(rows: (CellTuple[] | undefined)[], loaded?: LoadedLines): CellMirror {
     const mirror = new CellMirror();
     mirror.rows = rows;
+    if (loaded && loaded.starts.length === rows.length + 1 && loaded.unchanged.length === rows.length) mirror.loaded = loaded;
     return mirror;
+  }
+
+  /**
+   * The sheet's digest lines in row then column order, as strings (`lineOf` each tuple) or, for runs of rows
+   * unchanged since they were loaded, as their UTF-8 bytes: `add` gets parts whose concatenation is the same bytes.
+   */
+  digestLines(lineOf: (t: CellTuple) => string, add: (part: string | Uint8Array) => void): void {
+    const loaded = this.loaded;
+    const kept = loaded ? loaded.unchanged.length : 0;
+    let span = -1;
+    for (let r = 0; r < this.rows.length; r++) {
+      if (r < kept && loaded!.unchanged[r] === 1) {
+        if (span < 0) span = r;
+        continue;
+      }
+      if (span >= 0) {
+        add(loaded!.bytes.subarray(loaded!.starts[span]!, loaded!.starts[r]!));
+        span = -1;
+      }
+      const line = this.rows[r];
+      if (line) for (const t of line) add(lineOf(t));
+    }
+    if (span >= 0) add(loaded!.bytes.subarray(loaded!.starts[span]!, loaded!.starts[this.rows.length]!));
+  }
+
+  /** Row r no longer holds what was loaded. */
+  private changed(r: number): void {
+    if (this.loaded !== null && r < this.loaded.unchanged.length) this.loaded.unchanged[r] = 0;
   }
 
   /** Store a cell's row (replacing the one at its row and column). */
   set(t: CellTuple): void {
+    this.changed(t[0]);
     const line = (this.rows[t[0]] ??= []);
     const c = t[1];
     let i = line.length;
@@ -54,6 +99,7 @@ export class CellMirror {
   }
 
   delete(r: number, c: number): void {
+    this.changed(r);
     const line = this.rows[r];
     if (!line) return;
     const i = line.findIndex((t) => t[1] === c);
@@ -67,6 +113,7 @@ export class CellMirror {
     for (let r = rect.startRow; r < end; r++) {
       const line = this.rows[r];
       if (!line) continue;
+      this.changed(r);
       const kept: CellTuple[] = [];
       for (const t of line) {
         if (t[1] < rect.startCol || t[1] >= rect.endCol) kept.push(t);
@@ -78,6 +125,8 @@ export class CellMirror {
 
   /** `count` empty rows inserted before `atRow`: the rows from there down move `count` lower. */
   insertRows(atRow: number, count: number): void {
+    // Every row from there down now holds other cells (or the same ones under another row number).
+    this.loaded?.unchanged.fill(0, Math.max(0, atRow));
     const rows = this.rows;
     // From the end, so each row moves into a slot already read (a spread of the moved rows overflows the stack
     // past ~100,000 rows).
@@ -90,6 +139,7 @@ export class CellMirror {
 
   /** The grid shrank: cells at or past `rowCount` rows or `columnCount` columns go. */
   crop(rowCount: number, columnCount: number): void {
+    this.loaded = null;
     if (this.rows.length > rowCount) this.rows.length = rowCount;
     for (let r = 0; r < this.rows.length; r++) {
       const line = this.rows[r];

@@ -1,29 +1,33 @@
 /**
- * A store as one byte string and back: its SQLite database (`serialize`) and the cell mirrors that a store opened on
- * those bytes would otherwise rebuild from SQLite at its first read, about 1 µs a cell (cell-mirror.ts). Opening a
- * 5 MB image takes ~20 ms; the mirrors, stored as numbers and a table of distinct strings, take ~0.15 s for the
- * default world's ~200,000 cells, against ~0.5 s from SQLite. What the embedded target caches a built world as
- * (simulator/replay/world-cache.ts).
+ * A store as one byte string and back: its SQLite database (`serialize`), and the cell mirrors that a store opened on
+ * those bytes would otherwise rebuild from SQLite at its first read, about 1 µs a cell (cell-mirror.ts), with each
+ * row's lines of the workbook digest. What the embedded target caches a built world as
+ * (simulator/replay/world-cache.ts). For the default world's ~200,000 cells: opening the 5 MB database takes ~30 ms,
+ * the mirrors, stored as numbers and a table of distinct strings, ~0.15 s (against ~0.5 s from SQLite), and the
+ * digest of rows not written since hashes their stored lines instead of formatting every cell again.
  *
- * Layout: a 4-byte little-endian length, a JSON header of that many bytes (padded to 8), then the SQLite image,
- * the cells as 32-bit integers, 7 per cell, and the numbers as 64-bit floats, each padded to 8 bytes. The header
- * carries the sizes, the sheets' cell counts, the strings and the caller's `meta`.
+ * Layout: a 4-byte little-endian length, a JSON header of that many bytes, then five sections, each starting at a
+ * multiple of 8: the SQLite image; the cells as 32-bit integers, 7 per cell; the numbers as 64-bit floats; each
+ * sheet's row starts in its lines (32-bit, one per row and one more); the lines (UTF-8). The header carries the
+ * sections' lengths, each sheet's counts, the strings and the caller's `meta`.
  */
 import { endianness } from 'node:os';
 import { CellMirror } from './cell-mirror.ts';
 import type { CellTuple } from './store-rows.ts';
 import { SheetsStore } from './store.ts';
+import { digestLine } from './store-workbook.ts';
 
 const FORMAT = 'sheetsim-store-image/1';
 const INTS_PER_CELL = 7;
+const SECTIONS = ['image', 'cells', 'numbers', 'starts', 'lines'] as const;
 
 interface Header {
   format: string;
   endianness: string;
-  imageBytes: number;
-  numbers: number;
-  /** [sid, cell count] in the order the cells follow. */
-  sheets: [number, number][];
+  /** Byte length of each section, in SECTIONS order. */
+  sections: number[];
+  /** Per sheet, in the order its cells, starts and lines follow: [sid, cells, rows (its mirror's row slots), line bytes]. */
+  sheets: [number, number, number, number][];
   strings: string[];
   meta: unknown;
 }
@@ -32,6 +36,7 @@ interface Header {
 export class StoreImageError extends Error {}
 
 const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
+const bytesOf = (a: Int32Array | Float64Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 
 /** The store's database and cell mirrors as bytes, with `meta` (any JSON) kept beside them. */
 export function encodeStore(store: SheetsStore, meta: unknown = null): Buffer {
@@ -47,54 +52,67 @@ export function encodeStore(store: SheetsStore, meta: unknown = null): Buffer {
     }
     return i;
   };
-  const sheets: [number, number][] = [];
-  const mirrors: CellTuple[][] = [];
-  for (const id of store.spreadsheetIds()) {
-    for (const sheet of store.sheets(id)) {
-      const tuples = store.cellTuples(sheet.sid);
-      sheets.push([sheet.sid, tuples.length]);
-      mirrors.push(tuples);
-    }
-  }
-  const cellCount = mirrors.reduce((n, m) => n + m.length, 0);
+  const mirrors: { sid: number; tuples: CellTuple[] }[] = [];
+  for (const id of store.spreadsheetIds()) for (const sheet of store.sheets(id)) mirrors.push({ sid: sheet.sid, tuples: store.cellTuples(sheet.sid) });
+
+  const cellCount = mirrors.reduce((n, m) => n + m.tuples.length, 0);
   const ints = new Int32Array(cellCount * INTS_PER_CELL);
   const numbers: number[] = [];
+  const sheets: Header['sheets'] = [];
+  const starts: number[] = [];
+  const lines: string[] = [];
   let p = 0;
-  for (const tuples of mirrors) {
-    for (const [r, c, kind, value, formula, format] of tuples) {
-      ints[p++] = r;
-      ints[p++] = c;
-      ints[p++] = str(kind);
-      // Value: tag (0 none, 1 number, 2 text) and its index in the numbers or the strings.
-      if (value === null) {
-        ints[p++] = 0;
-        ints[p++] = 0;
-      } else if (typeof value === 'number') {
-        ints[p++] = 1;
-        ints[p++] = numbers.length;
-        numbers.push(value);
-      } else {
-        ints[p++] = 2;
-        ints[p++] = str(value);
+  for (const { sid, tuples } of mirrors) {
+    const rows = tuples.length === 0 ? 0 : tuples[tuples.length - 1]![0] + 1;
+    let at = 0;
+    let i = 0;
+    for (let r = 0; r < rows; r++) {
+      starts.push(at);
+      let text = '';
+      for (; i < tuples.length && tuples[i]![0] === r; i++) {
+        const t = tuples[i]!;
+        const [, c, kind, value, formula, format] = t;
+        ints[p++] = r;
+        ints[p++] = c;
+        ints[p++] = str(kind);
+        // The value: a tag (0 none, 1 number, 2 text) and its index in the numbers or the strings.
+        if (value === null) {
+          ints[p++] = 0;
+          ints[p++] = 0;
+        } else if (typeof value === 'number') {
+          ints[p++] = 1;
+          ints[p++] = numbers.length;
+          numbers.push(value);
+        } else {
+          ints[p++] = 2;
+          ints[p++] = str(value);
+        }
+        ints[p++] = str(formula);
+        ints[p++] = str(format);
+        text += digestLine(t);
       }
-      ints[p++] = str(formula);
-      ints[p++] = str(format);
+      lines.push(text);
+      at += Buffer.byteLength(text);
     }
+    starts.push(at);
+    sheets.push([sid, tuples.length, rows, at]);
   }
-  const image = store.db.serialize();
-  const header: Header = { format: FORMAT, endianness: endianness(), imageBytes: image.length, numbers: numbers.length, sheets, strings, meta };
+  const sections = [store.db.serialize(), bytesOf(ints), bytesOf(new Float64Array(numbers)), bytesOf(new Int32Array(starts)), Buffer.from(lines.join(''))];
+  const header: Header = { format: FORMAT, endianness: endianness(), sections: sections.map((b) => b.length), sheets, strings, meta };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
-  const headerEnd = pad8(4 + headerBytes.length);
-  const imageEnd = headerEnd + pad8(image.length);
-  const intsEnd = imageEnd + pad8(ints.byteLength);
-  const out = Buffer.alloc(intsEnd + numbers.length * 8);
+  const offsets = sectionOffsets(headerBytes.length, header.sections);
+  const out = Buffer.alloc(offsets[sections.length]!);
   out.writeUInt32LE(headerBytes.length, 0);
   headerBytes.copy(out, 4);
-  image.copy(out, headerEnd);
-  Buffer.from(ints.buffer, ints.byteOffset, ints.byteLength).copy(out, imageEnd);
-  const floats = new Float64Array(numbers);
-  Buffer.from(floats.buffer).copy(out, intsEnd);
+  sections.forEach((bytes, k) => bytes.copy(out, offsets[k]!));
   return out;
+}
+
+/** Where each section starts (and, last, the image's whole length). */
+function sectionOffsets(headerLength: number, lengths: readonly number[]): number[] {
+  const offsets = [pad8(4 + headerLength)];
+  for (const length of lengths) offsets.push(pad8(offsets[offsets.length - 1]! + length));
+  return offsets;
 }
 
 /** A store opened on an image (its own in-memory database) with its mirrors in place, and the image's `meta`. */
@@ -102,9 +120,8 @@ export function decodeStore(bytes: Buffer): { store: SheetsStore; meta: unknown 
   const fail = (what: string): never => {
     throw new StoreImageError(`not a store image: ${what}`);
   };
-  if (bytes.length < 4) fail('shorter than its header');
+  if (bytes.length < 4 || 4 + bytes.readUInt32LE(0) > bytes.length) fail('shorter than its header');
   const headerLength = bytes.readUInt32LE(0);
-  if (4 + headerLength > bytes.length) fail('shorter than its header');
   let header: Header;
   try {
     header = JSON.parse(bytes.toString('utf8', 4, 4 + headerLength)) as Header;
@@ -113,11 +130,17 @@ export function decodeStore(bytes: Buffer): { store: SheetsStore; meta: unknown 
   }
   if (header.format !== FORMAT) fail(`format ${JSON.stringify(header.format)}, not ${FORMAT}`);
   if (header.endianness !== endianness()) fail(`written on a ${header.endianness} machine`);
-  const cellCount = header.sheets.reduce((n, [, count]) => n + count, 0);
-  const headerEnd = pad8(4 + headerLength);
-  const imageEnd = headerEnd + pad8(header.imageBytes);
-  const intsEnd = imageEnd + pad8(cellCount * INTS_PER_CELL * 4);
-  if (bytes.length !== intsEnd + header.numbers * 8) fail(`${bytes.length} bytes where its header says ${intsEnd + header.numbers * 8}`);
+  if (header.sections?.length !== SECTIONS.length) fail(`${header.sections?.length} sections, not ${SECTIONS.length}`);
+  const offsets = sectionOffsets(headerLength, header.sections);
+  const total = offsets[SECTIONS.length]!;
+  if (bytes.length !== total) fail(`${bytes.length} bytes where its header says ${total}`);
+  const cellCount = header.sheets.reduce((n, s) => n + s[1], 0);
+  const rowCount = header.sheets.reduce((n, s) => n + s[2] + 1, 0);
+  const lineBytes = header.sheets.reduce((n, s) => n + s[3], 0);
+  const expected = [header.sections[0]!, cellCount * INTS_PER_CELL * 4, header.sections[2]!, rowCount * 4, lineBytes];
+  SECTIONS.forEach((name, k) => {
+    if (header.sections[k] !== expected[k]) fail(`its ${name} section has ${header.sections[k]} bytes, its sheets say ${expected[k]}`);
+  });
 
   // Typed arrays need aligned offsets: a slice of a larger buffer may not start at one, so it is copied.
   if (bytes.byteOffset % 8 !== 0) {
@@ -125,34 +148,42 @@ export function decodeStore(bytes: Buffer): { store: SheetsStore; meta: unknown 
     bytes.copy(own);
     bytes = own;
   }
-  const ints = new Int32Array(bytes.buffer, bytes.byteOffset + imageEnd, cellCount * INTS_PER_CELL);
-  const floats = new Float64Array(bytes.buffer, bytes.byteOffset + intsEnd, header.numbers);
+  const ints = new Int32Array(bytes.buffer, bytes.byteOffset + offsets[1]!, cellCount * INTS_PER_CELL);
+  const floats = new Float64Array(bytes.buffer, bytes.byteOffset + offsets[2]!, header.sections[2]! / 8);
+  const starts = new Int32Array(bytes.buffer, bytes.byteOffset + offsets[3]!, rowCount);
 
   let store: SheetsStore;
   try {
-    store = new SheetsStore(bytes.subarray(headerEnd, headerEnd + header.imageBytes));
+    store = new SheetsStore(bytes.subarray(offsets[0]!, offsets[0]! + header.sections[0]!));
   } catch (err) {
     return fail(`its database does not open (${(err as Error).message})`);
   }
   const { strings } = header;
   const text = (i: number): string | null => (i < 0 ? null : strings[i]!);
   let p = 0;
-  for (const [sid, count] of header.sheets) {
-    // The cells come in (row, column) order: each row's array is made at its size (no growing, no garbage).
+  let rowAt = 0;
+  let lineAt = offsets[4]!;
+  for (const [sid, count, rowSlots, sheetLineBytes] of header.sheets) {
+    // The cells come in (row, column) order: each row's array is made whole, packed as CellMirror makes its own.
     const rows: CellTuple[][] = [];
     for (const end = p + count * INTS_PER_CELL; p < end; ) {
       const r = ints[p]!;
-      let n = 1;
-      while (p + n * INTS_PER_CELL < end && ints[p + n * INTS_PER_CELL] === r) n++;
-      const line: CellTuple[] = new Array(n);
-      for (let i = 0; i < n; i++, p += INTS_PER_CELL) {
+      const line: CellTuple[] = [];
+      for (; p < end && ints[p] === r; p += INTS_PER_CELL) {
         const tag = ints[p + 3]!;
         const index = ints[p + 4]!;
-        line[i] = [r, ints[p + 1]!, text(ints[p + 2]!), tag === 0 ? null : tag === 1 ? floats[index]! : strings[index]!, text(ints[p + 5]!), text(ints[p + 6]!)];
+        line.push([r, ints[p + 1]!, text(ints[p + 2]!), tag === 0 ? null : tag === 1 ? floats[index]! : strings[index]!, text(ints[p + 5]!), text(ints[p + 6]!)]);
       }
       rows[r] = line;
     }
-    store.adoptMirror(sid, CellMirror.fromRows(rows));
+    if (rows.length !== rowSlots) {
+      store.close();
+      fail(`sheet ${sid} has ${rows.length} rows where its header says ${rowSlots}`);
+    }
+    const loaded = { bytes: bytes.subarray(lineAt, lineAt + sheetLineBytes), starts: starts.subarray(rowAt, rowAt + rowSlots + 1), unchanged: new Uint8Array(rowSlots).fill(1) };
+    store.adoptMirror(sid, CellMirror.fromRows(rows, loaded));
+    rowAt += rowSlots + 1;
+    lineAt += sheetLineBytes;
   }
   return { store, meta: header.meta };
 }

@@ -16,7 +16,8 @@ export interface WorkbookReader {
   columnFormats(sid: number): Map<number, NumberFormatSpec>;
   /** The stored rows of a sheet's cells, by row then column. */
   cellRows(sid: number): Iterable<CellDbRow>;
-  cellTuples(sid: number): Iterable<CellTuple>;
+  /** The digest lines of a sheet's cells (`digestLine` of each, by row then column), in parts: strings or UTF-8 bytes. */
+  cellDigestLines(sid: number, add: (part: string | Uint8Array) => void): void;
   cellOf(row: CellDbRow): StoredCell;
 }
 
@@ -106,6 +107,11 @@ export function exportWorkbook(store: WorkbookReader): WorkbookExport {
   };
 }
 
+/** A cell's line of the workbook digest (its bytes are part of the digest contract). */
+export function digestLine([r, c, kind, value, formula, format]: CellTuple): string {
+  return `c ${r} ${c} ${kind ?? '-'} ${JSON.stringify(value)} ${JSON.stringify(formula)} ${format ?? '-'}\n`;
+}
+
 /**
  * sha256 (hex) over a canonical listing of everything stored (spreadsheets by id, sheets by tab, column
  * formats, cells by row then column): equal workbooks give equal digests, in any process. Streamed, so a large
@@ -123,6 +129,13 @@ export function workbookDigest(store: WorkbookReader): string {
       buffered = '';
     }
   };
+  // Lines already in UTF-8 (rows of a world opened from the cache, unchanged since: cell-mirror.ts) go in as they are.
+  const addPart = (part: string | Uint8Array): void => {
+    if (typeof part === 'string') return add(part);
+    hash.update(buffered);
+    buffered = '';
+    hash.update(part);
+  };
   for (const id of store.spreadsheetIds()) {
     const meta = store.spreadsheet(id)!;
     add(JSON.stringify(['spreadsheet', id, meta.title, meta.locale, meta.timeZone]) + '\n');
@@ -130,9 +143,7 @@ export function workbookDigest(store: WorkbookReader): string {
       add(JSON.stringify(['sheet', sheet.sheetId, sheet.title, sheet.index, sheet.rowCount, sheet.columnCount, sheet.hidden]) + '\n');
       const formats = [...store.columnFormats(sheet.sid)].sort((a, b) => a[0] - b[0]);
       for (const [col, format] of formats) add(`f ${col} ${formatKey(format)}\n`);
-      for (const [r, c, kind, value, formula, format] of store.cellTuples(sheet.sid)) {
-        add(`c ${r} ${c} ${kind ?? '-'} ${JSON.stringify(value)} ${JSON.stringify(formula)} ${format ?? '-'}\n`);
-      }
+      store.cellDigestLines(sheet.sid, addPart);
     }
   }
   hash.update(buffered);

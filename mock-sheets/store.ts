@@ -9,7 +9,7 @@ import type { Occupancy, Rect } from './append.ts';
 import { CellMirror, roundTrips, sqliteValue } from './cell-mirror.ts';
 import { SheetOccupancy } from './occupancy.ts';
 import { type CellAt, type CellDbRow, type CellTuple, type NewSheet, type SheetDbRow, type SheetRow, type SpreadsheetRow, type WorkbookExport, SCHEMA, formatKey, hasValue, toSheet } from './store-rows.ts';
-import { exportWorkbook, loadWorkbook, workbookDigest } from './store-workbook.ts';
+import { digestLine, exportWorkbook, loadWorkbook, workbookDigest } from './store-workbook.ts';
 import type { StoredCell } from './values.ts';
 import type { NumberFormatSpec, WorkbookSpec } from './workbook.ts';
 
@@ -339,6 +339,11 @@ export class SheetsStore {
   /** The same rows as `cellRows`, as [r, c, kind, value, formula, format] tuples (cheaper to read in bulk). */
   cellTuples(sid: number): CellTuple[] {
     return this.mirror(sid).all();
+  }
+
+  /** A sheet's lines of the workbook digest, in parts (store-workbook.ts, cell-mirror.ts). */
+  cellDigestLines(sid: number, add: (part: string | Uint8Array) => void): void {
+    this.mirror(sid).digestLines(digestLine, add);
   }
 
   /** The cell a stored row holds. */

@@ -5,10 +5,10 @@
  * run). A reproduction, each side of a `compare` and a CI job that keeps the folder all start from the same world.
  *
  * Keyed by the world's parameters and a fingerprint of the code that builds and stores a world (the contents of every
- * file under mock-sheets/ and simulator/workload/ of the running build): an edit there, or another checkout's code,
- * builds afresh. A file that is unreadable, cut short or from another format is built over. Files are written whole
- * (a temporary file renamed), and only the most recently used MAX_WORLDS are kept. A folder that cannot be written
- * leaves runs uncached, not failed.
+ * file under mock-sheets/ and simulator/workload/ of the running build, and of this one): an edit there, or another
+ * checkout's code, builds afresh. A file that is unreadable, cut short or from another format is built over. Files
+ * are written whole (a temporary file renamed), and only the most recently used MAX_WORLDS are kept. A folder that
+ * cannot be written leaves runs uncached, not failed.
  *
  * The folder: `SHEETSIM_CACHE_DIR`, else `$XDG_CACHE_HOME/sheetsim`, else `~/.cache/sheetsim`; `SHEETSIM_CACHE_DIR=off`
  * builds every world afresh.
@@ -61,6 +61,8 @@ function codeFingerprint(): string {
       hash.update(`${folder}/${name}\0`).update(readFileSync(path)).update('\0');
     }
   }
+  // And this file: buildWorldStore is how a world goes into a store.
+  hash.update(readFileSync(fileURLToPath(import.meta.url)));
   fingerprint = hash.digest('hex');
   return fingerprint;
 }

@@ -1,11 +1,14 @@
 /**
  * The store serves range reads and the digest from each sheet's in-memory mirror (mock-sheets/cell-mirror.ts): after
- * any sequence of writes the mirror must hold exactly the rows SQLite holds, value for value.
+ * any sequence of writes the mirror must hold exactly the rows SQLite holds, value for value, and the digest must be
+ * the one a store reading SQLite afresh gives, also for a store opened from an image (mock-sheets/store-image.ts),
+ * whose digest hashes the stored lines of the rows not written since.
  */
 import { describe, expect, it } from 'vitest';
 import { CellMirror } from '../../mock-sheets/cell-mirror.ts';
 import type { CellTuple } from '../../mock-sheets/store-rows.ts';
 import { SheetsStore } from '../../mock-sheets/store.ts';
+import { decodeStore, encodeStore } from '../../mock-sheets/store-image.ts';
 import { randomCell, SPREADSHEET_ID, testWorkbook } from './mock-fixture.ts';
 import { seededRandom } from '../seeded-random.ts';
 
@@ -28,12 +31,31 @@ function expectMirrored(store: SheetsStore, r: () => number, where: string): voi
   }
 }
 
+/** The store's digest against the one a store reading SQLite afresh gives. */
+function expectDigest(store: SheetsStore, where: string): void {
+  expect(store.digest(), `${where}, digest`).toBe(new SheetsStore(store.db.serialize()).digest());
+}
+
+/** The test workbook with cells in every row of its first 25: loaded, or opened from its image. */
+function startStore(r: () => number, fromImage: boolean): SheetsStore {
+  const store = new SheetsStore();
+  store.loadWorkbook(testWorkbook());
+  for (const sheet of store.sheets(SPREADSHEET_ID)) {
+    const writer = store.cellWriter(sheet.sid);
+    for (let i = 0; i < 150; i++) writer.write(Math.floor(r() * 25), Math.floor(r() * 10), randomCell(r));
+    writer.flush();
+  }
+  return fromImage ? decodeStore(encodeStore(store)).store : store;
+}
+
 describe('SheetsStore cell mirror', () => {
-  it('holds what SQLite holds after random writes, clears, row inserts, crops, sheet changes and rolled-back transactions', () => {
+  it.each([
+    ['a loaded store', false],
+    ['a store opened from its image', true],
+  ])('holds what SQLite holds after random writes, clears, row inserts, crops, sheet changes and rolled-back transactions: %s', (_, fromImage) => {
     for (let seed = 1; seed <= 6; seed++) {
       const r = seededRandom(seed);
-      const store = new SheetsStore();
-      store.loadWorkbook(testWorkbook());
+      const store = startStore(r, fromImage);
       for (let step = 0; step < 300; step++) {
         const sheets = store.sheets(SPREADSHEET_ID);
         const sheet = sheets[Math.floor(r() * sheets.length)]!;
@@ -65,7 +87,9 @@ describe('SheetsStore cell mirror', () => {
           store.writeCell(sheet.sid, row, col, odd);
         }
         expectMirrored(store, r, `seed ${seed} step ${step}`);
+        if (step % 5 === 0) expectDigest(store, `seed ${seed} step ${step}`);
       }
+      expectDigest(store, `seed ${seed} end`);
     }
   });
 
