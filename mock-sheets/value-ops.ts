@@ -35,13 +35,11 @@ function hasValue(cell: StoredCell): boolean {
 /** Read a rectangle and render it as Google does: trailing empty rows and columns omitted, `[]` for inner empty rows. */
 export function readRange(store: SheetsStore, sheet: SheetRow, rect: Rect, options: RenderOptions): ValueRangeOut {
   const out: ValueRangeOut = { range: rangeText(sheet, rect), majorDimension: options.majorDimension };
-  const cells = store.readCells(sheet.sid, rect);
-  if (cells.length === 0) return out;
   const formats = store.columnFormats(sheet.sid);
   const byColumns = options.majorDimension === 'COLUMNS';
   const values: (string | number | boolean)[][] = [];
-  for (const { row, col, cell } of cells) {
-    if (!hasValue(cell)) continue;
+  store.visitCells(sheet.sid, rect, (row, col, cell) => {
+    if (!hasValue(cell)) return;
     const rendered = renderCell(cell, options.valueRender, options.dateTimeRender, cell.format ?? formats.get(col));
     const outer = byColumns ? col - rect.startCol : row - rect.startRow;
     const inner = byColumns ? row - rect.startRow : col - rect.startCol;
@@ -49,7 +47,7 @@ export function readRange(store: SheetsStore, sheet: SheetRow, rect: Rect, optio
     const line = values[outer]!;
     while (line.length < inner) line.push('');
     line[inner] = rendered;
-  }
+  });
   if (values.length > 0) out.values = values;
   return out;
 }
