@@ -132,20 +132,37 @@ function keep(dir: string, file: string, bytes: Buffer): void {
     writeFileSync(temporary, bytes);
     renameSync(temporary, file);
   } catch {
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // Never written.
-    }
+    remove(temporary);
     return;
   }
+  let names: string[];
   try {
-    const worlds = readdirSync(dir)
-      .filter((name) => name.endsWith(SUFFIX))
-      .map((name) => ({ path: join(dir, name), used: statSync(join(dir, name)).mtimeMs }))
-      .sort((a, b) => b.used - a.used);
-    for (const old of worlds.slice(MAX_WORLDS)) unlinkSync(old.path);
+    names = readdirSync(dir);
   } catch {
-    // Another process evicting at the same time: the next write tries again.
+    return;
+  }
+  const worlds = names
+    .filter((name) => name.endsWith(SUFFIX))
+    .map((name) => ({ path: join(dir, name), used: mtimeMs(join(dir, name)) }))
+    .sort((a, b) => b.used - a.used);
+  for (const old of worlds.slice(MAX_WORLDS)) remove(old.path);
+  // A temporary file an hour old was left by a process killed while writing it.
+  for (const name of names) if (name.endsWith('.tmp') && mtimeMs(join(dir, name)) < Date.now() - 3_600_000) remove(join(dir, name));
+}
+
+/** A file's mtime, or 0 when it went meanwhile (another process evicting). */
+function mtimeMs(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function remove(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Gone already.
   }
 }

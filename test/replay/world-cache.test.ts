@@ -69,6 +69,19 @@ describe('the cache of built worlds', () => {
     expect(worldFiles(dir).sort()).toEqual([100, 102, ...seeds.slice(4)].map((s) => `${worldKey(small(s))}.world`).sort());
   });
 
+  it('removes temporary files an hour old (a process killed while writing), not younger ones', () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const old = join(dir, 'x.world.123.tmp');
+    const young = join(dir, 'y.world.456.tmp');
+    writeFileSync(old, 'half');
+    writeFileSync(young, 'half');
+    const hourAgo = new Date(Date.now() - 3_700_000);
+    utimesSync(old, hourAgo, hourAgo);
+    worldStore(small(11), dir);
+    expect(readdirSync(dir).sort()).toEqual([`${worldKey(small(11))}.world`, 'y.world.456.tmp']);
+  });
+
   it('runs uncached when the folder cannot be written', () => {
     if (process.getuid?.() === 0) {
       // root writes anywhere: a file where the folder should be stands in for a read-only one.
