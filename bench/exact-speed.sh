@@ -4,10 +4,13 @@
 # trace in traces/. Prints per run: total wall (the CLI as a user runs it), the replay's own wall
 # (report.json run.wallDurationMs), the CPU time of the CLI and its embedded child together (user + sys, from
 # /usr/bin/time: less swayed by other load on a shared box than wall time), the digest, and the load average. Wrap it
-# in `flock /tmp/sheetsim-heavy.lock`.
+# in `flock /tmp/sheetsim-heavy.lock`. Each checkout runs once untimed first, so its world is in the cache of built
+# worlds (README, "Run a load test") as it is for a user's second run; `SHEETSIM_CACHE_DIR=off` times every run
+# building its world.
 set -euo pipefail
 a=${1:?checkout A}; b=${2:?checkout B}; runs=${3:-5}
 out=$(mktemp -d)
+for dir in "$a" "$b"; do (cd "$dir" && node bin/sheetsim.js run --mode exact --out "$out/prime" --no-gates >/dev/null); done
 for i in $(seq 1 "$runs"); do
   for dir in "$a" "$b"; do
     rm -rf "$out/r"
