@@ -1,24 +1,22 @@
 /**
- * A store as one byte string and back: its SQLite database (`serialize`), and the cell mirrors that a store opened on
- * those bytes would otherwise rebuild from SQLite at its first read, about 1 µs a cell (cell-mirror.ts), with each
- * row's lines of the workbook digest. What the embedded target caches a built world as
- * (simulator/replay/world-cache.ts). For the default world's ~200,000 cells: opening the 5 MB database takes ~30 ms,
- * the mirrors, stored as numbers and a table of distinct strings, ~0.15 s (against ~0.5 s from SQLite), and the
- * digest of rows not written since hashes their stored lines instead of formatting every cell again.
+ * A store as one byte string and back: its SQLite database (`serialize`), and its cell mirrors (cell-mirror.ts) packed
+ * as numbers and a table of distinct strings, with each row's lines of the workbook digest. What the embedded target
+ * caches a built world as (simulator/replay/world-cache.ts). A store opened on an image reads its mirrors' rows where
+ * the image holds them, so for the default world's ~200,000 cells opening costs the database (~30 ms) and one pass
+ * over the cells' row numbers, against ~0.5 s to rebuild the mirrors from SQLite.
  *
  * Layout: a 4-byte little-endian length, a JSON header of that many bytes, then five sections, each starting at a
- * multiple of 8: the SQLite image; the cells as 32-bit integers, 7 per cell; the numbers as 64-bit floats; each
- * sheet's row starts in its lines (32-bit, one per row and one more); the lines (UTF-8). The header carries the
- * sections' lengths, each sheet's counts, the strings and the caller's `meta`.
+ * multiple of 8: the SQLite image; the cells as 32-bit integers, INTS_PER_CELL per cell; the numbers as 64-bit
+ * floats; each sheet's row starts in its lines (32-bit, one per row and one more); the lines (UTF-8). The header
+ * carries the sections' lengths, each sheet's counts, the strings and the caller's `meta`.
  */
 import { endianness } from 'node:os';
-import { CellMirror } from './cell-mirror.ts';
+import { CellMirror, INTS_PER_CELL } from './cell-mirror.ts';
 import type { CellTuple } from './store-rows.ts';
 import { SheetsStore } from './store.ts';
 import { digestLine } from './store-workbook.ts';
 
 const FORMAT = 'sheetsim-store-image/1';
-const INTS_PER_CELL = 7;
 const SECTIONS = ['image', 'cells', 'numbers', 'starts', 'lines'] as const;
 
 interface Header {
@@ -159,29 +157,24 @@ export function decodeStore(bytes: Buffer): { store: SheetsStore; meta: unknown 
     return fail(`its database does not open (${(err as Error).message})`);
   }
   const { strings } = header;
-  const text = (i: number): string | null => (i < 0 ? null : strings[i]!);
-  let p = 0;
+  let cellAt = 0;
   let rowAt = 0;
   let lineAt = offsets[4]!;
   for (const [sid, count, rowSlots, sheetLineBytes] of header.sheets) {
-    // The cells come in (row, column) order: each row's array is made whole, packed as CellMirror makes its own.
-    const rows: CellTuple[][] = [];
-    for (const end = p + count * INTS_PER_CELL; p < end; ) {
-      const r = ints[p]!;
-      const line: CellTuple[] = [];
-      for (; p < end && ints[p] === r; p += INTS_PER_CELL) {
-        const tag = ints[p + 3]!;
-        const index = ints[p + 4]!;
-        line.push([r, ints[p + 1]!, text(ints[p + 2]!), tag === 0 ? null : tag === 1 ? floats[index]! : strings[index]!, text(ints[p + 5]!), text(ints[p + 6]!)]);
-      }
-      rows[r] = line;
+    const cells = ints.subarray(cellAt * INTS_PER_CELL, (cellAt + count) * INTS_PER_CELL);
+    // The cells come in (row, column) order: row r's are those from the first whose row is r or more.
+    const rowStart = new Int32Array(rowSlots + 1);
+    for (let r = 0, i = 0; r <= rowSlots; r++) {
+      while (i < count && cells[i * INTS_PER_CELL]! < r) i++;
+      rowStart[r] = i;
     }
-    if (rows.length !== rowSlots) {
+    if (rowStart[rowSlots] !== count || (count > 0 && cells[(count - 1) * INTS_PER_CELL]! !== rowSlots - 1)) {
       store.close();
-      fail(`sheet ${sid} has ${rows.length} rows where its header says ${rowSlots}`);
+      fail(`sheet ${sid}'s cells do not fill its ${rowSlots} rows in order`);
     }
-    const loaded = { bytes: bytes.subarray(lineAt, lineAt + sheetLineBytes), starts: starts.subarray(rowAt, rowAt + rowSlots + 1), unchanged: new Uint8Array(rowSlots).fill(1) };
-    store.adoptMirror(sid, CellMirror.fromRows(rows, loaded));
+    const lines = bytes.subarray(lineAt, lineAt + sheetLineBytes);
+    store.adoptMirror(sid, CellMirror.ofPacked({ ints: cells, floats, strings, rowStart, lines, lineStart: starts.subarray(rowAt, rowAt + rowSlots + 1) }));
+    cellAt += count;
     rowAt += rowSlots + 1;
     lineAt += sheetLineBytes;
   }

@@ -220,12 +220,12 @@ export class SheetsStore {
    */
   visitCells(sid: number, rect: Rect, visit: (row: number, col: number, cell: Readonly<StoredCell>) => void): void {
     const cell: { value: StoredCell['value']; formula: string | undefined; format: NumberFormatSpec | undefined } = { value: null, formula: undefined, format: undefined };
-    for (const t of this.mirror(sid).inside(rect)) {
-      cell.value = valueOf(t[2], t[3]);
-      cell.formula = t[4] ?? undefined;
-      cell.format = t[5] === null ? undefined : this.parseFormat(t[5]);
-      visit(t[0], t[1], cell as StoredCell);
-    }
+    this.mirror(sid).visit(rect, (row, col, kind, stored, formula, format) => {
+      cell.value = valueOf(kind, stored);
+      cell.formula = formula ?? undefined;
+      cell.format = format === null ? undefined : this.parseFormat(format);
+      visit(row, col, cell as StoredCell);
+    });
   }
 
   /** Store a cell (null, or a cell with neither value, formula nor format, removes it). */

@@ -1,8 +1,9 @@
 /**
- * Before any test: worlds that tests build are cached in a folder of this test run, removed at its end, not in the
- * user's cache (simulator/replay/world-cache.ts); then compile the runtime sources to dist/ (`npm run build`), so every test that spawns
+ * Before any test: compile the runtime sources to dist/ (`npm run build`), so every test that spawns
  * `bin/sheetsim.js` — and every child the CLI itself spawns through it — runs the current code, never a stale
- * build. Tests that import modules directly run the TypeScript sources through vitest as before.
+ * build. Tests that import modules directly run the TypeScript sources through vitest as before. The worlds that
+ * tests build are cached in a folder of this test run, removed at its end, not in the user's cache
+ * (simulator/replay/world-cache.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

@@ -24,7 +24,7 @@ import type { WorldParams } from '../trace/types.ts';
 import { generateWorld, worldWorkbooks } from '../workload/world.ts';
 
 export const CACHE_DIR_ENV = 'SHEETSIM_CACHE_DIR';
-/** Worlds kept (the default world's file is ~12 MB). */
+/** Worlds kept (the default world's file is ~17 MB). */
 export const MAX_WORLDS = 8;
 const SUFFIX = '.world';
 
@@ -85,7 +85,13 @@ export function buildWorldStore(params: WorldParams): WorldStore {
 /** The world of `params`: from `dir` when it holds it, else built (and kept there when `dir` is not null). */
 export function worldStore(params: WorldParams, dir: string | null = worldCacheDir()): WorldStore {
   if (dir === null) return buildWorldStore(params);
-  const file = join(dir, worldKey(params) + SUFFIX);
+  let file: string;
+  try {
+    file = join(dir, worldKey(params) + SUFFIX);
+  } catch {
+    // The code's files cannot be read (an unusual install): no key, so no cache.
+    return buildWorldStore(params);
+  }
   const hit = readCached(file);
   if (hit) return hit;
   const built = buildWorldStore(params);
