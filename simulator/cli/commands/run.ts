@@ -219,7 +219,9 @@ export const runCommand: Command = {
 Without --trace, the trace is generated from --seed/--profile/--workers/--duration/--spools/--conflicts into
 traces/ (reused when that exact trace already exists). Without --target or --target-cmd, the mock Sheets API
 and the reference backend are started in a child process of their own on free loopback ports (the embedded
-target), so their CPU and memory are not the replayer's.
+target), so their CPU and memory are not the replayer's. The embedded target keeps the worlds it builds in
+~/.cache/sheetsim (SHEETSIM_CACHE_DIR=DIR for another folder, SHEETSIM_CACHE_DIR=off for none) and opens them from
+there the next time: the same world and digest, a faster start.
 
 Modes:
   realtime  the load test (open model): event e is sent at t0 + e.t / speed whether or not earlier requests
