@@ -7,8 +7,9 @@
  * Keyed by the world's parameters and a fingerprint of the code that builds and stores a world (the contents of every
  * file under mock-sheets/ and simulator/workload/ of the running build, and of this one): an edit there, or another
  * checkout's code, builds afresh. A file that is unreadable, cut short or from another format is built over. Files
- * are written whole (a temporary file renamed), and only the most recently used MAX_WORLDS are kept. A folder that
- * cannot be written leaves runs uncached, not failed.
+ * are written whole (a temporary file renamed), and only the most recently used are kept: at most MAX_WORLDS files
+ * and MAX_BYTES in all (the world just written always stays). A folder that cannot be written leaves runs
+ * uncached, not failed.
  *
  * The folder: `SHEETSIM_CACHE_DIR`, else `$XDG_CACHE_HOME/sheetsim`, else `~/.cache/sheetsim`; `SHEETSIM_CACHE_DIR=off`
  * builds every world afresh.
@@ -26,6 +27,13 @@ import { generateWorld, worldWorkbooks } from '../workload/world.ts';
 export const CACHE_DIR_ENV = 'SHEETSIM_CACHE_DIR';
 /** Worlds kept (the default world's file is ~17 MB). */
 export const MAX_WORLDS = 8;
+/** Bytes kept in all (a world of 10,000 spools is ~85 MB). */
+export const MAX_BYTES = 512 * 1024 * 1024;
+/** How much the cache keeps (tests pass smaller ones). */
+export interface CacheLimits {
+  worlds: number;
+  bytes: number;
+}
 const SUFFIX = '.world';
 
 /** A world's store, ready to serve, and its two spreadsheets. */
@@ -83,7 +91,7 @@ export function buildWorldStore(params: WorldParams): WorldStore {
 }
 
 /** The world of `params`: from `dir` when it holds it, else built (and kept there when `dir` is not null). */
-export function worldStore(params: WorldParams, dir: string | null = worldCacheDir()): WorldStore {
+export function worldStore(params: WorldParams, dir: string | null = worldCacheDir(), limits: CacheLimits = { worlds: MAX_WORLDS, bytes: MAX_BYTES }): WorldStore {
   if (dir === null) return buildWorldStore(params);
   let file: string;
   try {
@@ -95,7 +103,7 @@ export function worldStore(params: WorldParams, dir: string | null = worldCacheD
   const hit = readCached(file);
   if (hit) return hit;
   const built = buildWorldStore(params);
-  keep(dir, file, encodeStore(built.store, { spreadsheetId: built.spreadsheetId, auditSpreadsheetId: built.auditSpreadsheetId }));
+  keep(dir, file, encodeStore(built.store, { spreadsheetId: built.spreadsheetId, auditSpreadsheetId: built.auditSpreadsheetId }), limits);
   return built;
 }
 
@@ -130,8 +138,8 @@ function touch(file: string): void {
   }
 }
 
-/** Write `bytes` to `file` whole, then drop the least recently used worlds beyond MAX_WORLDS. */
-function keep(dir: string, file: string, bytes: Buffer): void {
+/** Write `bytes` to `file` whole, then drop the least recently used worlds beyond the limits. */
+function keep(dir: string, file: string, bytes: Buffer, limits: CacheLimits): void {
   const temporary = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
@@ -149,19 +157,24 @@ function keep(dir: string, file: string, bytes: Buffer): void {
   }
   const worlds = names
     .filter((name) => name.endsWith(SUFFIX))
-    .map((name) => ({ path: join(dir, name), used: mtimeMs(join(dir, name)) }))
+    .map((name) => ({ path: join(dir, name), ...sizeAndUse(join(dir, name)) }))
     .sort((a, b) => b.used - a.used);
-  for (const old of worlds.slice(MAX_WORLDS)) remove(old.path);
+  let bytesKept = 0;
+  worlds.forEach((world, i) => {
+    bytesKept += world.bytes;
+    if (world.path !== file && (i >= limits.worlds || bytesKept > limits.bytes)) remove(world.path);
+  });
   // A temporary file an hour old was left by a process killed while writing it.
-  for (const name of names) if (name.endsWith('.tmp') && mtimeMs(join(dir, name)) < Date.now() - 3_600_000) remove(join(dir, name));
+  for (const name of names) if (name.endsWith('.tmp') && sizeAndUse(join(dir, name)).used < Date.now() - 3_600_000) remove(join(dir, name));
 }
 
-/** A file's mtime, or 0 when it went meanwhile (another process evicting). */
-function mtimeMs(path: string): number {
+/** A file's size and mtime (its last use), or zeros when it went meanwhile (another process evicting). */
+function sizeAndUse(path: string): { bytes: number; used: number } {
   try {
-    return statSync(path).mtimeMs;
+    const stat = statSync(path);
+    return { bytes: stat.size, used: stat.mtimeMs };
   } catch {
-    return 0;
+    return { bytes: 0, used: 0 };
   }
 }
 

@@ -1,8 +1,8 @@
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildWorldStore, MAX_WORLDS, worldCacheDir, worldKey, worldStore } from '../../simulator/replay/world-cache.ts';
+import { buildWorldStore, MAX_BYTES, MAX_WORLDS, worldCacheDir, worldKey, worldStore } from '../../simulator/replay/world-cache.ts';
 import type { WorldParams } from '../../simulator/trace/types.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sheetsim-worlds-'));
@@ -67,6 +67,24 @@ describe('the cache of built worlds', () => {
     expect(worldStore(small(102), dir).cached).toBe(true);
     expect(worldStore(small(100), dir).cached).toBe(false);
     expect(worldFiles(dir).sort()).toEqual([100, 102, ...seeds.slice(4)].map((s) => `${worldKey(small(s))}.world`).sort());
+  });
+
+  it(`keeps at most ${MAX_BYTES / 1024 / 1024} MB of worlds, the one just written always`, () => {
+    const dir = freshDir();
+    const bytesOf = (seed: number): number => statSync(join(dir, `${worldKey(small(seed))}.world`)).size;
+    worldStore(small(21), dir);
+    const older = new Date(Date.now() - 60_000);
+    utimesSync(join(dir, `${worldKey(small(21))}.world`), older, older);
+    // Room for two worlds of this size but not three: the new one and the most recent stay.
+    const limits = { worlds: MAX_WORLDS, bytes: bytesOf(21) * 2.5 };
+    worldStore(small(22), dir, limits);
+    expect(worldFiles(dir)).toHaveLength(2);
+    utimesSync(join(dir, `${worldKey(small(22))}.world`), new Date(Date.now() - 30_000), new Date(Date.now() - 30_000));
+    worldStore(small(23), dir, limits);
+    expect(worldFiles(dir).sort()).toEqual([22, 23].map((seed) => `${worldKey(small(seed))}.world`).sort());
+    // A world over the limit on its own is kept when it is the one just written; every other goes.
+    worldStore(small(24), dir, { worlds: MAX_WORLDS, bytes: 1 });
+    expect(worldFiles(dir)).toEqual([`${worldKey(small(24))}.world`]);
   });
 
   it('removes temporary files an hour old (a process killed while writing), not younger ones', () => {
