@@ -142,7 +142,8 @@ describe('sheetsim run --mode exact', () => {
       process.env.SHEETSIM_CACHE_DIR = 'off';
       expect(await run('world-off')).toBe(cold);
     } finally {
-      process.env.SHEETSIM_CACHE_DIR = before;
+      if (before === undefined) delete process.env.SHEETSIM_CACHE_DIR;
+      else process.env.SHEETSIM_CACHE_DIR = before;
     }
   });
 });
