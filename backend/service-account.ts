@@ -1,7 +1,7 @@
 /** OAuth for a Google service account: a self-signed RS256 JWT exchanged at `token_uri` (the JWT-bearer grant). */
 import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { loadUndici } from './undici.ts';
 
 /** The fields of a service-account key file that the token flow needs. */
 export interface ServiceAccountKey {
@@ -66,9 +66,7 @@ export class ServiceAccountTokens {
     const assertion = signJwtAssertion(this.key, Math.floor(now / 1000));
     const body = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion }).toString();
     this.fetches += 1;
-    // undici on first use: a backend without a service account never loads it (see sheets-client.ts).
-    const { request } = createRequire(import.meta.url)('undici') as typeof import('undici');
-    const res = await request(this.key.token_uri, {
+    const res = await loadUndici().request(this.key.token_uri, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body,

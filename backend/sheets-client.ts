@@ -1,9 +1,9 @@
 /** A small Google Sheets API v4 client over undici (keep-alive pool), as a real backend would use. */
-import { createRequire } from 'node:module';
 import type { Dispatcher, Pool } from 'undici';
 import { type RequestContext, currentRequest } from './request-context.ts';
 import { SheetsApiError, networkError, parseSheetsError } from './sheets-error.ts';
 import type { ServiceAccountTokens } from './service-account.ts';
+import { loadUndici } from './undici.ts';
 
 /** A cell as read with UNFORMATTED_VALUE: numbers (dates as serials), strings, booleans. */
 export type Cell = string | number | boolean | null | undefined;
@@ -166,10 +166,6 @@ class ExchangeError extends Error {
   ) {
     super('exchange failed');
   }
-}
-
-function loadUndici(): typeof import('undici') {
-  return createRequire(import.meta.url)('undici') as typeof import('undici');
 }
 
 /**
