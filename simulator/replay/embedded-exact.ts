@@ -22,7 +22,7 @@ import { InProcessDispatcher } from './embedded-dispatcher.ts';
 import { type ExactMetrics, type ExactResult, runExact } from './exact.ts';
 import { type HttpDriver, type HttpResult, classifyError, resultOf } from './http.ts';
 import { sendInProcess } from './in-process-http.ts';
-import { createSheetsAdmin } from './sheets-admin.ts';
+import { type SheetsAdmin, createSheetsAdmin } from './sheets-admin.ts';
 import { guardTarget } from './target-guard.ts';
 import { type ObservedEvent, TargetWatch, type ValidityRules } from './validity.ts';
 import { type Warmup, warmUp } from './warmup.ts';
@@ -97,12 +97,17 @@ export function inProcessDriver(app: FastifyInstance, timeoutMs: number): HttpDr
   };
 }
 
+/** The mock's admin API reached in this process (no socket); closing it leaves the mock alone. */
+function inProcessAdmin(apps: { mock: FastifyInstance; sheetsUrl: string }, timeoutMs: number): SheetsAdmin {
+  return createSheetsAdmin(apps.sheetsUrl, timeoutMs, new InProcessDispatcher(apps.mock));
+}
+
 /**
  * The warm-up of exact mode (warmup.ts) run in the child, before its ready line: the same request at trace t = 0 and
  * the same figures, without the replayer's HTTP round trips to the backend and to the mock's admin routes.
  */
 export async function warmUpInside(apps: { backend: FastifyInstance; mock: FastifyInstance; sheetsUrl: string }, epochMs: number, timeoutMs: number): Promise<Warmup> {
-  const sheets = createSheetsAdmin(apps.sheetsUrl, timeoutMs, new InProcessDispatcher(apps.mock));
+  const sheets = inProcessAdmin(apps, timeoutMs);
   try {
     return await warmUp({ url: 'http://embedded', sheets, virtualNowMs: epochMs, speed: 1, timeoutMs, driver: inProcessDriver(apps.backend, timeoutMs) });
   } finally {
@@ -165,8 +170,7 @@ export function serveExact(apps: { backend: FastifyInstance; mock: FastifyInstan
     addCall: (call, simMs) => record({ c: [call, simMs] }),
     addEvent: () => undefined, // the parent records the `e` record into its metrics
   };
-  const through = new InProcessDispatcher(apps.mock);
-  const sheets = createSheetsAdmin(apps.sheetsUrl, start.timeoutMs, through);
+  const sheets = inProcessAdmin(apps, start.timeoutMs);
   const guard = guardTarget(new TargetWatch(start.validity), () => null, () => 0, stop.signal);
   void (async () => {
     try {
